@@ -1,0 +1,89 @@
+/**
+ * The contract between the UI and the engine: every call the renderer can make and every event it can
+ * receive. `main/core/service.ts` implements it, the preload (IPC) and the web host (WebSocket) carry it,
+ * and the renderer consumes it through one client object (`createContractClient`).
+ *
+ * Adding a feature = add a schema here + a result type, implement it in the service, call it from the
+ * UI. The transports never change. Every argument is validated in main with these schemas.
+ */
+import { z } from 'zod';
+import type { AccountDto, FolderPage, ItemDto } from './dto';
+
+const id = z.string().min(1).max(1024);
+const accountRef = z.object({ accountId: id }).strict();
+
+export const sortKeys = ['name', 'size', 'modified'] as const;
+export type SortKey = (typeof sortKeys)[number];
+export const sortSchema = z
+  .object({ by: z.enum(sortKeys), direction: z.enum(['asc', 'desc']) })
+  .strict();
+export type Sort = z.infer<typeof sortSchema>;
+
+/** The largest row range one listFolder call returns; the UI pages through bigger folders. */
+export const maxPageRows = 1000;
+
+/** Argument schemas, one per contract method. Unknown keys are refused (`strict`). */
+export const contractSchemas = {
+  /** All accounts, in the order they were added. */
+  listAccounts: z.object({}).strict(),
+  /** Adds a local folder as an account and starts indexing it. Throws invalid_argument if the path is not a directory, conflict if the folder or name is already an account. */
+  addLocalAccount: z
+    .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() })
+    .strict(),
+  /** Forgets an account and its index rows. Never touches the account's files. Throws not_found. */
+  removeAccount: accountRef,
+  /** Re-reads an account into the index. Resolves when the index is up to date. */
+  refreshAccount: accountRef,
+  /**
+   * A row range of a folder's children, read from the index: folders first, then files, each group in
+   * `sort` order. Throws not_found when the folder is not in the index.
+   */
+  listFolder: z
+    .object({
+      accountId: id,
+      folderId: z.string().max(1024),
+      sort: sortSchema,
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      limit: z.number().int().min(1).max(maxPageRows),
+    })
+    .strict(),
+  /** One item from the index. Throws not_found. */
+  stat: z.object({ accountId: id, itemId: z.string().max(1024) }).strict(),
+  /** The item at a `/`-separated path in an account ("" or "/" = root). Throws not_found. */
+  resolvePath: z.object({ accountId: id, path: z.string().max(32768) }).strict(),
+} as const;
+
+export type MethodName = keyof typeof contractSchemas;
+export type MethodArgs<M extends MethodName> = z.input<(typeof contractSchemas)[M]>;
+
+/** What each method resolves to. */
+export interface MethodResults {
+  listAccounts: AccountDto[];
+  addLocalAccount: AccountDto;
+  removeAccount: null;
+  refreshAccount: AccountDto;
+  listFolder: FolderPage;
+  stat: ItemDto;
+  resolvePath: ItemDto;
+}
+
+export const methodNames = Object.keys(contractSchemas) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(contractSchemas, name);
+}
+
+/** Events the engine pushes to every connected UI. */
+export type EngineEvent =
+  /** Rows of this account's index changed (crawl progress, refresh, local edits). */
+  | { type: 'index-changed'; accountId: string }
+  /** An account was added, removed, or its sync state changed. */
+  | { type: 'accounts-changed' };
+
+/** The whole API as the renderer sees it. */
+export type SkyfoldApi = {
+  [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodResults[M]>;
+} & {
+  /** Subscribes to engine events; returns the unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+};

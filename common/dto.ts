@@ -1,0 +1,47 @@
+/** Data shapes that cross process boundaries. Plain JSON: no classes, no Dates (times are epoch ms). */
+
+export const providerKinds = ['local', 'gdrive', 'dropbox', 'onedrive'] as const;
+export type ProviderKind = (typeof providerKinds)[number];
+
+export type SyncState =
+  | { state: 'idle'; itemCount: number; lastSyncedAt: number | null }
+  | { state: 'crawling'; itemCount: number; lastSyncedAt: number | null }
+  | { state: 'error'; itemCount: number; lastSyncedAt: number | null; message: string };
+
+export interface AccountDto {
+  id: string;
+  /** Unique, user-chosen; usable in `account:path` syntax. */
+  name: string;
+  provider: ProviderKind;
+  /** What the account points at: a folder path for local accounts, an e-mail for clouds. */
+  location: string;
+  /** The provider id of the root folder. */
+  rootId: string;
+  sync: SyncState;
+}
+
+export type ItemKind = 'file' | 'folder';
+
+export interface ItemDto {
+  accountId: string;
+  id: string;
+  /** null for the account's root. */
+  parentId: string | null;
+  name: string;
+  kind: ItemKind;
+  /** Bytes; null for folders. */
+  size: number | null;
+  /** Epoch milliseconds; null when the provider does not say. */
+  modifiedAt: number | null;
+  mimeType: string | null;
+}
+
+export interface FolderPage {
+  folder: ItemDto;
+  /** From the root down to the folder's parent (empty for the root). */
+  ancestors: ItemDto[];
+  /** Number of children in the folder. */
+  total: number;
+  offset: number;
+  items: ItemDto[];
+}

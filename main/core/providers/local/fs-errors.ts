@@ -1,0 +1,33 @@
+import { SkyfoldError, type ErrorCode } from '../../../../common/errors';
+
+const codeByErrno: Record<string, ErrorCode> = {
+  ENOENT: 'not_found',
+  EEXIST: 'conflict',
+  ENOTEMPTY: 'conflict',
+  ENOSPC: 'quota_exceeded',
+  EDQUOT: 'quota_exceeded',
+  EISDIR: 'invalid_argument',
+  ENOTDIR: 'invalid_argument',
+  ENAMETOOLONG: 'invalid_argument',
+  EINVAL: 'invalid_argument',
+  EMFILE: 'transient',
+  ENFILE: 'transient',
+  EBUSY: 'transient',
+  EAGAIN: 'transient',
+  EIO: 'transient',
+};
+
+export function errnoOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+/** Maps a Node fs error to a SkyfoldError; `what` names the item for the message. SkyfoldErrors pass through. */
+export function fsError(error: unknown, what: string): SkyfoldError {
+  if (error instanceof SkyfoldError) return error;
+  const errno = errnoOf(error);
+  const code: ErrorCode = (errno && codeByErrno[errno]) || 'permanent';
+  const reason = errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS' ? 'permission denied' : (errno ?? 'error');
+  return new SkyfoldError(code, `${what}: ${reason}`, { cause: error });
+}

@@ -1,0 +1,463 @@
+/**
+ * A folder on this computer acting as an account. Ids are `/`-separated paths relative to the root
+ * ("" = the root), so they are stable across restarts and re-crawls.
+ *
+ * Safety rules (see shared/reference/security-and-safety.md):
+ * - Every name is checked by `localNameProblem`; every resolved path must stay under the root, with
+ *   symlinks resolved (symlinks are never listed or followed; rclone skips them by default too).
+ * - Writes go to a temporary `.skyfold-part-*` file, are fsync'd, then placed with a no-clobber hard
+ *   link (or an atomic rename for `replace`); nothing is ever overwritten unless asked.
+ * - Trash is `.skyfold-trash/` in the root: a same-filesystem rename, so it is atomic and undoable.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { SkyfoldError } from '../../../../common/errors';
+import { numberedName } from '../../../../common/names';
+import type {
+  AboutInfo,
+  ByteRange,
+  HashType,
+  MoveTarget,
+  Provider,
+  ProviderFeatures,
+  ProviderItem,
+  WriteOptions,
+} from '../types';
+import { errnoOf, fsError } from './fs-errors';
+import { isInternalName, localNameProblem, partFilePrefix, trashDirName } from './names';
+
+/** Conflict-free names tried before giving up (`name (2)` ... `name (N)`). */
+const maxNumberedNames = 10_000;
+
+export class LocalProvider implements Provider {
+  readonly kind = 'local';
+  readonly rootId = '';
+  readonly features: ProviderFeatures;
+
+  private constructor(
+    /** The real (symlink-free) absolute path of the root. */
+    readonly rootPath: string,
+    caseInsensitive: boolean,
+    private readonly platform: NodeJS.Platform,
+  ) {
+    this.features = {
+      serverSideCopy: true,
+      serverSideMove: true,
+      changeFeed: false,
+      resumableUpload: false,
+      hashTypes: ['sha256'],
+      caseInsensitive,
+      duplicateNamesAllowed: false,
+      maxFileSize: null,
+      thumbnails: false,
+    };
+  }
+
+  /** Opens a folder as an account. Throws not_found or invalid_argument (not a directory). */
+  static async open(rootPath: string, platform: NodeJS.Platform = process.platform): Promise<LocalProvider> {
+    let real: string;
+    try {
+      real = await fs.realpath(path.resolve(rootPath));
+      const stats = await fs.stat(real);
+      if (!stats.isDirectory()) throw new SkyfoldError('invalid_argument', `${rootPath} is not a folder`);
+    } catch (error) {
+      throw fsError(error, rootPath);
+    }
+    return new LocalProvider(real, await probeCaseInsensitive(real, platform), platform);
+  }
+
+  async about(): Promise<AboutInfo> {
+    try {
+      const stats = await fs.statfs(this.rootPath);
+      const total = stats.blocks * stats.bsize;
+      return { displayName: this.rootPath, totalBytes: total, usedBytes: total - stats.bfree * stats.bsize };
+    } catch {
+      return { displayName: this.rootPath, totalBytes: null, usedBytes: null };
+    }
+  }
+
+  async *list(folderId: string, options: { pageSize?: number } = {}): AsyncIterable<ProviderItem[]> {
+    const pageSize = Math.max(1, options.pageSize ?? 1000);
+    const dirPath = await this.existingPath(folderId);
+    let dir: import('node:fs').Dir;
+    try {
+      dir = await fs.opendir(dirPath, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+    } catch (error) {
+      throw fsError(error, this.describe(folderId));
+    }
+    let names: string[] = [];
+    for await (const entry of dir) {
+      const raw = entry.name as unknown as Buffer;
+      const name = raw.toString('utf8');
+      // Names that are not valid UTF-8 cannot round-trip through an id; they are skipped, not mangled.
+      if (!Buffer.from(name, 'utf8').equals(raw) || isInternalName(name) || entry.isSymbolicLink()) continue;
+      names.push(name);
+      if (names.length >= pageSize) {
+        yield await this.describeChildren(folderId, dirPath, names);
+        names = [];
+      }
+    }
+    if (names.length > 0) yield await this.describeChildren(folderId, dirPath, names);
+  }
+
+  async stat(id: string): Promise<ProviderItem> {
+    const itemPath = await this.existingPath(id);
+    try {
+      const stats = await fs.lstat(itemPath);
+      return this.toItem(id, stats);
+    } catch (error) {
+      throw fsError(error, this.describe(id));
+    }
+  }
+
+  async read(id: string, range?: ByteRange): Promise<Readable> {
+    const itemPath = await this.existingPath(id);
+    const stats = await fs.lstat(itemPath).catch((error: unknown) => {
+      throw fsError(error, this.describe(id));
+    });
+    if (!stats.isFile()) throw new SkyfoldError('invalid_argument', `${this.describe(id)} is not a file`);
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? stats.size - 1, stats.size - 1);
+    if (range && (start < 0 || (range.end !== undefined && range.end < start) || (start >= stats.size && stats.size > 0))) {
+      throw new SkyfoldError('invalid_argument', `byte range ${start}-${range.end ?? ''} is outside ${this.describe(id)}`);
+    }
+    const handle = await fs.open(itemPath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW).catch((error: unknown) => {
+      throw fsError(error, this.describe(id));
+    });
+    if (end < start) {
+      await handle.close();
+      const { Readable: ReadableStream } = await import('node:stream');
+      return ReadableStream.from([]);
+    }
+    return handle.createReadStream({ start, end, autoClose: true });
+  }
+
+  async write(parentId: string, name: string, source: Readable, options: WriteOptions): Promise<ProviderItem> {
+    this.checkName(name);
+    const parentPath = await this.existingFolderPath(parentId);
+    const tempPath = path.join(parentPath, `${partFilePrefix}${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    try {
+      const handle = await fs.open(tempPath, 'wx');
+      let received = 0;
+      try {
+        for await (const chunk of source) {
+          const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+          hash.update(bytes);
+          received += bytes.length;
+          if (options.size !== undefined && received > options.size) break;
+          await handle.write(bytes);
+        }
+        if (options.size !== undefined && received !== options.size) {
+          throw new SkyfoldError('transient', `received ${received} bytes of ${options.size} for "${name}"`);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (options.modifiedAt !== undefined) {
+        const when = new Date(options.modifiedAt);
+        await fs.utimes(tempPath, when, when);
+      }
+      const placedName = await this.placeFile(tempPath, parentPath, name, options.conflict);
+      await syncDirectory(parentPath);
+      const item = await this.stat(joinId(parentId, placedName));
+      return { ...item, hashes: { sha256: hash.digest('hex') } };
+    } catch (error) {
+      await fs.rm(tempPath, { force: true }).catch(() => undefined);
+      throw fsError(error, `${this.describe(parentId)}/${name}`);
+    }
+  }
+
+  async mkdir(parentId: string, name: string, options: { conflict: 'fail' | 'rename' }): Promise<ProviderItem> {
+    this.checkName(name);
+    const parentPath = await this.existingFolderPath(parentId);
+    for (let n = 1; n <= maxNumberedNames; n++) {
+      const candidate = numberedName(name, n);
+      try {
+        await fs.mkdir(path.join(parentPath, candidate));
+        return await this.stat(joinId(parentId, candidate));
+      } catch (error) {
+        if (errnoOf(error) !== 'EEXIST' || options.conflict === 'fail') {
+          throw fsError(error, `${this.describe(parentId)}/${candidate}`);
+        }
+      }
+    }
+    throw new SkyfoldError('conflict', `no free name for "${name}" in ${this.describe(parentId)}`);
+  }
+
+  async move(id: string, target: MoveTarget): Promise<ProviderItem> {
+    return this.relocate(id, target, 'move');
+  }
+
+  async copy(id: string, target: MoveTarget): Promise<ProviderItem> {
+    return this.relocate(id, target, 'copy');
+  }
+
+  async trash(id: string): Promise<void> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
+    const itemPath = await this.existingPath(id);
+    const batchDir = path.join(this.rootPath, trashDirName, `${Date.now()}-${randomBytes(4).toString('hex')}`);
+    try {
+      await fs.lstat(itemPath);
+      await fs.mkdir(batchDir, { recursive: true });
+      // The original location, so a later "restore" can put it back.
+      await fs.writeFile(path.join(batchDir, '.skyfold-origin.json'), JSON.stringify({ id }));
+      await fs.rename(itemPath, path.join(batchDir, path.basename(itemPath)));
+    } catch (error) {
+      throw fsError(error, this.describe(id));
+    }
+  }
+
+  async hash(id: string, type: HashType): Promise<string> {
+    if (type !== 'sha256') throw new SkyfoldError('invalid_argument', `local folders do not support ${type} hashes`);
+    const stream = await this.read(id);
+    const hash = createHash('sha256');
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async relocate(id: string, target: MoveTarget, mode: 'move' | 'copy'): Promise<ProviderItem> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', `the root folder cannot be ${mode}d`);
+    const source = await this.stat(id);
+    const parentId = target.parentId ?? source.parentId ?? this.rootId;
+    const name = target.name ?? source.name;
+    this.checkName(name);
+    if (source.kind === 'folder' && (parentId === id || parentId.startsWith(`${id}/`))) {
+      throw new SkyfoldError('invalid_argument', `cannot ${mode} a folder into itself`);
+    }
+    const sourcePath = await this.existingPath(id);
+    const parentPath = await this.existingFolderPath(parentId);
+    if (mode === 'move' && parentId === source.parentId && name === source.name) return source;
+
+    for (let n = 1; n <= maxNumberedNames; n++) {
+      const candidate = numberedName(name, n);
+      const targetPath = path.join(parentPath, candidate);
+      try {
+        if (mode === 'move') await this.moveNoClobber(sourcePath, targetPath, source.kind);
+        else await this.copyNoClobber(sourcePath, targetPath, source.kind);
+        await syncDirectory(parentPath);
+        return await this.stat(joinId(parentId, candidate));
+      } catch (error) {
+        if (errnoOf(error) !== 'EEXIST' || target.conflict === 'fail') {
+          throw fsError(error, `${mode} ${this.describe(id)} to ${this.describe(joinId(parentId, candidate))}`);
+        }
+      }
+    }
+    throw new SkyfoldError('conflict', `no free name for "${name}" in ${this.describe(parentId)}`);
+  }
+
+  /** Moves without ever replacing an existing item; throws an EEXIST-coded error when taken. */
+  private async moveNoClobber(sourcePath: string, targetPath: string, kind: 'file' | 'folder'): Promise<void> {
+    const existing = await fs.lstat(targetPath).catch(() => null);
+    if (existing) {
+      const sourceStats = await fs.lstat(sourcePath);
+      // A case-only rename on a case-insensitive store: the "existing" target is the source itself.
+      if (existing.ino === sourceStats.ino && existing.dev === sourceStats.dev) {
+        const detour = path.join(path.dirname(sourcePath), `${partFilePrefix}${randomBytes(8).toString('hex')}`);
+        await fs.rename(sourcePath, detour);
+        await fs.rename(detour, targetPath);
+        return;
+      }
+      throw Object.assign(new Error('target exists'), { code: 'EEXIST' });
+    }
+    if (kind === 'file' && (await tryLink(sourcePath, targetPath))) {
+      await fs.unlink(sourcePath);
+      return;
+    }
+    // Folders cannot be hard-linked: the check above guards the rename (a folder created in between
+    // would make rename fail with ENOTEMPTY/EEXIST unless empty).
+    await fs.rename(sourcePath, targetPath);
+  }
+
+  private async copyNoClobber(sourcePath: string, targetPath: string, kind: 'file' | 'folder'): Promise<void> {
+    if (kind === 'file') {
+      await fs.copyFile(sourcePath, targetPath, fsConstants.COPYFILE_EXCL);
+      return;
+    }
+    await fs.mkdir(targetPath);
+    for (const entry of await fs.readdir(sourcePath, { withFileTypes: true })) {
+      if (entry.isSymbolicLink() || isInternalName(entry.name)) continue;
+      await this.copyNoClobber(
+        path.join(sourcePath, entry.name),
+        path.join(targetPath, entry.name),
+        entry.isDirectory() ? 'folder' : 'file',
+      );
+    }
+  }
+
+  /** Puts a finished temp file at `name`, per policy. Returns the name used. */
+  private async placeFile(tempPath: string, parentPath: string, name: string, policy: WriteOptions['conflict']): Promise<string> {
+    if (policy === 'replace') {
+      const existing = await fs.lstat(path.join(parentPath, name)).catch(() => null);
+      if (existing && !existing.isFile()) {
+        throw new SkyfoldError('conflict', `"${name}" exists and is not a file`);
+      }
+      await fs.rename(tempPath, path.join(parentPath, name));
+      return name;
+    }
+    for (let n = 1; n <= maxNumberedNames; n++) {
+      const candidate = numberedName(name, n);
+      const targetPath = path.join(parentPath, candidate);
+      if (await tryLink(tempPath, targetPath).catch((error: unknown) => {
+        if (errnoOf(error) === 'EEXIST' && policy === 'rename') return false;
+        throw error;
+      })) {
+        await fs.unlink(tempPath);
+        return candidate;
+      }
+      if (await exists(targetPath)) {
+        if (policy === 'fail') throw new SkyfoldError('conflict', `"${candidate}" already exists`);
+        continue;
+      }
+      // No hard links on this filesystem: fall back to check-then-rename.
+      await fs.rename(tempPath, targetPath);
+      return candidate;
+    }
+    throw new SkyfoldError('conflict', `no free name for "${name}"`);
+  }
+
+  private async describeChildren(folderId: string, dirPath: string, names: string[]): Promise<ProviderItem[]> {
+    const described = await Promise.all(
+      names.map(async (name) => {
+        try {
+          const stats = await fs.lstat(path.join(dirPath, name));
+          return stats.isFile() || stats.isDirectory() ? this.toItem(joinId(folderId, name), stats) : null;
+        } catch {
+          return null; // removed between readdir and lstat
+        }
+      }),
+    );
+    return described.filter((item): item is ProviderItem => item !== null);
+  }
+
+  private toItem(id: string, stats: import('node:fs').Stats): ProviderItem {
+    if (!stats.isFile() && !stats.isDirectory()) {
+      throw new SkyfoldError('not_found', `${this.describe(id)} is not a file or folder`);
+    }
+    const isRoot = id === this.rootId;
+    const slash = id.lastIndexOf('/');
+    return {
+      id,
+      parentId: isRoot ? null : slash === -1 ? this.rootId : id.slice(0, slash),
+      name: isRoot ? path.basename(this.rootPath) : id.slice(slash + 1),
+      kind: stats.isDirectory() ? 'folder' : 'file',
+      size: stats.isDirectory() ? null : stats.size,
+      modifiedAt: Math.floor(stats.mtimeMs),
+      mimeType: null,
+      hashes: {},
+    };
+  }
+
+  private checkName(name: string): void {
+    const problem = localNameProblem(name, this.platform);
+    if (problem) throw new SkyfoldError('invalid_argument', `cannot use "${name}": ${problem}`);
+  }
+
+  /**
+   * The absolute path of an existing id, after proving it stays under the root with symlinks
+   * resolved. Throws invalid_argument for malformed ids and not_found when missing.
+   */
+  private async existingPath(id: string): Promise<string> {
+    const lexical = this.lexicalPath(id);
+    let real: string;
+    try {
+      real = await fs.realpath(lexical);
+    } catch (error) {
+      throw fsError(error, this.describe(id));
+    }
+    if (real !== lexical || !isInside(this.rootPath, real)) {
+      // A symlink somewhere on the way: Skyfold never follows them.
+      throw new SkyfoldError('not_found', `${this.describe(id)}: not found (symbolic link)`);
+    }
+    return real;
+  }
+
+  private async existingFolderPath(id: string): Promise<string> {
+    const folderPath = await this.existingPath(id);
+    const stats = await fs.stat(folderPath);
+    if (!stats.isDirectory()) throw new SkyfoldError('invalid_argument', `${this.describe(id)} is not a folder`);
+    return folderPath;
+  }
+
+  private lexicalPath(id: string): string {
+    if (id === this.rootId) return this.rootPath;
+    const segments = id.split('/');
+    for (const segment of segments) {
+      if (segment === '' || segment === '.' || segment === '..' || segment.includes('\0') || isInternalName(segment)) {
+        throw new SkyfoldError('invalid_argument', `malformed item id "${id}"`);
+      }
+    }
+    const result = path.join(this.rootPath, ...segments);
+    if (!isInside(this.rootPath, result)) throw new SkyfoldError('invalid_argument', `malformed item id "${id}"`);
+    return result;
+  }
+
+  private describe(id: string): string {
+    return id === this.rootId ? '/' : `/${id}`;
+  }
+}
+
+function joinId(parentId: string, name: string): string {
+  return parentId === '' ? name : `${parentId}/${name}`;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+async function exists(target: string): Promise<boolean> {
+  return fs.lstat(target).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Hard-links `from` to `to`, which fails atomically with EEXIST when `to` exists. Returns false when the
+ * filesystem has no hard links (the caller then falls back); other errors are thrown.
+ */
+async function tryLink(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.link(from, to);
+    return true;
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno === 'EPERM' || errno === 'ENOTSUP' || errno === 'EOPNOTSUPP' || errno === 'EXDEV') return false;
+    throw error;
+  }
+}
+
+/** fsync a directory so a rename inside it survives a power loss (a no-op where unsupported). */
+async function syncDirectory(dirPath: string): Promise<void> {
+  try {
+    const handle = await fs.open(dirPath, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open directories for fsync; the rename is still atomic there.
+  }
+}
+
+async function probeCaseInsensitive(root: string, platform: NodeJS.Platform): Promise<boolean> {
+  const probe = path.join(root, `${partFilePrefix}case-probe-${randomBytes(4).toString('hex')}`);
+  try {
+    await fs.writeFile(probe, '', { flag: 'wx' });
+    try {
+      return await exists(path.join(root, path.basename(probe).toUpperCase()));
+    } finally {
+      await fs.rm(probe, { force: true });
+    }
+  } catch {
+    return platform === 'darwin' || platform === 'win32';
+  }
+}

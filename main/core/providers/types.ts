@@ -1,0 +1,138 @@
+/**
+ * The Provider interface: a small required core every backend implements (local folders, Google Drive,
+ * Dropbox, OneDrive), plus optional capabilities declared as data in `features`. Callers check
+ * features, never classes. Modelled on rclone's `fs.Fs`.
+ *
+ * Errors: every method throws `SkyfoldError` with a shared code (see common/errors.ts). Methods say
+ * below which codes to expect and whether repeating them is safe.
+ */
+import type { Readable } from 'node:stream';
+import type { ItemKind } from '../../../common/dto';
+
+export type HashType = 'sha256' | 'md5' | 'sha1' | 'dropbox' | 'quickxor';
+
+/** What a backend can do beyond the required core. */
+export interface ProviderFeatures {
+  /** `copy` is implemented server side (no bytes through the app). */
+  serverSideCopy: boolean;
+  /** `move` can change the parent (not only rename) server side. */
+  serverSideMove: boolean;
+  /** The provider has a change feed (cursor/delta); otherwise the index re-crawls. */
+  changeFeed: boolean;
+  /** Large writes can resume after an interruption. */
+  resumableUpload: boolean;
+  /** Hashes the provider can report for a file. */
+  hashTypes: readonly HashType[];
+  /** `A.txt` and `a.txt` name the same item. */
+  caseInsensitive: boolean;
+  /** Two children of one folder may have the same name (Google Drive). */
+  duplicateNamesAllowed: boolean;
+  /** Largest file in bytes, or null if unbounded in practice. */
+  maxFileSize: number | null;
+  /** Thumbnails are available for images. */
+  thumbnails: boolean;
+}
+
+/** One file or folder as a provider reports it. */
+export interface ProviderItem {
+  id: string;
+  /** null only for the root. */
+  parentId: string | null;
+  name: string;
+  kind: ItemKind;
+  /** Bytes; null for folders. */
+  size: number | null;
+  /** Epoch ms, or null when unknown. */
+  modifiedAt: number | null;
+  mimeType: string | null;
+  /** Hashes the provider already knows (never computed just for listing). */
+  hashes: Partial<Record<HashType, string>>;
+}
+
+export interface AboutInfo {
+  /** Human name of the account (folder path for local, e-mail for clouds). */
+  displayName: string;
+  /** Bytes used and total, when known. */
+  usedBytes: number | null;
+  totalBytes: number | null;
+}
+
+/** What to do when the target name is taken. */
+export type ConflictPolicy = 'fail' | 'replace' | 'rename';
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive; omitted = to the end. */
+  end?: number;
+}
+
+export interface WriteOptions {
+  conflict: ConflictPolicy;
+  /** Expected length; when given, a shorter or longer stream fails the write and nothing is left behind. */
+  size?: number;
+  /** Modification time to set, epoch ms. */
+  modifiedAt?: number;
+}
+
+export interface MoveTarget {
+  /** New parent; omitted = same parent (a rename). */
+  parentId?: string;
+  /** New name; omitted = same name (a move). */
+  name?: string;
+  conflict: Exclude<ConflictPolicy, 'replace'>;
+}
+
+export interface Provider {
+  readonly kind: string;
+  readonly features: ProviderFeatures;
+  /** The root folder's id. */
+  readonly rootId: string;
+
+  /** Account facts. Safe to repeat. */
+  about(): Promise<AboutInfo>;
+
+  /**
+   * The children of a folder, in pages of at most `pageSize` items, each child exactly once.
+   * Throws not_found (no such folder), invalid_argument (not a folder). Safe to repeat.
+   */
+  list(folderId: string, options?: { pageSize?: number }): AsyncIterable<ProviderItem[]>;
+
+  /** One item. Throws not_found. Safe to repeat. */
+  stat(id: string): Promise<ProviderItem>;
+
+  /**
+   * A file's bytes, or the bytes of `range`. Throws not_found, invalid_argument (folder, or a range
+   * outside the file). Safe to repeat.
+   */
+  read(id: string, range?: ByteRange): Promise<Readable>;
+
+  /**
+   * Writes a new file named `name` in `parentId` from `source`. Nothing is visible at the target
+   * until every byte has arrived (and matched `size` when given). Throws conflict (name taken and
+   * policy `fail`), invalid_argument (name refused), not_found (parent). NOT idempotent with `rename`.
+   */
+  write(parentId: string, name: string, source: Readable, options: WriteOptions): Promise<ProviderItem>;
+
+  /** Creates a folder. Throws conflict (policy `fail`), invalid_argument, not_found. */
+  mkdir(parentId: string, name: string, options: { conflict: Exclude<ConflictPolicy, 'replace'> }): Promise<ProviderItem>;
+
+  /**
+   * Renames and/or moves an item within the account; never overwrites. Returns the item as it is now
+   * (its id may change on path-addressed backends). Throws not_found, conflict, invalid_argument
+   * (hostile name, folder into itself).
+   */
+  move(id: string, target: MoveTarget): Promise<ProviderItem>;
+
+  /**
+   * Server-side copy within the account; present only when `features.serverSideCopy`. Throws like
+   * `move`.
+   */
+  copy?(id: string, target: MoveTarget): Promise<ProviderItem>;
+
+  /** Moves an item to the provider's trash (recoverable). Throws not_found. */
+  trash(id: string): Promise<void>;
+
+  /** Computes or fetches a hash the provider supports (`features.hashTypes`). Throws not_found, invalid_argument. */
+  hash(id: string, type: HashType): Promise<string>;
+}

@@ -1,0 +1,287 @@
+/**
+ * The engine's one facade: implements every contract method for every host (Electron IPC, the web
+ * host's WebSocket, the CLI). Knows nothing of those hosts. Arguments arrive already validated by
+ * `invokeContract`; this class still checks what schemas cannot (existence, paths, conflicts).
+ */
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import type { EngineEvent, MethodArgs, MethodResults } from '../../common/contract';
+import type { AccountDto, ItemDto, SyncState } from '../../common/dto';
+import { SkyfoldError } from '../../common/errors';
+import { numberedName, splitPath } from '../../common/names';
+import { AccountStore, type StoredAccount } from './accounts/account-store';
+import { openDatabase, type SqliteDatabase } from './index/database';
+import { ItemStore } from './index/item-store';
+import { indexMigrations, stateMigrations } from './index/migrations';
+import { SyncStateStore } from './index/sync-state-store';
+import { LocalProvider } from './providers/local/local-provider';
+import { Pacer } from './providers/pacer';
+import type { Provider } from './providers/types';
+import { crawlAccount } from './sync/crawl';
+
+export interface ServiceOptions {
+  /** Where state.db and index.db live. Created when missing. */
+  dataDir: string;
+}
+
+/** The contract's methods, as the service implements them. */
+export type ContractHandlers = {
+  [M in keyof MethodResults]: (args: MethodArgs<M>) => Promise<MethodResults[M]>;
+};
+
+interface Connection {
+  provider: Provider;
+  pacer: Pacer;
+}
+
+/** Minimum time between two index-changed events for one account while it is being crawled. */
+const progressEventIntervalMs = 250;
+
+export class SkyfoldService implements ContractHandlers {
+  private readonly events = new EventEmitter();
+  private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly crawls = new Map<string, Promise<AccountDto>>();
+  private readonly syncStates = new Map<string, SyncState>();
+  private readonly accounts: AccountStore;
+  private readonly items: ItemStore;
+  private readonly syncStore: SyncStateStore;
+
+  private constructor(
+    private readonly stateDb: SqliteDatabase,
+    private readonly indexDb: SqliteDatabase,
+  ) {
+    this.accounts = new AccountStore(stateDb);
+    this.items = new ItemStore(indexDb);
+    this.syncStore = new SyncStateStore(indexDb);
+    this.events.setMaxListeners(0);
+  }
+
+  /** Opens (creating and migrating) the data directory. Throws when a database is from a newer version. */
+  static open(options: ServiceOptions): SkyfoldService {
+    const stateDb = openDatabase(path.join(options.dataDir, 'state.db'), { migrations: stateMigrations, synchronous: 'FULL' });
+    try {
+      const indexDb = openDatabase(path.join(options.dataDir, 'index.db'), { migrations: indexMigrations, synchronous: 'NORMAL' });
+      return new SkyfoldService(stateDb, indexDb);
+    } catch (error) {
+      stateDb.close();
+      throw error;
+    }
+  }
+
+  /** Subscribes to engine events; returns the unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  /** Re-reads every account in the background (hosts call this at start). Errors land in each account's sync state. */
+  refreshAllInBackground(): void {
+    for (const account of this.accounts.list()) {
+      this.refreshAccount({ accountId: account.id }).catch(() => undefined);
+    }
+  }
+
+  close(): void {
+    this.events.removeAllListeners();
+    this.indexDb.close();
+    this.stateDb.close();
+  }
+
+  // --- contract ------------------------------------------------------------------------------
+
+  async listAccounts(): Promise<AccountDto[]> {
+    return this.accounts.list().map((account) => this.toDto(account));
+  }
+
+  async addLocalAccount({ path: folderPath, name }: MethodArgs<'addLocalAccount'>): Promise<AccountDto> {
+    if (!path.isAbsolute(folderPath)) {
+      throw new SkyfoldError('invalid_argument', `"${folderPath}" is not an absolute path`);
+    }
+    const provider = await LocalProvider.open(folderPath);
+    const existing = this.accounts.list().find((account) => account.provider === 'local' && account.location === provider.rootPath);
+    if (existing) throw new SkyfoldError('conflict', `${provider.rootPath} is already the account "${existing.name}"`);
+    const chosenName = name === undefined ? this.freeName(path.basename(provider.rootPath) || 'Local') : checkAccountName(name);
+    const account = this.accounts.add({
+      name: chosenName,
+      provider: 'local',
+      location: provider.rootPath,
+      rootId: provider.rootId,
+      config: { path: provider.rootPath },
+    });
+    this.connections.set(account.id, Promise.resolve(this.connect(provider)));
+    this.emit({ type: 'accounts-changed' });
+    void this.refreshAccount({ accountId: account.id }).catch(() => undefined);
+    return this.toDto(account);
+  }
+
+  async removeAccount({ accountId }: MethodArgs<'removeAccount'>): Promise<null> {
+    if (!this.accounts.remove(this.requireAccount(accountId).id)) throw notFoundAccount(accountId);
+    this.items.deleteAccount(accountId);
+    this.connections.delete(accountId);
+    this.syncStates.delete(accountId);
+    this.emit({ type: 'accounts-changed' });
+    return null;
+  }
+
+  /** Crawls the account into the index; concurrent calls share one crawl. */
+  refreshAccount({ accountId }: MethodArgs<'refreshAccount'>): Promise<AccountDto> {
+    const account = this.requireAccount(accountId);
+    const running = this.crawls.get(account.id);
+    if (running) return running;
+    const crawl = this.crawl(account).finally(() => this.crawls.delete(account.id));
+    this.crawls.set(account.id, crawl);
+    return crawl;
+  }
+
+  async listFolder({ accountId, folderId, sort, offset, limit }: MethodArgs<'listFolder'>): Promise<MethodResults['listFolder']> {
+    this.requireAccount(accountId);
+    const folder = this.requireItem(accountId, folderId);
+    if (folder.kind !== 'folder') throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
+    const page = this.items.listChildren(accountId, folderId, sort, offset, limit);
+    return { folder, ancestors: this.items.ancestors(accountId, folder), total: page.total, offset, items: page.items };
+  }
+
+  async stat({ accountId, itemId }: MethodArgs<'stat'>): Promise<ItemDto> {
+    this.requireAccount(accountId);
+    return this.requireItem(accountId, itemId);
+  }
+
+  async resolvePath({ accountId, path: itemPath }: MethodArgs<'resolvePath'>): Promise<ItemDto> {
+    const account = this.requireAccount(accountId);
+    let segments: string[];
+    try {
+      segments = splitPath(itemPath);
+    } catch (error) {
+      throw new SkyfoldError('invalid_argument', (error as Error).message);
+    }
+    let current = this.requireItem(account.id, account.rootId);
+    for (const [index, segment] of segments.entries()) {
+      const matches = this.items.childrenNamed(account.id, current.id, segment);
+      const isLast = index === segments.length - 1;
+      const next = isLast ? matches[0] : matches.find((item) => item.kind === 'folder');
+      if (!next) throw new SkyfoldError('not_found', `${account.name}:/${segments.slice(0, index + 1).join('/')} is not in the index`);
+      current = next;
+    }
+    return current;
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private async crawl(account: StoredAccount): Promise<AccountDto> {
+    const lastSyncedAt = this.syncStore.get(account.id).lastSyncedAt;
+    let lastEvent = 0;
+    this.setSyncState(account.id, { state: 'crawling', itemCount: this.items.countItems(account.id), lastSyncedAt });
+    try {
+      const { provider, pacer } = await this.connection(account);
+      const result = await crawlAccount(account.id, provider, pacer, { items: this.items, syncState: this.syncStore }, {
+        onProgress: (itemsSeen) => {
+          const now = Date.now();
+          if (now - lastEvent < progressEventIntervalMs) return;
+          lastEvent = now;
+          this.syncStates.set(account.id, { state: 'crawling', itemCount: itemsSeen, lastSyncedAt });
+          this.emit({ type: 'index-changed', accountId: account.id });
+        },
+      });
+      if (!this.accounts.get(account.id)) {
+        this.items.deleteAccount(account.id); // removed while crawling
+        throw notFoundAccount(account.id);
+      }
+      this.setSyncState(account.id, {
+        state: 'idle',
+        itemCount: result.itemsSeen,
+        lastSyncedAt: this.syncStore.get(account.id).lastSyncedAt,
+      });
+      this.emit({ type: 'index-changed', accountId: account.id });
+      return this.toDto(account);
+    } catch (error) {
+      if (this.accounts.get(account.id)) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.setSyncState(account.id, { state: 'error', itemCount: this.items.countItems(account.id), lastSyncedAt, message });
+      }
+      throw error;
+    }
+  }
+
+  private connection(account: StoredAccount): Promise<Connection> {
+    let connection = this.connections.get(account.id);
+    if (!connection) {
+      connection = this.openProvider(account).then((provider) => this.connect(provider));
+      connection.catch(() => this.connections.delete(account.id));
+      this.connections.set(account.id, connection);
+    }
+    return connection;
+  }
+
+  private async openProvider(account: StoredAccount): Promise<Provider> {
+    switch (account.provider) {
+      case 'local':
+        return LocalProvider.open(String(account.config.path));
+      default:
+        throw new SkyfoldError('permanent', `${account.provider} accounts are not supported yet`);
+    }
+  }
+
+  private connect(provider: Provider): Connection {
+    const pacer = new Pacer({ maxConcurrency: provider.kind === 'local' ? 16 : 4, maxRetries: 5, baseDelayMs: 200, maxDelayMs: 30_000 });
+    return { provider, pacer };
+  }
+
+  private requireAccount(accountId: string): StoredAccount {
+    const account = this.accounts.get(accountId);
+    if (!account) throw notFoundAccount(accountId);
+    return account;
+  }
+
+  private requireItem(accountId: string, itemId: string): ItemDto {
+    const item = this.items.get(accountId, itemId);
+    if (!item) throw new SkyfoldError('not_found', `item "${itemId}" is not in the index`);
+    return item;
+  }
+
+  private freeName(base: string): string {
+    const taken = new Set(this.accounts.list().map((account) => account.name.toLowerCase()));
+    const cleaned = base.replaceAll(':', '_');
+    for (let n = 1; ; n++) {
+      const candidate = numberedName(cleaned, n);
+      if (!taken.has(candidate.toLowerCase())) return candidate;
+    }
+  }
+
+  private toDto(account: StoredAccount): AccountDto {
+    const stored = this.syncStore.get(account.id);
+    return {
+      id: account.id,
+      name: account.name,
+      provider: account.provider,
+      location: account.location,
+      rootId: account.rootId,
+      sync: this.syncStates.get(account.id) ?? {
+        state: 'idle',
+        itemCount: this.items.countItems(account.id),
+        lastSyncedAt: stored.lastSyncedAt,
+      },
+    };
+  }
+
+  private setSyncState(accountId: string, state: SyncState): void {
+    this.syncStates.set(accountId, state);
+    this.emit({ type: 'accounts-changed' });
+  }
+
+  private emit(event: EngineEvent): void {
+    this.events.emit('event', event);
+  }
+}
+
+function notFoundAccount(accountId: string): SkyfoldError {
+  return new SkyfoldError('not_found', `no account "${accountId}"`);
+}
+
+/** Account names appear in `ACCOUNT:PATH`, so they cannot contain a colon. */
+function checkAccountName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.includes(':')) {
+    throw new SkyfoldError('invalid_argument', `"${name}" cannot be an account name (empty, or contains ":")`);
+  }
+  return trimmed;
+}
