@@ -17,6 +17,20 @@ const codeByErrno: Record<string, ErrorCode> = {
   EIO: 'transient',
 };
 
+const reasonByErrno: Record<string, string> = {
+  ENOENT: 'not found',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'already exists',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'is not a folder',
+  ENAMETOOLONG: 'the name is too long',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the disk is read-only',
+};
+
 export function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code
@@ -28,6 +42,6 @@ export function fsError(error: unknown, what: string): SkyfoldError {
   if (error instanceof SkyfoldError) return error;
   const errno = errnoOf(error);
   const code: ErrorCode = (errno && codeByErrno[errno]) || 'permanent';
-  const reason = errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS' ? 'permission denied' : (errno ?? 'error');
+  const reason = (errno && reasonByErrno[errno]) ?? errno ?? (error instanceof Error ? error.message : String(error));
   return new SkyfoldError(code, `${what}: ${reason}`, { cause: error });
 }

@@ -168,7 +168,7 @@ export class LocalProvider implements Provider {
       return { ...item, hashes: { sha256: hash.digest('hex') } };
     } catch (error) {
       await fs.rm(tempPath, { force: true }).catch(() => undefined);
-      throw fsError(error, `${this.describe(parentId)}/${name}`);
+      throw fsError(error, this.describe(joinId(parentId, name)));
     }
   }
 
@@ -182,7 +182,7 @@ export class LocalProvider implements Provider {
         return await this.stat(joinId(parentId, candidate));
       } catch (error) {
         if (errnoOf(error) !== 'EEXIST' || options.conflict === 'fail') {
-          throw fsError(error, `${this.describe(parentId)}/${candidate}`);
+          throw fsError(error, this.describe(joinId(parentId, candidate)));
         }
       }
     }

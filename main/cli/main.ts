@@ -1,0 +1,19 @@
+/** Entry point of the built CLI (out/main/cli.js), started by bin/skyfold.mjs. */
+import { fileURLToPath } from 'node:url';
+import { runCli } from './program';
+
+const untilStopped = () =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+const status = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+  untilStopped,
+});
+process.exitCode = status;

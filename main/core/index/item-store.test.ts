@@ -1,0 +1,92 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ProviderItem } from '../providers/types';
+import { openDatabase } from './database';
+import { ItemStore } from './item-store';
+import { indexMigrations } from './migrations';
+
+const item = (id: string, overrides: Partial<ProviderItem> = {}): ProviderItem => ({
+  id,
+  parentId: 'root',
+  name: id,
+  kind: 'file',
+  size: 1,
+  modifiedAt: 1,
+  mimeType: null,
+  hashes: {},
+  ...overrides,
+});
+
+let store: ItemStore;
+beforeEach(() => {
+  store = new ItemStore(openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' }));
+  store.upsert('acc', [item('root', { parentId: null, kind: 'folder', size: null })], 1);
+});
+
+describe('ItemStore.listChildren', () => {
+  beforeEach(() => {
+    store.upsert(
+      'acc',
+      [
+        item('b.txt', { size: 30, modifiedAt: 100 }),
+        item('A.txt', { size: 10, modifiedAt: 300 }),
+        item('file10', { size: 20, modifiedAt: 200 }),
+        item('file2', { size: 20, modifiedAt: 50 }),
+        item('Zeta', { kind: 'folder', size: null, modifiedAt: 10 }),
+        item('alpha', { kind: 'folder', size: null, modifiedAt: 20 }),
+      ],
+      1,
+    );
+    store.upsert('other', [item('intruder.txt')], 1);
+  });
+  const names = (by: 'name' | 'size' | 'modified', direction: 'asc' | 'desc', offset = 0, limit = 100) =>
+    store.listChildren('acc', 'root', { by, direction }, offset, limit).items.map((i) => i.name);
+
+  it('puts folders first, then files, in natural case-insensitive name order', () => {
+    expect(names('name', 'asc')).toEqual(['alpha', 'Zeta', 'A.txt', 'b.txt', 'file2', 'file10']);
+  });
+  it('keeps folders first when the order is reversed', () => {
+    expect(names('name', 'desc')).toEqual(['Zeta', 'alpha', 'file10', 'file2', 'b.txt', 'A.txt']);
+  });
+  it('sorts by size and by modified time, ties by name', () => {
+    expect(names('size', 'asc')).toEqual(['alpha', 'Zeta', 'A.txt', 'file2', 'file10', 'b.txt']);
+    expect(names('modified', 'desc')).toEqual(['alpha', 'Zeta', 'A.txt', 'file10', 'b.txt', 'file2']);
+  });
+  it('returns row ranges across the folder/file boundary, and the total', () => {
+    expect(names('name', 'asc', 1, 3)).toEqual(['Zeta', 'A.txt', 'b.txt']);
+    expect(names('name', 'asc', 4, 10)).toEqual(['file2', 'file10']);
+    expect(names('name', 'asc', 6, 10)).toEqual([]);
+    expect(store.listChildren('acc', 'root', { by: 'name', direction: 'asc' }, 0, 1).total).toBe(6);
+  });
+});
+
+describe('ItemStore crawl generations', () => {
+  it('sweeps rows not seen by the newest crawl, only for that account', () => {
+    store.upsert('acc', [item('keep'), item('gone')], 1);
+    store.upsert('other', [item('theirs')], 1);
+    store.upsert('acc', [item('root', { parentId: null, kind: 'folder' }), item('keep')], 2);
+    expect(store.deleteOlderThan('acc', 2)).toBe(1);
+    expect(store.get('acc', 'gone')).toBeUndefined();
+    expect(store.get('acc', 'keep')).toBeDefined();
+    expect(store.get('other', 'theirs')).toBeDefined();
+  });
+
+  it('updates a moved item in place (same id, new parent and name)', () => {
+    store.upsert('acc', [item('folder', { kind: 'folder' }), item('f1', { name: 'old.txt' })], 1);
+    store.upsert('acc', [item('f1', { name: 'new.txt', parentId: 'folder' })], 1);
+    expect(store.get('acc', 'f1')).toMatchObject({ name: 'new.txt', parentId: 'folder' });
+    expect(store.listChildren('acc', 'folder', { by: 'name', direction: 'asc' }, 0, 10).items.map((i) => i.id)).toEqual(['f1']);
+  });
+});
+
+describe('ItemStore lookups', () => {
+  it('finds children by exact name, folders first, keeping duplicates', () => {
+    store.upsert('acc', [item('d1', { name: 'Same', kind: 'folder' }), item('f1', { name: 'Same' }), item('f2', { name: 'same' })], 1);
+    expect(store.childrenNamed('acc', 'root', 'Same').map((i) => i.id)).toEqual(['d1', 'f1']);
+  });
+  it('walks ancestors from the root down and survives cycles', () => {
+    store.upsert('acc', [item('a', { kind: 'folder' }), item('b', { kind: 'folder', parentId: 'a' }), item('c', { parentId: 'b' })], 1);
+    expect(store.ancestors('acc', store.get('acc', 'c')!).map((i) => i.id)).toEqual(['root', 'a', 'b']);
+    store.upsert('acc', [item('x', { kind: 'folder', parentId: 'y' }), item('y', { kind: 'folder', parentId: 'x' })], 1);
+    expect(store.ancestors('acc', store.get('acc', 'x')!).map((i) => i.id)).toEqual(['y']);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The web host (`skyfold serve`): serves the built renderer and carries the contract over a
+ * WebSocket, for tests in Chromium and for people on headless machines. Like Jupyter's token URL:
+ *
+ * - binds 127.0.0.1 only, on the given port (0 = a free one);
+ * - a random token is minted at start and printed inside the URL; opening that URL once sets an
+ *   HttpOnly, SameSite=Strict cookie and redirects to the app. Without the token or cookie nothing of
+ *   the app is served (401);
+ * - a Host header other than the loopback address and port is refused (403: DNS rebinding), and so is
+ *   a WebSocket whose Origin is not this server's own (403: cross-site WebSocket hijacking).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import sirv from 'sirv';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EngineEvent } from '../../common/contract';
+import type { CallMessage, ServerMessage } from '../../common/rpc';
+import { invokeContract } from '../core/contract-dispatch';
+import type { ContractHandlers } from '../core/service';
+
+export interface EventSource {
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+export interface WebHostOptions {
+  service: ContractHandlers & EventSource;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** For tests; a fresh random token otherwise. */
+  token?: string;
+}
+
+export interface WebHost {
+  /** The URL to open, token included. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const loopbackAddress = '127.0.0.1';
+/** Largest accepted WebSocket message: contract calls are small. */
+const maxMessageBytes = 1024 * 1024;
+
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Starts the web host. Rejects when the port cannot be bound. */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const tokenDigest = digest(token);
+  const isToken = (candidate: string | undefined): boolean =>
+    candidate !== undefined && timingSafeEqual(digest(candidate), tokenDigest);
+
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, loopbackAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${loopbackAddress}:${port}`;
+  const allowedHosts = new Set([`${loopbackAddress}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = new Set([origin, `http://localhost:${port}`]);
+  const cookieName = `skyfold-token-${port}`;
+
+  const staticFiles = sirv(options.rendererDir, { single: true, dev: false, etag: true, dotfiles: false });
+
+  server.on('request', (request, response) => {
+    setSecurityHeaders(response);
+    if (!allowedHosts.has(request.headers.host ?? '')) {
+      return refuse(response, 403, 'This address is not allowed. Open the link printed by "skyfold serve".');
+    }
+    const url = new URL(request.url ?? '/', origin);
+    const queryToken = url.searchParams.get('token') ?? undefined;
+    if (queryToken !== undefined) {
+      if (!isToken(queryToken)) return refuse(response, 403, 'This link has a wrong token.');
+      url.searchParams.delete('token');
+      response.statusCode = 302;
+      response.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      response.setHeader('Location', url.pathname + url.search);
+      return response.end();
+    }
+    if (!isToken(readCookie(request.headers.cookie, cookieName))) {
+      return refuse(response, 401, 'Open the link printed by "skyfold serve" (it carries the access token).');
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed.');
+    response.setHeader('Cache-Control', 'no-store');
+    staticFiles(request, response, () => refuse(response, 404, 'Not found.'));
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  server.on('upgrade', (request, socket: Duplex, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const allowed =
+      url.pathname === '/rpc' &&
+      allowedHosts.has(request.headers.host ?? '') &&
+      allowedOrigins.has(request.headers.origin ?? '') &&
+      isToken(readCookie(request.headers.cookie, cookieName));
+    if (!allowed) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => serveContract(ws, options.service));
+  });
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Runs contract calls arriving on one socket and forwards engine events to it. */
+function serveContract(ws: WebSocket, service: ContractHandlers & EventSource): void {
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribe = service.onEvent((event) => send({ kind: 'event', event }));
+  ws.on('close', unsubscribe);
+  ws.on('message', (data, isBinary) => {
+    const call = isBinary ? null : parseCall(String(data));
+    if (!call) {
+      ws.close(1003, 'expected a JSON contract call');
+      return;
+    }
+    void invokeContract(service, call.method, call.args).then((outcome) => send({ kind: 'result', id: call.id, ...outcome }));
+  });
+}
+
+function parseCall(text: string): CallMessage | null {
+  try {
+    const message = JSON.parse(text) as Partial<CallMessage> | null;
+    if (
+      message &&
+      message.kind === 'call' &&
+      Number.isSafeInteger(message.id) &&
+      typeof message.method === 'string'
+    ) {
+      return message as CallMessage;
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+function setSecurityHeaders(response: http.ServerResponse): void {
+  response.setHeader('Content-Security-Policy', contentSecurityPolicy);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function refuse(response: http.ServerResponse, status: number, message: string): void {
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  response.setHeader('Cache-Control', 'no-store');
+  response.end(`${message}\n`);
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

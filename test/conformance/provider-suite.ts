@@ -1,0 +1,331 @@
+/**
+ * ONE conformance suite for every provider (like rclone's fstests): the same scenarios run against
+ * local folders now and against each cloud provider (on its emulator) later. A provider is done when
+ * it passes; a scenario that does not apply is skipped by checking `features`, with the reason named.
+ *
+ * Each scenario gets a fresh, empty folder (`scratch`) inside the account, so providers whose
+ * accounts cannot be created per test (clouds) can run the suite in one account.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SkyfoldError, type ErrorCode } from '../../common/errors';
+import type { Provider, ProviderItem } from '../../main/core/providers/types';
+
+export interface ConformanceTarget {
+  provider: Provider;
+  /** An empty folder for one scenario. */
+  scratchId: string;
+  /** Removes everything the scenario left (optional). */
+  cleanup?: () => Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** Creates a fresh provider + empty scratch folder for each scenario. */
+  setup: () => Promise<ConformanceTarget>;
+  /** Number of files for the paging scenario (more than one page). */
+  largeFolderSize?: number;
+}
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export async function listAll(provider: Provider, folderId: string, pageSize?: number): Promise<ProviderItem[]> {
+  const items: ProviderItem[] = [];
+  for await (const page of provider.list(folderId, pageSize === undefined ? {} : { pageSize })) items.push(...page);
+  return items;
+}
+
+async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error, `expected a ${code} error`).toBeInstanceOf(SkyfoldError);
+  expect((error as SkyfoldError).code).toBe(code);
+}
+
+function bytes(text: string): Readable {
+  return Readable.from([Buffer.from(text)]);
+}
+
+/** A stream of `size` deterministic bytes in 64 KiB chunks. */
+function patternStream(size: number): { stream: Readable; expected: Buffer } {
+  const expected = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) expected[i] = (i * 31 + (i >> 8)) & 0xff;
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < size; offset += 65536) chunks.push(expected.subarray(offset, offset + 65536));
+  return { stream: Readable.from(chunks), expected };
+}
+
+export function defineProviderConformance(name: string, options: ConformanceOptions): void {
+  describe(`provider conformance: ${name}`, () => {
+    let target: ConformanceTarget;
+    let provider: Provider;
+    let scratch: string;
+
+    beforeEach(async () => {
+      target = await options.setup();
+      provider = target.provider;
+      scratch = target.scratchId;
+    });
+    afterEach(async () => {
+      await target.cleanup?.();
+    });
+
+    const names = async (folderId = scratch) => (await listAll(provider, folderId)).map((item) => item.name).sort();
+    const write = (parentId: string, fileName: string, text: string, conflict: 'fail' | 'replace' | 'rename' = 'fail') =>
+      provider.write(parentId, fileName, bytes(text), { conflict, size: Buffer.byteLength(text) });
+    const contentOf = async (id: string) => (await readAll(await provider.read(id))).toString();
+
+    it('lists an empty folder as empty', async () => {
+      expect(await listAll(provider, scratch)).toEqual([]);
+    });
+
+    it('stats the root and the scratch folder as folders', async () => {
+      expect((await provider.stat(provider.rootId)).kind).toBe('folder');
+      const folder = await provider.stat(scratch);
+      expect(folder.kind).toBe('folder');
+      expect(folder.size).toBeNull();
+    });
+
+    it('reports not_found for missing items', async () => {
+      const file = await write(scratch, 'gone.txt', 'x');
+      await provider.trash(file.id);
+      await expectCode(provider.stat(file.id), 'not_found');
+      await expectCode(provider.read(file.id), 'not_found');
+    });
+
+    it('writes a file and reads it back whole, with size and time', async () => {
+      const before = Date.now();
+      const item = await write(scratch, 'hello.txt', 'hello, world');
+      expect(item).toMatchObject({ name: 'hello.txt', kind: 'file', size: 12, parentId: scratch });
+      expect(item.modifiedAt).toBeGreaterThan(before - 5 * 60_000);
+      expect(await contentOf(item.id)).toBe('hello, world');
+      const listed = await listAll(provider, scratch);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ id: item.id, name: 'hello.txt', kind: 'file', size: 12 });
+      expect(await provider.stat(item.id)).toMatchObject({ id: item.id, size: 12, kind: 'file' });
+    });
+
+    it('writes an empty file', async () => {
+      const item = await write(scratch, 'empty', '');
+      expect(item.size).toBe(0);
+      expect(await contentOf(item.id)).toBe('');
+    });
+
+    it('streams a multi-megabyte file without changing a byte', async () => {
+      const { stream, expected } = patternStream(3 * 1024 * 1024 + 17);
+      const item = await provider.write(scratch, 'big.bin', stream, { conflict: 'fail', size: expected.length });
+      expect(item.size).toBe(expected.length);
+      expect((await readAll(await provider.read(item.id))).equals(expected)).toBe(true);
+    });
+
+    it('reads byte ranges (inclusive end, open end) and refuses ranges outside the file', async () => {
+      const item = await write(scratch, 'digits.txt', '0123456789');
+      expect((await readAll(await provider.read(item.id, { start: 2, end: 5 }))).toString()).toBe('2345');
+      expect((await readAll(await provider.read(item.id, { start: 7 }))).toString()).toBe('789');
+      expect((await readAll(await provider.read(item.id, { start: 8, end: 100 }))).toString()).toBe('89');
+      await expectCode(provider.read(item.id, { start: 10 }), 'invalid_argument');
+      await expectCode(provider.read(item.id, { start: 5, end: 2 }), 'invalid_argument');
+    });
+
+    it('refuses to read a folder as a file', async () => {
+      await expectCode(provider.read(scratch), 'invalid_argument');
+    });
+
+    it('fails a write whose stream is shorter than its size, leaving nothing behind', async () => {
+      await expectCode(
+        provider.write(scratch, 'short.bin', bytes('only this'), { conflict: 'fail', size: 1000 }),
+        'transient',
+      );
+      expect(await names()).toEqual([]);
+    });
+
+    it('keeps the existing file when a write with conflict=fail hits its name', async () => {
+      await write(scratch, 'a.txt', 'original');
+      await expectCode(write(scratch, 'a.txt', 'intruder'), 'conflict');
+      const [only] = await listAll(provider, scratch);
+      expect(await contentOf(only!.id)).toBe('original');
+    });
+
+    it('replaces the content with conflict=replace', async () => {
+      await write(scratch, 'a.txt', 'original');
+      const replaced = await write(scratch, 'a.txt', 'second version', 'replace');
+      expect(await names()).toEqual(['a.txt']);
+      expect(await contentOf(replaced.id)).toBe('second version');
+    });
+
+    it('writes beside it as "name (2).ext" with conflict=rename', async () => {
+      await write(scratch, 'a.txt', 'one');
+      const second = await write(scratch, 'a.txt', 'two', 'rename');
+      const third = await write(scratch, 'a.txt', 'three', 'rename');
+      expect([second.name, third.name]).toEqual(['a (2).txt', 'a (3).txt']);
+      expect(await names()).toEqual(['a (2).txt', 'a (3).txt', 'a.txt']);
+      expect(await contentOf(second.id)).toBe('two');
+    });
+
+    it('creates folders, refusing or renaming on a taken name', async () => {
+      const folder = await provider.mkdir(scratch, 'Photos', { conflict: 'fail' });
+      expect(folder).toMatchObject({ name: 'Photos', kind: 'folder', parentId: scratch });
+      await expectCode(provider.mkdir(scratch, 'Photos', { conflict: 'fail' }), 'conflict');
+      expect((await provider.mkdir(scratch, 'Photos', { conflict: 'rename' })).name).toBe('Photos (2)');
+      const nested = await provider.mkdir(folder.id, 'Nested', { conflict: 'fail' });
+      expect(await names(folder.id)).toEqual(['Nested']);
+      expect(nested.parentId).toBe(folder.id);
+    });
+
+    it('renames a file in place', async () => {
+      const item = await write(scratch, 'draft.txt', 'text');
+      const renamed = await provider.move(item.id, { name: 'final.txt', conflict: 'fail' });
+      expect(renamed.name).toBe('final.txt');
+      expect(await names()).toEqual(['final.txt']);
+      expect(await contentOf(renamed.id)).toBe('text');
+    });
+
+    it('moves files and folders into another folder, with their content', async () => {
+      const folder = await provider.mkdir(scratch, 'dest', { conflict: 'fail' });
+      const sub = await provider.mkdir(scratch, 'sub', { conflict: 'fail' });
+      await write(sub.id, 'inner.txt', 'inside');
+      const file = await write(scratch, 'f.txt', 'content');
+      const movedFile = await provider.move(file.id, { parentId: folder.id, conflict: 'fail' });
+      const movedSub = await provider.move(sub.id, { parentId: folder.id, conflict: 'fail' });
+      expect(await names()).toEqual(['dest']);
+      expect(await names(folder.id)).toEqual(['f.txt', 'sub']);
+      expect(await contentOf(movedFile.id)).toBe('content');
+      const [inner] = await listAll(provider, movedSub.id);
+      expect(await contentOf(inner!.id)).toBe('inside');
+    });
+
+    it('never overwrites on move: conflict=fail refuses, conflict=rename numbers', async () => {
+      const folder = await provider.mkdir(scratch, 'dest', { conflict: 'fail' });
+      await write(folder.id, 'x.txt', 'already there');
+      const incoming = await write(scratch, 'x.txt', 'incoming');
+      await expectCode(provider.move(incoming.id, { parentId: folder.id, conflict: 'fail' }), 'conflict');
+      expect(await contentOf(incoming.id)).toBe('incoming');
+      const moved = await provider.move(incoming.id, { parentId: folder.id, conflict: 'rename' });
+      expect(moved.name).toBe('x (2).txt');
+      expect(await names(folder.id)).toEqual(['x (2).txt', 'x.txt']);
+    });
+
+    it('moving a file onto itself changes nothing and loses nothing', async () => {
+      const item = await write(scratch, 'self.txt', 'keep me');
+      const result = await provider.move(item.id, { parentId: scratch, name: 'self.txt', conflict: 'fail' });
+      expect(result.name).toBe('self.txt');
+      expect(await contentOf(result.id)).toBe('keep me');
+    });
+
+    it('refuses to move a folder into itself or its descendant', async () => {
+      const outer = await provider.mkdir(scratch, 'outer', { conflict: 'fail' });
+      const inner = await provider.mkdir(outer.id, 'inner', { conflict: 'fail' });
+      await expectCode(provider.move(outer.id, { parentId: outer.id, conflict: 'fail' }), 'invalid_argument');
+      await expectCode(provider.move(outer.id, { parentId: inner.id, conflict: 'fail' }), 'invalid_argument');
+      expect(await names()).toEqual(['outer']);
+    });
+
+    it('renames by case only without losing the file', async () => {
+      const item = await write(scratch, 'readme.md', 'case');
+      const renamed = await provider.move(item.id, { name: 'README.md', conflict: 'fail' });
+      expect(renamed.name).toBe('README.md');
+      expect(await names()).toEqual(['README.md']);
+      expect(await contentOf(renamed.id)).toBe('case');
+    });
+
+    it('copies files and folders server side when supported', async (context) => {
+      if (!provider.copy) return context.skip('the provider has no server-side copy (features.serverSideCopy is false)');
+      const folder = await provider.mkdir(scratch, 'src', { conflict: 'fail' });
+      await write(folder.id, 'one.txt', '1');
+      const file = await write(scratch, 'file.txt', 'copy me');
+      const fileCopy = await provider.copy(file.id, { name: 'file copy.txt', conflict: 'fail' });
+      const folderCopy = await provider.copy(folder.id, { name: 'src copy', conflict: 'fail' });
+      expect(await contentOf(fileCopy.id)).toBe('copy me');
+      expect(await contentOf(file.id)).toBe('copy me');
+      expect(await names(folderCopy.id)).toEqual(['one.txt']);
+      await expectCode(provider.copy(file.id, { name: 'file copy.txt', conflict: 'fail' }), 'conflict');
+      expect((await provider.copy(file.id, { name: 'file copy.txt', conflict: 'rename' })).name).toBe('file copy (2).txt');
+    });
+
+    it('trashes files and folders (gone from listings, recoverable by the provider)', async () => {
+      const folder = await provider.mkdir(scratch, 'old', { conflict: 'fail' });
+      await write(folder.id, 'inside.txt', 'x');
+      const file = await write(scratch, 'junk.txt', 'x');
+      await provider.trash(file.id);
+      await provider.trash(folder.id);
+      expect(await names()).toEqual([]);
+      await expectCode(provider.trash(file.id), 'not_found');
+    });
+
+    it.each([
+      ['a parent reference', '..'],
+      ['a dot', '.'],
+      ['a slash', 'a/b'],
+      ['a traversal', '../escape.txt'],
+      ['an absolute path', '/etc/passwd'],
+      ['a NUL byte', 'nul\0.txt'],
+      ['an empty name', ''],
+    ])('refuses a name with %s and creates nothing', async (_label, hostile) => {
+      await expectCode(write(scratch, hostile, 'x'), 'invalid_argument');
+      await expectCode(provider.mkdir(scratch, hostile, { conflict: 'fail' }), 'invalid_argument');
+      expect(await names()).toEqual([]);
+      expect(await names(provider.rootId)).not.toContain('escape.txt');
+    });
+
+    it('keeps unusual but legal names exactly (spaces, NFC vs NFD, leading dots, emoji, long)', async () => {
+      const legal = [
+        'with space.txt',
+        ' leading space',
+        '.hidden',
+        '..double-dot-prefix',
+        'caf\u00e9 NFC.txt',
+        'cafe\u0301 NFD.txt',
+        '日本語のファイル.txt',
+        '🌤️ sky.png',
+        `${'long'.repeat(50)}.txt`,
+      ];
+      for (const legalName of legal) await write(scratch, legalName, legalName);
+      const listed = await listAll(provider, scratch);
+      expect(listed.map((item) => item.name).sort()).toEqual([...legal].sort());
+      for (const item of listed) expect(await contentOf(item.id)).toBe(item.name);
+    });
+
+    it('pages a large folder: every child exactly once, no page over the size asked', async () => {
+      const count = options.largeFolderSize ?? 2500;
+      const folder = await provider.mkdir(scratch, 'large', { conflict: 'fail' });
+      for (let i = 0; i < count; i += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, count - i) }, (_, j) => write(folder.id, `file-${i + j}.txt`, String(i + j))),
+        );
+      }
+      const pageSizes: number[] = [];
+      const seen = new Set<string>();
+      for await (const page of provider.list(folder.id, { pageSize: 1000 })) {
+        pageSizes.push(page.length);
+        for (const item of page) {
+          expect(seen.has(item.id), `${item.name} listed twice`).toBe(false);
+          seen.add(item.id);
+        }
+      }
+      expect(seen.size).toBe(count);
+      expect(Math.max(...pageSizes)).toBeLessThanOrEqual(1000);
+      expect(pageSizes.length).toBeGreaterThanOrEqual(Math.ceil(count / 1000));
+    });
+
+    it('reports the hashes it declares, matching the bytes', async (context) => {
+      if (!provider.features.hashTypes.includes('sha256')) {
+        return context.skip('sha256 is not among features.hashTypes; provider-specific hashes have their own suites');
+      }
+      const item = await write(scratch, 'hash-me.txt', 'The quick brown fox');
+      const expected = createHash('sha256').update('The quick brown fox').digest('hex');
+      expect(await provider.hash(item.id, 'sha256')).toBe(expected);
+      expect(item.hashes.sha256).toBe(expected);
+    });
+
+    it('answers about() with a display name', async () => {
+      const about = await provider.about();
+      expect(about.displayName.length).toBeGreaterThan(0);
+    });
+  });
+}
