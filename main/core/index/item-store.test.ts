@@ -59,6 +59,45 @@ describe('ItemStore.listChildren', () => {
   });
 });
 
+describe('ItemStore.listChildren row ranges', () => {
+  it('returns the same rows for every offset and limit as slicing the fully sorted folder', () => {
+    const children = Array.from({ length: 37 }, (_, i) =>
+      item(`n${i}`, { name: `entry ${(i * 7) % 37}`, kind: i % 5 === 0 ? 'folder' : 'file', size: i % 4, modifiedAt: (i * 13) % 11 }),
+    );
+    store.upsert('acc', children, 1);
+    for (const sort of [
+      { by: 'name', direction: 'asc' },
+      { by: 'size', direction: 'desc' },
+      { by: 'modified', direction: 'asc' },
+    ] as const) {
+      const full = store.listChildren('acc', 'root', sort, 0, 1000).items.map((i) => i.id);
+      expect(full).toHaveLength(37);
+      for (let offset = 0; offset <= 37; offset++) {
+        for (const limit of [1, 3, 10, 40]) {
+          const ids = store.listChildren('acc', 'root', sort, offset, limit).items.map((i) => i.id);
+          expect(ids, `${sort.by} ${sort.direction} offset ${offset} limit ${limit}`).toEqual(full.slice(offset, offset + limit));
+        }
+      }
+    }
+  });
+
+  it('sees rows committed by another connection (no stale counts)', async () => {
+    const fs = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-items-'));
+    const file = path.join(dir, 'index.db');
+    const reader = new ItemStore(openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' }));
+    const writer = new ItemStore(openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' }));
+    const sort = { by: 'name', direction: 'asc' } as const;
+    writer.upsert('acc', [item('one')], 1);
+    expect(reader.listChildren('acc', 'root', sort, 0, 10).total).toBe(1);
+    writer.upsert('acc', [item('two')], 1);
+    expect(reader.listChildren('acc', 'root', sort, 0, 10).total).toBe(2);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});
+
 describe('ItemStore crawl generations', () => {
   it('sweeps rows not seen by the newest crawl, only for that account', () => {
     store.upsert('acc', [item('keep'), item('gone')], 1);

@@ -39,6 +39,14 @@ export class ItemStore {
   private readonly childByKeyStatement;
   private readonly pageStatements = new Map<string, Statement<unknown[], unknown>>();
   private readonly upsertMany: (accountId: string, items: readonly ProviderItem[], generation: number) => void;
+  /**
+   * Child counts per folder ("account\0parent" -> [folders, files]). Counting a 100,000-entry folder
+   * costs milliseconds and every page needs it, so counts are kept until this connection writes or
+   * another connection commits (`PRAGMA data_version` changes).
+   */
+  private readonly childCounts = new Map<string, [number, number]>();
+  private seenDataVersion = -1;
+  private readonly dataVersionStatement;
 
   constructor(private readonly db: SqliteDatabase) {
     this.upsertStatement = db.prepare(`
@@ -49,6 +57,7 @@ export class ItemStore {
         is_folder = excluded.is_folder, size = excluded.size, modified_at = excluded.modified_at,
         mime_type = excluded.mime_type, hashes = coalesce(excluded.hashes, items.hashes),
         crawl_gen = excluded.crawl_gen`);
+    this.dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
     this.getStatement = db.prepare(`SELECT ${itemColumns} FROM items WHERE account_id = ? AND id = ?`);
     this.countStatement = db.prepare(
       'SELECT count(*) AS n FROM items WHERE account_id = ? AND parent_id = ? AND is_folder = ?',
@@ -79,14 +88,17 @@ export class ItemStore {
   /** Inserts or updates items (one transaction), tagging them with the crawl generation. Idempotent. */
   upsert(accountId: string, items: readonly ProviderItem[], generation: number): void {
     this.upsertMany(accountId, items, generation);
+    this.childCounts.clear();
   }
 
   /** Removes the account's rows not seen by crawl `generation` (deleted since the last crawl). Returns the count. */
   deleteOlderThan(accountId: string, generation: number): number {
+    this.childCounts.clear();
     return this.db.prepare('DELETE FROM items WHERE account_id = ? AND crawl_gen < ?').run(accountId, generation).changes;
   }
 
   deleteAccount(accountId: string): void {
+    this.childCounts.clear();
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM items WHERE account_id = ?').run(accountId);
       this.db.prepare('DELETE FROM sync_state WHERE account_id = ?').run(accountId);
@@ -132,17 +144,54 @@ export class ItemStore {
    * costs about the same.
    */
   listChildren(accountId: string, parentId: string, sort: Sort, offset: number, limit: number): ChildrenPage {
-    const folderCount = (this.countStatement.get(accountId, parentId, 1) as { n: number }).n;
-    const fileCount = (this.countStatement.get(accountId, parentId, 0) as { n: number }).n;
+    const [folderCount, fileCount] = this.countChildren(accountId, parentId);
     const items: ItemDto[] = [];
     if (offset < folderCount) {
-      items.push(...this.page(accountId, parentId, 1, sort, offset, limit));
+      items.push(...this.range(accountId, parentId, 1, folderCount, sort, offset, limit));
     }
     const remaining = limit - items.length;
     if (remaining > 0) {
-      items.push(...this.page(accountId, parentId, 0, sort, Math.max(0, offset - folderCount), remaining));
+      items.push(...this.range(accountId, parentId, 0, fileCount, sort, Math.max(0, offset - folderCount), remaining));
     }
     return { total: folderCount + fileCount, items };
+  }
+
+  private countChildren(accountId: string, parentId: string): [number, number] {
+    const dataVersion = this.dataVersionStatement.get() as number;
+    if (dataVersion !== this.seenDataVersion) {
+      this.childCounts.clear();
+      this.seenDataVersion = dataVersion;
+    }
+    const key = `${accountId}\0${parentId}`;
+    let counts = this.childCounts.get(key);
+    if (!counts) {
+      counts = [
+        (this.countStatement.get(accountId, parentId, 1) as { n: number }).n,
+        (this.countStatement.get(accountId, parentId, 0) as { n: number }).n,
+      ];
+      this.childCounts.set(key, counts);
+    }
+    return counts;
+  }
+
+  /**
+   * Rows [offset, offset+limit) of one group (`groupSize` rows). Pages in the second half are read
+   * walking the index from the other end, so no page skips more than half the group.
+   */
+  private range(
+    accountId: string,
+    parentId: string,
+    isFolder: 0 | 1,
+    groupSize: number,
+    sort: Sort,
+    offset: number,
+    limit: number,
+  ): ItemDto[] {
+    const end = Math.min(groupSize, offset + limit);
+    if (end <= offset) return [];
+    if (offset <= groupSize - end) return this.page(accountId, parentId, isFolder, sort, offset, end - offset);
+    const reversed: Sort = { by: sort.by, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
+    return this.page(accountId, parentId, isFolder, reversed, groupSize - end, end - offset).reverse();
   }
 
   private page(accountId: string, parentId: string, isFolder: 0 | 1, sort: Sort, offset: number, limit: number): ItemDto[] {
@@ -152,13 +201,21 @@ export class ItemStore {
       const column = sortColumn[sort.by];
       const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
       const order = column === 'name_key' ? `name_key ${direction}` : `${column} ${direction}, name_key ${direction}`;
+      const outerOrder = order.replaceAll(/(\w+) (ASC|DESC)/g, 'page.$1 $2');
+      // Skipping OFFSET rows is done in the covering index alone (no table lookups); only the rows
+      // of the page itself are then read from the table.
       statement = this.db.prepare(
-        `SELECT ${itemColumns} FROM items WHERE account_id = ? AND parent_id = ? AND is_folder = ?
-         ORDER BY ${order} LIMIT ? OFFSET ?`,
+        `WITH page AS MATERIALIZED (
+           SELECT id, ${column === 'name_key' ? 'name_key' : `${column}, name_key`} FROM items
+           WHERE account_id = @accountId AND parent_id = @parentId AND is_folder = @isFolder
+           ORDER BY ${order} LIMIT @limit OFFSET @offset)
+         SELECT ${itemColumns.split(', ').map((c) => `items.${c}`).join(', ')}
+         FROM page JOIN items ON items.account_id = @accountId AND items.id = page.id
+         ORDER BY ${outerOrder}`,
       );
       this.pageStatements.set(key, statement);
     }
-    return (statement.all(accountId, parentId, isFolder, limit, offset) as ItemRow[]).map(toDto);
+    return (statement.all({ accountId, parentId, isFolder, limit, offset }) as ItemRow[]).map(toDto);
   }
 }
 

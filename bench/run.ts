@@ -1,0 +1,102 @@
+/**
+ * Benchmarks for the walking skeleton, each a ratio against a baseline measured in the same run:
+ *
+ * 1. Crawl: indexing the demo folder (~103,000 entries) vs. the bare filesystem walk it needs
+ *    (opendir + lstat of every entry, no database). Ratio near 1 = the index adds little.
+ * 2. Browse: one 200-row page of the 100,000-entry folder, sorted, at the start, middle and end, vs.
+ *    the cheapest 200-row read SQLite can do from the same table (no order, no offset), and vs. the
+ *    naive approach (load the whole folder, sort in JS, slice).
+ *
+ * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openDatabase } from '../main/core/index/database';
+import { ItemStore } from '../main/core/index/item-store';
+import { indexMigrations } from '../main/core/index/migrations';
+import { SyncStateStore } from '../main/core/index/sync-state-store';
+import { LocalProvider } from '../main/core/providers/local/local-provider';
+import { Pacer } from '../main/core/providers/pacer';
+import { crawlAccount } from '../main/core/sync/crawl';
+import { bigFolderName, generateDemoFiles } from '../scripts/demo-files';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function time(run: () => unknown, repeats: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.hrtime.bigint();
+    await run();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(samples);
+}
+
+async function rawWalk(dir: string): Promise<number> {
+  let count = 0;
+  const pending = [dir];
+  while (pending.length > 0) {
+    const batch = pending.splice(0, 4);
+    await Promise.all(
+      batch.map(async (folder) => {
+        const entries = await fs.readdir(folder);
+        const stats = await Promise.all(entries.map((name) => fs.lstat(path.join(folder, name))));
+        stats.forEach((stat, i) => {
+          count++;
+          if (stat.isDirectory()) pending.push(path.join(folder, entries[i]!));
+        });
+      }),
+    );
+  }
+  return count;
+}
+
+const root = generateDemoFiles(path.join(os.tmpdir(), 'skyfold-bench-demo', 'files'));
+const rows: string[][] = [];
+const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+
+// 1. Crawl
+const provider = await LocalProvider.open(root);
+const pacer = new Pacer({ maxConcurrency: 16, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
+const walkMs = await time(() => rawWalk(root), 3);
+let db = openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' });
+let items = new ItemStore(db);
+let seen = 0;
+const crawlMs = await time(async () => {
+  db.close();
+  db = openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' });
+  items = new ItemStore(db);
+  seen = (await crawlAccount('bench', provider, pacer, { items, syncState: new SyncStateStore(db) })).itemsSeen;
+}, 3);
+rows.push(['crawl ' + seen.toLocaleString('en') + ' entries into the index', fmt(crawlMs), 'bare fs walk (opendir+lstat)', fmt(walkMs), `${(crawlMs / walkMs).toFixed(2)}x`]);
+
+// 2. Browse the 100,000-entry folder
+const big = bigFolderName;
+const count = items.listChildren('bench', big, { by: 'name', direction: 'asc' }, 0, 1).total;
+const cheapest = db.prepare('SELECT * FROM items WHERE account_id = ? AND parent_id = ? LIMIT 200');
+const baselineMs = await time(() => cheapest.all('bench', big), 51);
+for (const [label, sort, offset] of [
+  ['name asc, first page', { by: 'name', direction: 'asc' }, 0],
+  ['name asc, middle page', { by: 'name', direction: 'asc' }, Math.floor(count / 2)],
+  ['name asc, last page', { by: 'name', direction: 'asc' }, count - 200],
+  ['size desc, last page', { by: 'size', direction: 'desc' }, count - 200],
+  ['modified desc, middle page', { by: 'modified', direction: 'desc' }, Math.floor(count / 2)],
+] as const) {
+  const ms = await time(() => items.listChildren('bench', big, sort, offset, 200), 51);
+  rows.push([`page of 200 in ${count.toLocaleString('en')}-entry folder: ${label}`, fmt(ms), 'unsorted 200-row read', fmt(baselineMs), `${(ms / baselineMs).toFixed(2)}x`]);
+}
+const all = db.prepare('SELECT * FROM items WHERE account_id = ? AND parent_id = ?');
+const naiveMs = await time(() => {
+  const loaded = all.all('bench', big) as Array<{ name_key: string }>;
+  loaded.sort((a, b) => (a.name_key < b.name_key ? -1 : 1));
+  return loaded.slice(count - 200);
+}, 5);
+const lastPageMs = await time(() => items.listChildren('bench', big, { by: 'name', direction: 'asc' }, count - 200, 200), 51);
+rows.push(['naive: load whole folder, sort in JS, slice last page', fmt(naiveMs), 'indexed last page (above)', fmt(lastPageMs), `${(naiveMs / lastPageMs).toFixed(1)}x slower`]);
+
+console.log(`Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n`);
+console.log('| measurement | time | baseline | baseline time | ratio |');
+console.log('|---|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+db.close();
