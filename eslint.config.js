@@ -24,7 +24,14 @@ export default tseslint.config(
       // The renderer talks to the engine only through the contract in common/.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/main/**', '**/preload/**', 'node:*'], message: 'The renderer may import only common/.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**', 'node:*'],
+              message: 'The renderer may import only common/.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -33,7 +40,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*'], message: 'common/ is pure TypeScript.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*'],
+              message: 'common/ is pure TypeScript.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -44,7 +58,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The engine knows nothing of Electron.' }],
-          patterns: [{ group: ['**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**'], message: 'The engine knows nothing of hosts.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**'],
+              message: 'The engine knows nothing of hosts.',
+            },
+          ],
         },
       ],
     },

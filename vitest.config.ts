@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'common/**/*.test.ts',
+            'main/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           exclude: ['main/electron/**'],
           environment: 'node',
         },
@@ -18,7 +23,12 @@ export default defineConfig({
         test: { name: 'electron-host', include: ['main/electron/**/*.test.ts'], environment: 'node' },
       },
       {
-        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
       },
     ],
   },

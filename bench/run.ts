@@ -67,9 +67,16 @@ const crawlMs = await time(async () => {
   db.close();
   db = openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' });
   items = new ItemStore(db);
-  seen = (await crawlAccount('bench', provider, pacer, { items, syncState: new SyncStateStore(db) })).itemsSeen;
+  seen = (await crawlAccount('bench', provider, pacer, { items, syncState: new SyncStateStore(db) }))
+    .itemsSeen;
 }, 3);
-rows.push(['crawl ' + seen.toLocaleString('en') + ' entries into the index', fmt(crawlMs), 'bare fs walk (opendir+lstat)', fmt(walkMs), `${(crawlMs / walkMs).toFixed(2)}x`]);
+rows.push([
+  'crawl ' + seen.toLocaleString('en') + ' entries into the index',
+  fmt(crawlMs),
+  'bare fs walk (opendir+lstat)',
+  fmt(walkMs),
+  `${(crawlMs / walkMs).toFixed(2)}x`,
+]);
 
 // 2. Browse the 100,000-entry folder
 const big = bigFolderName;
@@ -84,7 +91,13 @@ for (const [label, sort, offset] of [
   ['modified desc, middle page', { by: 'modified', direction: 'desc' }, Math.floor(count / 2)],
 ] as const) {
   const ms = await time(() => items.listChildren('bench', big, sort, offset, 200), 51);
-  rows.push([`page of 200 in ${count.toLocaleString('en')}-entry folder: ${label}`, fmt(ms), 'unsorted 200-row read', fmt(baselineMs), `${(ms / baselineMs).toFixed(2)}x`]);
+  rows.push([
+    `page of 200 in ${count.toLocaleString('en')}-entry folder: ${label}`,
+    fmt(ms),
+    'unsorted 200-row read',
+    fmt(baselineMs),
+    `${(ms / baselineMs).toFixed(2)}x`,
+  ]);
 }
 const all = db.prepare('SELECT * FROM items WHERE account_id = ? AND parent_id = ?');
 const naiveMs = await time(() => {
@@ -92,8 +105,17 @@ const naiveMs = await time(() => {
   loaded.sort((a, b) => (a.name_key < b.name_key ? -1 : 1));
   return loaded.slice(count - 200);
 }, 5);
-const lastPageMs = await time(() => items.listChildren('bench', big, { by: 'name', direction: 'asc' }, count - 200, 200), 51);
-rows.push(['naive: load whole folder, sort in JS, slice last page', fmt(naiveMs), 'indexed last page (above)', fmt(lastPageMs), `${(naiveMs / lastPageMs).toFixed(1)}x slower`]);
+const lastPageMs = await time(
+  () => items.listChildren('bench', big, { by: 'name', direction: 'asc' }, count - 200, 200),
+  51,
+);
+rows.push([
+  'naive: load whole folder, sort in JS, slice last page',
+  fmt(naiveMs),
+  'indexed last page (above)',
+  fmt(lastPageMs),
+  `${(naiveMs / lastPageMs).toFixed(1)}x slower`,
+]);
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n`);
 console.log('| measurement | time | baseline | baseline time | ratio |');

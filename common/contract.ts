@@ -8,15 +8,16 @@
  */
 import { z } from 'zod';
 import type { AccountDto, FolderPage, ItemDto } from './dto';
+import type { MethodName } from './methods';
+
+export { isMethodName, methodNames, type MethodName } from './methods';
 
 const id = z.string().min(1).max(1024);
 const accountRef = z.object({ accountId: id }).strict();
 
 export const sortKeys = ['name', 'size', 'modified'] as const;
 export type SortKey = (typeof sortKeys)[number];
-export const sortSchema = z
-  .object({ by: z.enum(sortKeys), direction: z.enum(['asc', 'desc']) })
-  .strict();
+export const sortSchema = z.object({ by: z.enum(sortKeys), direction: z.enum(['asc', 'desc']) }).strict();
 export type Sort = z.infer<typeof sortSchema>;
 
 /** The largest row range one listFolder call returns; the UI pages through bigger folders. */
@@ -51,9 +52,7 @@ export const contractSchemas = {
   stat: z.object({ accountId: id, itemId: z.string().max(1024) }).strict(),
   /** The item at a `/`-separated path in an account ("" or "/" = root). Throws not_found. */
   resolvePath: z.object({ accountId: id, path: z.string().max(32768) }).strict(),
-} as const;
-
-export type MethodName = keyof typeof contractSchemas;
+} as const satisfies Record<MethodName, z.ZodType>;
 export type MethodArgs<M extends MethodName> = z.input<(typeof contractSchemas)[M]>;
 
 /** What each method resolves to. */
@@ -65,12 +64,6 @@ export interface MethodResults {
   listFolder: FolderPage;
   stat: ItemDto;
   resolvePath: ItemDto;
-}
-
-export const methodNames = Object.keys(contractSchemas) as MethodName[];
-
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.hasOwn(contractSchemas, name);
 }
 
 /** Events the engine pushes to every connected UI. */

@@ -54,7 +54,11 @@ export class SkyfoldError extends Error {
   }
 
   static fromDto(dto: ErrorDto): SkyfoldError {
-    return new SkyfoldError(dto.code, dto.message, dto.retryAfterMs === undefined ? undefined : { retryAfterMs: dto.retryAfterMs });
+    return new SkyfoldError(
+      dto.code,
+      dto.message,
+      dto.retryAfterMs === undefined ? undefined : { retryAfterMs: dto.retryAfterMs },
+    );
   }
 }
 

@@ -18,10 +18,17 @@ describe('numberedName', () => {
 
 describe('nameSortKey', () => {
   const sorted = (names: string[]) =>
-    [...names].sort((a, b) => (nameSortKey(a) < nameSortKey(b) ? -1 : nameSortKey(a) > nameSortKey(b) ? 1 : 0));
+    [...names].sort((a, b) =>
+      nameSortKey(a) < nameSortKey(b) ? -1 : nameSortKey(a) > nameSortKey(b) ? 1 : 0,
+    );
 
   it('sorts digit runs by value', () => {
-    expect(sorted(['file10', 'file2', 'file1', 'file002x'])).toEqual(['file1', 'file2', 'file002x', 'file10']);
+    expect(sorted(['file10', 'file2', 'file1', 'file002x'])).toEqual([
+      'file1',
+      'file2',
+      'file002x',
+      'file10',
+    ]);
   });
   it('ignores case and puts accented letters with their base letter', () => {
     expect(sorted(['b', 'É', 'a', 'e', 'C'])).toEqual(['a', 'b', 'C', 'e', 'É']);

@@ -3,7 +3,8 @@
  * client object the renderer uses over either of them.
  */
 import { SkyfoldError, type ErrorDto } from './errors';
-import { methodNames, type EngineEvent, type MethodName, type SkyfoldApi } from './contract';
+import type { EngineEvent, SkyfoldApi } from './contract';
+import { methodNames, type MethodName } from './methods';
 
 export interface CallMessage {
   kind: 'call';
@@ -28,7 +29,10 @@ export type ServerMessage = ResultMessage | EventMessage;
  * `call` resolves with `{ok, value | error}` rather than throwing, so errors keep their shared code.
  */
 export interface ContractTransport {
-  call(method: MethodName, args: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ErrorDto }>;
+  call(
+    method: MethodName,
+    args: unknown,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: ErrorDto }>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }
 

@@ -41,7 +41,20 @@ const tree: Record<string, { extensions: string[]; count: number }> = {
   'Empty Folder': { extensions: [], count: 0 },
 };
 
-const words = ['alpha', 'budget', 'draft', 'final', 'notes', 'plan', 'review', 'summary', 'travel', 'meeting', 'export', 'scan'];
+const words = [
+  'alpha',
+  'budget',
+  'draft',
+  'final',
+  'notes',
+  'plan',
+  'review',
+  'summary',
+  'travel',
+  'meeting',
+  'export',
+  'scan',
+];
 
 /** Names at the edges of what people and clouds produce; all legal on every desktop OS. */
 const edgeNames = [
@@ -81,10 +94,15 @@ export function generateDemoFiles(root: string, options: DemoOptions = {}): stri
       const extension = spec.extensions[i % spec.extensions.length]!;
       const word = words[Math.floor(next() * words.length)]!;
       const name = `${word}-${String(i + 1).padStart(4, '0')}.${extension}`;
-      writeFile(path.join(dir, name), Math.floor(next() ** 3 * 200_000), base - Math.floor(next() * 3 * year));
+      writeFile(
+        path.join(dir, name),
+        Math.floor(next() ** 3 * 200_000),
+        base - Math.floor(next() * 3 * year),
+      );
     }
   }
-  for (const name of edgeNames) writeFile(path.join(root, name), name.length * 10, base - Math.floor(next() * year));
+  for (const name of edgeNames)
+    writeFile(path.join(root, name), name.length * 10, base - Math.floor(next() * year));
 
   const big = path.join(root, bigFolderName);
   fs.mkdirSync(big);

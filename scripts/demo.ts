@@ -26,7 +26,10 @@ if (!accounts.stdout.includes('"name":"Demo"')) {
 const child =
   mode === 'web'
     ? spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', dataDir, 'serve'], { stdio: 'inherit' })
-    : spawn('npx', ['electron-vite', 'preview'], { stdio: 'inherit', env: { ...process.env, SKYFOLD_DATA_DIR: dataDir } });
+    : spawn('npx', ['electron-vite', 'preview'], {
+        stdio: 'inherit',
+        env: { ...process.env, SKYFOLD_DATA_DIR: dataDir },
+      });
 child.on('exit', (code) => {
   if (mode === 'electron' && code !== 0) {
     console.error(

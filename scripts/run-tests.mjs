@@ -29,11 +29,22 @@ check('lint', 'npm', ['run', '--silent', 'lint']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 
 rmSync('test-results/vitest.json', { force: true });
-const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+const vitestStatus = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=test-results/vitest.json',
+]);
 const vitest = readJson('test-results/vitest.json');
 results.push(
   vitest
-    ? { name: 'vitest', passed: vitest.numPassedTests, failed: vitest.numFailedTests + (vitestStatus !== 0 && vitest.numFailedTests === 0 ? 1 : 0), skipped: vitest.numPendingTests + vitest.numTodoTests }
+    ? {
+        name: 'vitest',
+        passed: vitest.numPassedTests,
+        failed: vitest.numFailedTests + (vitestStatus !== 0 && vitest.numFailedTests === 0 ? 1 : 0),
+        skipped: vitest.numPendingTests + vitest.numTodoTests,
+      }
     : { name: 'vitest', passed: 0, failed: 1, skipped: 0 },
 );
 
@@ -48,7 +59,12 @@ if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   const stats = readJson('test-results/playwright.json')?.stats;
   results.push(
     stats
-      ? { name: 'e2e', passed: stats.expected + stats.flaky, failed: stats.unexpected + (e2eStatus !== 0 && stats.unexpected === 0 ? 1 : 0), skipped: stats.skipped }
+      ? {
+          name: 'e2e',
+          passed: stats.expected + stats.flaky,
+          failed: stats.unexpected + (e2eStatus !== 0 && stats.unexpected === 0 ? 1 : 0),
+          skipped: stats.skipped,
+        }
       : { name: 'e2e', passed: 0, failed: 1, skipped: 0 },
   );
 }
@@ -56,7 +72,9 @@ if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
 const total = { passed: 0, failed: 0, skipped: 0 };
 console.log('\nSummary');
 for (const result of results) {
-  console.log(`  ${result.name.padEnd(10)} ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
+  console.log(
+    `  ${result.name.padEnd(10)} ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`,
+  );
   total.passed += result.passed;
   total.failed += result.failed;
   total.skipped += result.skipped;

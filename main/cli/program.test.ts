@@ -12,7 +12,13 @@ beforeEach(async () => {
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-cli-'));
   files = path.join(base, 'My Files');
   await fs.mkdir(path.join(files, 'Sub Folder'), { recursive: true });
-  for (const name of ['with space.txt', 'caf\u00e9 NFC.txt', 'cafe\u0301 NFD.txt', '.dotfile', 'line\nbreak.txt']) {
+  for (const name of [
+    'with space.txt',
+    'caf\u00e9 NFC.txt',
+    'cafe\u0301 NFD.txt',
+    '.dotfile',
+    'line\nbreak.txt',
+  ]) {
     await fs.writeFile(path.join(files, name), name);
   }
   await fs.writeFile(path.join(files, 'Sub Folder', 'inner.txt'), 'inner');
@@ -41,14 +47,21 @@ describe('skyfold CLI', () => {
     const listed = await cli('accounts', 'list');
     expect(listed.stdout).toMatch(/NAME\s+ID\s+PROVIDER\s+ITEMS\s+LOCATION\nHome\s+local-\w+\s+local\s+8\s+/);
     const json = await cli('accounts', 'list', '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ name: 'Home', provider: 'local', sync: { itemCount: 8 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      name: 'Home',
+      provider: 'local',
+      sync: { itemCount: 8 },
+    });
   });
 
   it('lists a folder with spaces, NFC and NFD unicode and leading dots, byte-exact in JSON', async () => {
     await cli('accounts', 'add', 'local', files, '--name', 'Home');
     const listed = await cli('ls', 'Home:', '--json');
     expect(listed.status).toBe(0);
-    const entries = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { name: string; path: string; kind: string });
+    const entries = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { name: string; path: string; kind: string });
     expect(entries.map((entry) => entry.name)).toEqual([
       'Sub Folder',
       '.dotfile',
@@ -66,10 +79,17 @@ describe('skyfold CLI', () => {
   });
 
   it('lists nested folders and single files by ACCOUNT:PATH, by name or id', async () => {
-    const added = JSON.parse((await cli('accounts', 'add', 'local', files, '--json')).stdout) as { id: string; name: string };
+    const added = JSON.parse((await cli('accounts', 'add', 'local', files, '--json')).stdout) as {
+      id: string;
+      name: string;
+    };
     expect(added.name).toBe('My Files');
     const nested = await cli('ls', `${added.id}:/Sub Folder`, '--json');
-    expect(JSON.parse(nested.stdout)).toMatchObject({ name: 'inner.txt', path: '/Sub Folder/inner.txt', size: 5 });
+    expect(JSON.parse(nested.stdout)).toMatchObject({
+      name: 'inner.txt',
+      path: '/Sub Folder/inner.txt',
+      size: 5,
+    });
     const single = await cli('ls', 'my files:Sub Folder/inner.txt');
     expect(single.stdout).toMatch(/^-\s+5 B\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+inner\.txt\n$/);
   });
@@ -80,7 +100,10 @@ describe('skyfold CLI', () => {
     await cli('accounts', 'remove', 'Home');
     await cli('accounts', 'add', 'local', files, '--name', 'Home');
     const listed = await cli('ls', 'Home:', '--sort', 'size', '--reverse', '--json');
-    const names = listed.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { name: string }).name);
+    const names = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { name: string }).name);
     expect(names.slice(0, 2)).toEqual(['Sub Folder', 'z-big.bin']);
   });
 

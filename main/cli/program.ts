@@ -28,14 +28,16 @@ export interface CliIo {
 export function createProgram(io: CliIo): Command {
   const program = new Command('skyfold')
     .description('Every file of every cloud account, in one index.')
-    .option('--data-dir <dir>', 'data directory (default: $SKYFOLD_DATA_DIR or the desktop app\'s)')
+    .option('--data-dir <dir>', "data directory (default: $SKYFOLD_DATA_DIR or the desktop app's)")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   const withService = async <T>(run: (service: SkyfoldService) => Promise<T>): Promise<T> => {
     const dataDir = program.opts<{ dataDir?: string }>().dataDir;
-    const service = SkyfoldService.open({ dataDir: dataDir ? path.resolve(io.cwd, dataDir) : defaultDataDir(io.env) });
+    const service = SkyfoldService.open({
+      dataDir: dataDir ? path.resolve(io.cwd, dataDir) : defaultDataDir(io.env),
+    });
     try {
       return await run(service);
     } finally {
@@ -56,10 +58,16 @@ export function createProgram(io: CliIo): Command {
     .option('--json', 'print the account as JSON')
     .action(async (folder: string, options: { name?: string; json?: boolean }) => {
       await withService(async (service) => {
-        const added = await service.addLocalAccount({ path: path.resolve(io.cwd, folder), name: options.name });
+        const added = await service.addLocalAccount({
+          path: path.resolve(io.cwd, folder),
+          name: options.name,
+        });
         const account = await service.refreshAccount({ accountId: added.id });
         if (options.json) printJsonLine(account);
-        else io.stdout(`Added ${account.name} (${account.id}): ${account.location}, ${account.sync.itemCount} items indexed\n`);
+        else
+          io.stdout(
+            `Added ${account.name} (${account.id}): ${account.location}, ${account.sync.itemCount} items indexed\n`,
+          );
       });
     });
 
@@ -71,11 +79,18 @@ export function createProgram(io: CliIo): Command {
       await withService(async (service) => {
         const list = await service.listAccounts();
         if (options.json) return list.forEach(printJsonLine);
-        if (list.length === 0) return io.stdout('No accounts yet. Add one with: skyfold accounts add local PATH\n');
+        if (list.length === 0)
+          return io.stdout('No accounts yet. Add one with: skyfold accounts add local PATH\n');
         io.stdout(
           `${table([
             ['NAME', 'ID', 'PROVIDER', 'ITEMS', 'LOCATION'],
-            ...list.map((a) => [printableName(a.name), a.id, a.provider, String(a.sync.itemCount), printableName(a.location)]),
+            ...list.map((a) => [
+              printableName(a.name),
+              a.id,
+              a.provider,
+              String(a.sync.itemCount),
+              printableName(a.location),
+            ]),
           ])}\n`,
         );
       });
@@ -109,7 +124,13 @@ export function createProgram(io: CliIo): Command {
         const base = itemPath.replace(/\/+$/, '');
         const entries: ItemDto[] = item.kind === 'folder' ? [] : [item];
         for (let offset = 0; item.kind === 'folder'; offset += maxPageRows) {
-          const page = await service.listFolder({ accountId: account.id, folderId: item.id, sort, offset, limit: maxPageRows });
+          const page = await service.listFolder({
+            accountId: account.id,
+            folderId: item.id,
+            sort,
+            offset,
+            limit: maxPageRows,
+          });
           entries.push(...page.items);
           if (offset + maxPageRows >= page.total) break;
         }
@@ -154,7 +175,10 @@ export function createProgram(io: CliIo): Command {
         const host = await startWebHost({ service, rendererDir: io.rendererDir, port: options.port });
         service.refreshAllInBackground();
         if (options.json) printJsonLine({ url: host.url, origin: host.origin, port: host.port });
-        else io.stdout(`Skyfold is running. Open this link in a browser:\n\n    ${host.url}\n\nPress Ctrl+C to stop.\n`);
+        else
+          io.stdout(
+            `Skyfold is running. Open this link in a browser:\n\n    ${host.url}\n\nPress Ctrl+C to stop.\n`,
+          );
         await io.untilStopped();
         await host.close();
       });
@@ -180,8 +204,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 async function findAccount(service: SkyfoldService, reference: string): Promise<AccountDto> {
   const accounts = await service.listAccounts();
   const account =
-    accounts.find((a) => a.id === reference) ?? accounts.find((a) => a.name.toLowerCase() === reference.toLowerCase());
-  if (!account) throw new SkyfoldError('not_found', `no account named "${reference}" (see: skyfold accounts list)`);
+    accounts.find((a) => a.id === reference) ??
+    accounts.find((a) => a.name.toLowerCase() === reference.toLowerCase());
+  if (!account)
+    throw new SkyfoldError('not_found', `no account named "${reference}" (see: skyfold accounts list)`);
   return account;
 }
 
@@ -195,6 +221,7 @@ function parseTarget(target: string): { account: string; path: string } {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SkyfoldError('invalid_argument', `"${value}" is not a port`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SkyfoldError('invalid_argument', `"${value}" is not a port`);
   return port;
 }

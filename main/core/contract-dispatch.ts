@@ -10,7 +10,11 @@ import type { ContractHandlers } from './service';
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ErrorDto };
 
 /** Never throws: bad method names and arguments come back as `invalid_argument` outcomes. */
-export async function invokeContract(handlers: ContractHandlers, method: unknown, args: unknown): Promise<CallOutcome> {
+export async function invokeContract(
+  handlers: ContractHandlers,
+  method: unknown,
+  args: unknown,
+): Promise<CallOutcome> {
   try {
     const name = checkedMethod(method);
     const value = await handlers[name](parseArgs(name, args) as never);
@@ -21,7 +25,8 @@ export async function invokeContract(handlers: ContractHandlers, method: unknown
 }
 
 function checkedMethod(method: unknown): MethodName {
-  if (!isMethodName(method)) throw new SkyfoldError('invalid_argument', `unknown method ${JSON.stringify(method)}`);
+  if (!isMethodName(method))
+    throw new SkyfoldError('invalid_argument', `unknown method ${JSON.stringify(method)}`);
   return method;
 }
 

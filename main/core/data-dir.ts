@@ -8,7 +8,10 @@ import * as path from 'node:path';
 
 export const productName = 'Skyfold';
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.SKYFOLD_DATA_DIR) return path.resolve(env.SKYFOLD_DATA_DIR);
   const home = os.homedir();
   switch (platform) {

@@ -36,11 +36,23 @@ describe('SkyfoldService', () => {
     const account = await addAndIndex('Home');
     expect(account).toMatchObject({ name: 'Home', provider: 'local', location: await fs.realpath(files) });
     expect(account.sync).toMatchObject({ state: 'idle', itemCount: 6 });
-    const root = await service.listFolder({ accountId: account.id, folderId: account.rootId, sort: byName, offset: 0, limit: 100 });
+    const root = await service.listFolder({
+      accountId: account.id,
+      folderId: account.rootId,
+      sort: byName,
+      offset: 0,
+      limit: 100,
+    });
     expect(root.items.map((item) => item.name)).toEqual(['docs', 'top.txt']);
     expect(root.ancestors).toEqual([]);
     const deep = await service.resolvePath({ accountId: account.id, path: '/docs/deep' });
-    const page = await service.listFolder({ accountId: account.id, folderId: deep.id, sort: byName, offset: 0, limit: 100 });
+    const page = await service.listFolder({
+      accountId: account.id,
+      folderId: deep.id,
+      sort: byName,
+      offset: 0,
+      limit: 100,
+    });
     expect(page.items.map((item) => item.name)).toEqual(['note.txt']);
     expect(page.ancestors.map((item) => item.name)).toEqual(['files', 'docs']);
   });
@@ -49,10 +61,22 @@ describe('SkyfoldService', () => {
     const account = await addAndIndex();
     await fs.rm(path.join(files, 'top.txt'));
     await fs.writeFile(path.join(files, 'new.txt'), 'new');
-    const stale = await service.listFolder({ accountId: account.id, folderId: '', sort: byName, offset: 0, limit: 10 });
+    const stale = await service.listFolder({
+      accountId: account.id,
+      folderId: '',
+      sort: byName,
+      offset: 0,
+      limit: 10,
+    });
     expect(stale.items.map((item) => item.name)).toEqual(['docs', 'top.txt']);
     await service.refreshAccount({ accountId: account.id });
-    const fresh = await service.listFolder({ accountId: account.id, folderId: '', sort: byName, offset: 0, limit: 10 });
+    const fresh = await service.listFolder({
+      accountId: account.id,
+      folderId: '',
+      sort: byName,
+      offset: 0,
+      limit: 10,
+    });
     expect(fresh.items.map((item) => item.name)).toEqual(['docs', 'new.txt']);
   });
 
@@ -65,13 +89,23 @@ describe('SkyfoldService', () => {
   });
 
   it('refuses relative paths, files, missing folders and duplicate accounts', async () => {
-    await expect(service.addLocalAccount({ path: 'relative/path' })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(service.addLocalAccount({ path: path.join(files, 'top.txt') })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(service.addLocalAccount({ path: path.join(base, 'nope') })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.addLocalAccount({ path: 'relative/path' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(service.addLocalAccount({ path: path.join(files, 'top.txt') })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(service.addLocalAccount({ path: path.join(base, 'nope') })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await addAndIndex('One');
     await expect(service.addLocalAccount({ path: files })).rejects.toMatchObject({ code: 'conflict' });
-    await expect(service.addLocalAccount({ path: base, name: 'one' })).rejects.toMatchObject({ code: 'conflict' });
-    await expect(service.addLocalAccount({ path: base, name: 'a:b' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(service.addLocalAccount({ path: base, name: 'one' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await expect(service.addLocalAccount({ path: base, name: 'a:b' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 
   it('names accounts after their folder, numbering repeats', async () => {
@@ -86,7 +120,9 @@ describe('SkyfoldService', () => {
     const account = await addAndIndex();
     await service.removeAccount({ accountId: account.id });
     expect(await service.listAccounts()).toEqual([]);
-    await expect(service.stat({ accountId: account.id, itemId: '' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.stat({ accountId: account.id, itemId: '' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(fs.readFile(path.join(files, 'top.txt'), 'utf8')).resolves.toBe('top');
   });
 
@@ -100,8 +136,12 @@ describe('SkyfoldService', () => {
 
   it('reports missing paths and non-folders clearly', async () => {
     const account = await addAndIndex();
-    await expect(service.resolvePath({ accountId: account.id, path: '/docs/missing' })).rejects.toThrow(/is not in the index/);
-    await expect(service.resolvePath({ accountId: account.id, path: '/docs/../top.txt' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(service.resolvePath({ accountId: account.id, path: '/docs/missing' })).rejects.toThrow(
+      /is not in the index/,
+    );
+    await expect(
+      service.resolvePath({ accountId: account.id, path: '/docs/../top.txt' }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(
       service.listFolder({ accountId: account.id, folderId: 'top.txt', sort: byName, offset: 0, limit: 1 }),
     ).rejects.toBeInstanceOf(SkyfoldError);
@@ -110,17 +150,37 @@ describe('SkyfoldService', () => {
 
 describe('invokeContract', () => {
   it('validates the method name and arguments before calling the service', async () => {
-    expect(await invokeContract(service, 'dropDatabase', {})).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
-    expect(await invokeContract(service, 'constructor', {})).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
-    expect(await invokeContract(service, 'listFolder', { accountId: 'x', folderId: '', offset: -1, limit: 5, sort: byName })).toMatchObject({
+    expect(await invokeContract(service, 'dropDatabase', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
+    expect(await invokeContract(service, 'constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
+    expect(
+      await invokeContract(service, 'listFolder', {
+        accountId: 'x',
+        folderId: '',
+        offset: -1,
+        limit: 5,
+        sort: byName,
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid_argument', message: expect.stringContaining('offset') },
     });
-    expect(await invokeContract(service, 'listAccounts', { extra: true })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(await invokeContract(service, 'listAccounts', { extra: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
   });
 
   it('returns values and shared error codes', async () => {
     expect(await invokeContract(service, 'listAccounts', {})).toEqual({ ok: true, value: [] });
-    expect(await invokeContract(service, 'stat', { accountId: 'nope', itemId: '' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await invokeContract(service, 'stat', { accountId: 'nope', itemId: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

@@ -58,9 +58,15 @@ export class SkyfoldService implements ContractHandlers {
 
   /** Opens (creating and migrating) the data directory. Throws when a database is from a newer version. */
   static open(options: ServiceOptions): SkyfoldService {
-    const stateDb = openDatabase(path.join(options.dataDir, 'state.db'), { migrations: stateMigrations, synchronous: 'FULL' });
+    const stateDb = openDatabase(path.join(options.dataDir, 'state.db'), {
+      migrations: stateMigrations,
+      synchronous: 'FULL',
+    });
     try {
-      const indexDb = openDatabase(path.join(options.dataDir, 'index.db'), { migrations: indexMigrations, synchronous: 'NORMAL' });
+      const indexDb = openDatabase(path.join(options.dataDir, 'index.db'), {
+        migrations: indexMigrations,
+        synchronous: 'NORMAL',
+      });
       return new SkyfoldService(stateDb, indexDb);
     } catch (error) {
       stateDb.close();
@@ -98,9 +104,15 @@ export class SkyfoldService implements ContractHandlers {
       throw new SkyfoldError('invalid_argument', `"${folderPath}" is not an absolute path`);
     }
     const provider = await LocalProvider.open(folderPath);
-    const existing = this.accounts.list().find((account) => account.provider === 'local' && account.location === provider.rootPath);
-    if (existing) throw new SkyfoldError('conflict', `${provider.rootPath} is already the account "${existing.name}"`);
-    const chosenName = name === undefined ? this.freeName(path.basename(provider.rootPath) || 'Local') : checkAccountName(name);
+    const existing = this.accounts
+      .list()
+      .find((account) => account.provider === 'local' && account.location === provider.rootPath);
+    if (existing)
+      throw new SkyfoldError('conflict', `${provider.rootPath} is already the account "${existing.name}"`);
+    const chosenName =
+      name === undefined
+        ? this.freeName(path.basename(provider.rootPath) || 'Local')
+        : checkAccountName(name);
     const account = this.accounts.add({
       name: chosenName,
       provider: 'local',
@@ -133,12 +145,25 @@ export class SkyfoldService implements ContractHandlers {
     return crawl;
   }
 
-  async listFolder({ accountId, folderId, sort, offset, limit }: MethodArgs<'listFolder'>): Promise<MethodResults['listFolder']> {
+  async listFolder({
+    accountId,
+    folderId,
+    sort,
+    offset,
+    limit,
+  }: MethodArgs<'listFolder'>): Promise<MethodResults['listFolder']> {
     this.requireAccount(accountId);
     const folder = this.requireItem(accountId, folderId);
-    if (folder.kind !== 'folder') throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
+    if (folder.kind !== 'folder')
+      throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
     const page = this.items.listChildren(accountId, folderId, sort, offset, limit);
-    return { folder, ancestors: this.items.ancestors(accountId, folder), total: page.total, offset, items: page.items };
+    return {
+      folder,
+      ancestors: this.items.ancestors(accountId, folder),
+      total: page.total,
+      offset,
+      items: page.items,
+    };
   }
 
   async stat({ accountId, itemId }: MethodArgs<'stat'>): Promise<ItemDto> {
@@ -159,7 +184,11 @@ export class SkyfoldService implements ContractHandlers {
       const matches = this.items.childrenNamed(account.id, current.id, segment);
       const isLast = index === segments.length - 1;
       const next = isLast ? matches[0] : matches.find((item) => item.kind === 'folder');
-      if (!next) throw new SkyfoldError('not_found', `${account.name}:/${segments.slice(0, index + 1).join('/')} is not in the index`);
+      if (!next)
+        throw new SkyfoldError(
+          'not_found',
+          `${account.name}:/${segments.slice(0, index + 1).join('/')} is not in the index`,
+        );
       current = next;
     }
     return current;
@@ -170,18 +199,28 @@ export class SkyfoldService implements ContractHandlers {
   private async crawl(account: StoredAccount): Promise<AccountDto> {
     const lastSyncedAt = this.syncStore.get(account.id).lastSyncedAt;
     let lastEvent = 0;
-    this.setSyncState(account.id, { state: 'crawling', itemCount: this.items.countItems(account.id), lastSyncedAt });
+    this.setSyncState(account.id, {
+      state: 'crawling',
+      itemCount: this.items.countItems(account.id),
+      lastSyncedAt,
+    });
     try {
       const { provider, pacer } = await this.connection(account);
-      const result = await crawlAccount(account.id, provider, pacer, { items: this.items, syncState: this.syncStore }, {
-        onProgress: (itemsSeen) => {
-          const now = Date.now();
-          if (now - lastEvent < progressEventIntervalMs) return;
-          lastEvent = now;
-          this.syncStates.set(account.id, { state: 'crawling', itemCount: itemsSeen, lastSyncedAt });
-          this.emit({ type: 'index-changed', accountId: account.id });
+      const result = await crawlAccount(
+        account.id,
+        provider,
+        pacer,
+        { items: this.items, syncState: this.syncStore },
+        {
+          onProgress: (itemsSeen) => {
+            const now = Date.now();
+            if (now - lastEvent < progressEventIntervalMs) return;
+            lastEvent = now;
+            this.syncStates.set(account.id, { state: 'crawling', itemCount: itemsSeen, lastSyncedAt });
+            this.emit({ type: 'index-changed', accountId: account.id });
+          },
         },
-      });
+      );
       if (!this.accounts.get(account.id)) {
         this.items.deleteAccount(account.id); // removed while crawling
         throw notFoundAccount(account.id);
@@ -196,7 +235,12 @@ export class SkyfoldService implements ContractHandlers {
     } catch (error) {
       if (this.accounts.get(account.id)) {
         const message = error instanceof Error ? error.message : String(error);
-        this.setSyncState(account.id, { state: 'error', itemCount: this.items.countItems(account.id), lastSyncedAt, message });
+        this.setSyncState(account.id, {
+          state: 'error',
+          itemCount: this.items.countItems(account.id),
+          lastSyncedAt,
+          message,
+        });
       }
       throw error;
     }
@@ -222,7 +266,12 @@ export class SkyfoldService implements ContractHandlers {
   }
 
   private connect(provider: Provider): Connection {
-    const pacer = new Pacer({ maxConcurrency: provider.kind === 'local' ? 16 : 4, maxRetries: 5, baseDelayMs: 200, maxDelayMs: 30_000 });
+    const pacer = new Pacer({
+      maxConcurrency: provider.kind === 'local' ? 16 : 4,
+      maxRetries: 5,
+      baseDelayMs: 200,
+      maxDelayMs: 30_000,
+    });
     return { provider, pacer };
   }
 
@@ -281,7 +330,10 @@ function notFoundAccount(accountId: string): SkyfoldError {
 function checkAccountName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.includes(':')) {
-    throw new SkyfoldError('invalid_argument', `"${name}" cannot be an account name (empty, or contains ":")`);
+    throw new SkyfoldError(
+      'invalid_argument',
+      `"${name}" cannot be an account name (empty, or contains ":")`,
+    );
   }
   return trimmed;
 }

@@ -38,7 +38,8 @@ export function isTrustedSender(event: SenderEvent): boolean {
   if (!frame || frame.detached) return false;
   if (frame.parent !== null) return false;
   const mainFrame = event.sender?.mainFrame;
-  if (!mainFrame || (frame !== mainFrame && frame.frameTreeNodeId !== mainFrame.frameTreeNodeId)) return false;
+  if (!mainFrame) return false;
+  if (frame !== mainFrame && frame.frameTreeNodeId !== mainFrame.frameTreeNodeId) return false;
   return isAppUrl(frame.url) && frame.origin === appOrigin;
 }
 

@@ -78,7 +78,9 @@ export interface AppProtocolOptions {
  * The handler for `protocol.handle('app', ...)`. Never throws: every failure becomes a plain-text
  * error response (400 bad path, 403 escape attempt, 404 missing / other host, 405 not GET/HEAD).
  */
-export function createAppProtocolHandler(options: AppProtocolOptions): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  options: AppProtocolOptions,
+): (request: Request) => Promise<Response> {
   const root = path.resolve(options.root);
   return async (request) => {
     try {

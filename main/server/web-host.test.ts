@@ -38,7 +38,9 @@ function get(pathname: string, headers: Record<string, string> = {}): Promise<An
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
     });
     request.on('error', reject);
   });
@@ -56,7 +58,9 @@ function connect(headers: Record<string, string>): Promise<WebSocket> {
 }
 
 function nextMessage(ws: WebSocket): Promise<ServerMessage> {
-  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage)));
+  return new Promise((resolve) =>
+    ws.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage)),
+  );
 }
 
 describe('web host', () => {
@@ -99,7 +103,12 @@ describe('web host', () => {
     ws.send(JSON.stringify({ kind: 'call', id: 7, method: 'listAccounts', args: {} }));
     expect(await nextMessage(ws)).toEqual({ kind: 'result', id: 7, ok: true, value: [] });
     ws.send(JSON.stringify({ kind: 'call', id: 8, method: 'stat', args: { accountId: 'none', itemId: '' } }));
-    expect(await nextMessage(ws)).toMatchObject({ kind: 'result', id: 8, ok: false, error: { code: 'not_found' } });
+    expect(await nextMessage(ws)).toMatchObject({
+      kind: 'result',
+      id: 8,
+      ok: false,
+      error: { code: 'not_found' },
+    });
     const events: EngineEvent[] = [];
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage;
@@ -114,7 +123,9 @@ describe('web host', () => {
     await expect(connect({ Cookie: cookie(), Origin: 'https://evil.example' })).rejects.toThrow(/403/);
     await expect(connect({ Cookie: cookie() })).rejects.toThrow(/403/);
     await expect(connect({ Origin: host.origin })).rejects.toThrow(/403/);
-    await expect(connect({ Cookie: cookie(), Origin: host.origin, Host: 'evil.example' })).rejects.toThrow(/403/);
+    await expect(connect({ Cookie: cookie(), Origin: host.origin, Host: 'evil.example' })).rejects.toThrow(
+      /403/,
+    );
   });
 
   it('closes a socket that sends something other than a contract call, with no side effect', async () => {

@@ -100,7 +100,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!isToken(readCookie(request.headers.cookie, cookieName))) {
       return refuse(response, 401, 'Open the link printed by "skyfold serve" (it carries the access token).');
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed.');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return refuse(response, 405, 'Method not allowed.');
     response.setHeader('Cache-Control', 'no-store');
     staticFiles(request, response, () => refuse(response, 404, 'Not found.'));
   });
@@ -147,7 +148,9 @@ function serveContract(ws: WebSocket, service: ContractHandlers & EventSource): 
       ws.close(1003, 'expected a JSON contract call');
       return;
     }
-    void invokeContract(service, call.method, call.args).then((outcome) => send({ kind: 'result', id: call.id, ...outcome }));
+    void invokeContract(service, call.method, call.args).then((outcome) =>
+      send({ kind: 'result', id: call.id, ...outcome }),
+    );
   });
 }
 

@@ -52,11 +52,25 @@ export class AccountStore {
 
   /** Adds an account with a fresh id. Throws conflict when the name is taken. */
   add(account: Omit<StoredAccount, 'id' | 'createdAt'>): StoredAccount {
-    const stored: StoredAccount = { ...account, id: `${account.provider}-${randomBytes(5).toString('hex')}`, createdAt: Date.now() };
+    const stored: StoredAccount = {
+      ...account,
+      id: `${account.provider}-${randomBytes(5).toString('hex')}`,
+      createdAt: Date.now(),
+    };
     try {
       this.db
-        .prepare('INSERT INTO accounts (id, name, provider, location, root_id, config, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(stored.id, stored.name, stored.provider, stored.location, stored.rootId, JSON.stringify(stored.config), stored.createdAt);
+        .prepare(
+          'INSERT INTO accounts (id, name, provider, location, root_id, config, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          stored.id,
+          stored.name,
+          stored.provider,
+          stored.location,
+          stored.rootId,
+          JSON.stringify(stored.config),
+          stored.createdAt,
+        );
     } catch (error) {
       if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new SkyfoldError('conflict', `an account named "${account.name}" already exists`);

@@ -62,7 +62,12 @@ describe('ItemStore.listChildren', () => {
 describe('ItemStore.listChildren row ranges', () => {
   it('returns the same rows for every offset and limit as slicing the fully sorted folder', () => {
     const children = Array.from({ length: 37 }, (_, i) =>
-      item(`n${i}`, { name: `entry ${(i * 7) % 37}`, kind: i % 5 === 0 ? 'folder' : 'file', size: i % 4, modifiedAt: (i * 13) % 11 }),
+      item(`n${i}`, {
+        name: `entry ${(i * 7) % 37}`,
+        kind: i % 5 === 0 ? 'folder' : 'file',
+        size: i % 4,
+        modifiedAt: (i * 13) % 11,
+      }),
     );
     store.upsert('acc', children, 1);
     for (const sort of [
@@ -75,7 +80,9 @@ describe('ItemStore.listChildren row ranges', () => {
       for (let offset = 0; offset <= 37; offset++) {
         for (const limit of [1, 3, 10, 40]) {
           const ids = store.listChildren('acc', 'root', sort, offset, limit).items.map((i) => i.id);
-          expect(ids, `${sort.by} ${sort.direction} offset ${offset} limit ${limit}`).toEqual(full.slice(offset, offset + limit));
+          expect(ids, `${sort.by} ${sort.direction} offset ${offset} limit ${limit}`).toEqual(
+            full.slice(offset, offset + limit),
+          );
         }
       }
     }
@@ -113,19 +120,41 @@ describe('ItemStore crawl generations', () => {
     store.upsert('acc', [item('folder', { kind: 'folder' }), item('f1', { name: 'old.txt' })], 1);
     store.upsert('acc', [item('f1', { name: 'new.txt', parentId: 'folder' })], 1);
     expect(store.get('acc', 'f1')).toMatchObject({ name: 'new.txt', parentId: 'folder' });
-    expect(store.listChildren('acc', 'folder', { by: 'name', direction: 'asc' }, 0, 10).items.map((i) => i.id)).toEqual(['f1']);
+    expect(
+      store.listChildren('acc', 'folder', { by: 'name', direction: 'asc' }, 0, 10).items.map((i) => i.id),
+    ).toEqual(['f1']);
   });
 });
 
 describe('ItemStore lookups', () => {
   it('finds children by exact name, folders first, keeping duplicates', () => {
-    store.upsert('acc', [item('d1', { name: 'Same', kind: 'folder' }), item('f1', { name: 'Same' }), item('f2', { name: 'same' })], 1);
+    store.upsert(
+      'acc',
+      [
+        item('d1', { name: 'Same', kind: 'folder' }),
+        item('f1', { name: 'Same' }),
+        item('f2', { name: 'same' }),
+      ],
+      1,
+    );
     expect(store.childrenNamed('acc', 'root', 'Same').map((i) => i.id)).toEqual(['d1', 'f1']);
   });
   it('walks ancestors from the root down and survives cycles', () => {
-    store.upsert('acc', [item('a', { kind: 'folder' }), item('b', { kind: 'folder', parentId: 'a' }), item('c', { parentId: 'b' })], 1);
+    store.upsert(
+      'acc',
+      [
+        item('a', { kind: 'folder' }),
+        item('b', { kind: 'folder', parentId: 'a' }),
+        item('c', { parentId: 'b' }),
+      ],
+      1,
+    );
     expect(store.ancestors('acc', store.get('acc', 'c')!).map((i) => i.id)).toEqual(['root', 'a', 'b']);
-    store.upsert('acc', [item('x', { kind: 'folder', parentId: 'y' }), item('y', { kind: 'folder', parentId: 'x' })], 1);
+    store.upsert(
+      'acc',
+      [item('x', { kind: 'folder', parentId: 'y' }), item('y', { kind: 'folder', parentId: 'x' })],
+      1,
+    );
     expect(store.ancestors('acc', store.get('acc', 'x')!).map((i) => i.id)).toEqual(['y']);
   });
 });

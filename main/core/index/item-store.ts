@@ -38,7 +38,11 @@ export class ItemStore {
   private readonly countStatement;
   private readonly childByKeyStatement;
   private readonly pageStatements = new Map<string, Statement<unknown[], unknown>>();
-  private readonly upsertMany: (accountId: string, items: readonly ProviderItem[], generation: number) => void;
+  private readonly upsertMany: (
+    accountId: string,
+    items: readonly ProviderItem[],
+    generation: number,
+  ) => void;
   /**
    * Child counts per folder ("account\0parent" -> [folders, files]). Counting a 100,000-entry folder
    * costs milliseconds and every page needs it, so counts are kept until this connection writes or
@@ -66,23 +70,25 @@ export class ItemStore {
       `SELECT ${itemColumns} FROM items WHERE account_id = ? AND parent_id = ? AND is_folder IN (1, 0) AND name_key = ?
        ORDER BY is_folder DESC`,
     );
-    this.upsertMany = db.transaction((accountId: string, items: readonly ProviderItem[], generation: number) => {
-      for (const item of items) {
-        this.upsertStatement.run({
-          accountId,
-          id: item.id,
-          parentId: item.parentId,
-          name: item.name,
-          nameKey: nameSortKey(item.name),
-          isFolder: item.kind === 'folder' ? 1 : 0,
-          size: item.size,
-          modifiedAt: item.modifiedAt,
-          mimeType: item.mimeType,
-          hashes: Object.keys(item.hashes).length > 0 ? JSON.stringify(item.hashes) : null,
-          generation,
-        });
-      }
-    });
+    this.upsertMany = db.transaction(
+      (accountId: string, items: readonly ProviderItem[], generation: number) => {
+        for (const item of items) {
+          this.upsertStatement.run({
+            accountId,
+            id: item.id,
+            parentId: item.parentId,
+            name: item.name,
+            nameKey: nameSortKey(item.name),
+            isFolder: item.kind === 'folder' ? 1 : 0,
+            size: item.size,
+            modifiedAt: item.modifiedAt,
+            mimeType: item.mimeType,
+            hashes: Object.keys(item.hashes).length > 0 ? JSON.stringify(item.hashes) : null,
+            generation,
+          });
+        }
+      },
+    );
   }
 
   /** Inserts or updates items (one transaction), tagging them with the crawl generation. Idempotent. */
@@ -94,7 +100,9 @@ export class ItemStore {
   /** Removes the account's rows not seen by crawl `generation` (deleted since the last crawl). Returns the count. */
   deleteOlderThan(accountId: string, generation: number): number {
     this.childCounts.clear();
-    return this.db.prepare('DELETE FROM items WHERE account_id = ? AND crawl_gen < ?').run(accountId, generation).changes;
+    return this.db
+      .prepare('DELETE FROM items WHERE account_id = ? AND crawl_gen < ?')
+      .run(accountId, generation).changes;
   }
 
   deleteAccount(accountId: string): void {
@@ -111,7 +119,9 @@ export class ItemStore {
   }
 
   countItems(accountId: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM items WHERE account_id = ?').get(accountId) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM items WHERE account_id = ?').get(accountId) as { n: number }
+    ).n;
   }
 
   /**
@@ -151,7 +161,9 @@ export class ItemStore {
     }
     const remaining = limit - items.length;
     if (remaining > 0) {
-      items.push(...this.range(accountId, parentId, 0, fileCount, sort, Math.max(0, offset - folderCount), remaining));
+      items.push(
+        ...this.range(accountId, parentId, 0, fileCount, sort, Math.max(0, offset - folderCount), remaining),
+      );
     }
     return { total: folderCount + fileCount, items };
   }
@@ -189,18 +201,27 @@ export class ItemStore {
   ): ItemDto[] {
     const end = Math.min(groupSize, offset + limit);
     if (end <= offset) return [];
-    if (offset <= groupSize - end) return this.page(accountId, parentId, isFolder, sort, offset, end - offset);
+    if (offset <= groupSize - end)
+      return this.page(accountId, parentId, isFolder, sort, offset, end - offset);
     const reversed: Sort = { by: sort.by, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
     return this.page(accountId, parentId, isFolder, reversed, groupSize - end, end - offset).reverse();
   }
 
-  private page(accountId: string, parentId: string, isFolder: 0 | 1, sort: Sort, offset: number, limit: number): ItemDto[] {
+  private page(
+    accountId: string,
+    parentId: string,
+    isFolder: 0 | 1,
+    sort: Sort,
+    offset: number,
+    limit: number,
+  ): ItemDto[] {
     const key = `${sort.by}:${sort.direction}`;
     let statement = this.pageStatements.get(key);
     if (!statement) {
       const column = sortColumn[sort.by];
       const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
-      const order = column === 'name_key' ? `name_key ${direction}` : `${column} ${direction}, name_key ${direction}`;
+      const order =
+        column === 'name_key' ? `name_key ${direction}` : `${column} ${direction}, name_key ${direction}`;
       const outerOrder = order.replaceAll(/(\w+) (ASC|DESC)/g, 'page.$1 $2');
       // Skipping OFFSET rows is done in the covering index alone (no table lookups); only the rows
       // of the page itself are then read from the table.
@@ -209,7 +230,10 @@ export class ItemStore {
            SELECT id, ${column === 'name_key' ? 'name_key' : `${column}, name_key`} FROM items
            WHERE account_id = @accountId AND parent_id = @parentId AND is_folder = @isFolder
            ORDER BY ${order} LIMIT @limit OFFSET @offset)
-         SELECT ${itemColumns.split(', ').map((c) => `items.${c}`).join(', ')}
+         SELECT ${itemColumns
+           .split(', ')
+           .map((c) => `items.${c}`)
+           .join(', ')}
          FROM page JOIN items ON items.account_id = @accountId AND items.id = page.id
          ORDER BY ${outerOrder}`,
       );

@@ -11,7 +11,9 @@ export class SyncStateStore {
 
   get(accountId: string): StoredSyncState {
     const row = this.db
-      .prepare('SELECT crawl_gen AS crawlGeneration, last_synced_at AS lastSyncedAt FROM sync_state WHERE account_id = ?')
+      .prepare(
+        'SELECT crawl_gen AS crawlGeneration, last_synced_at AS lastSyncedAt FROM sync_state WHERE account_id = ?',
+      )
       .get(accountId) as StoredSyncState | undefined;
     return row ?? { crawlGeneration: 0, lastSyncedAt: null };
   }

@@ -18,7 +18,14 @@ function fakeClock() {
 describe('Pacer', () => {
   it('retries transient errors with capped exponential backoff and jitter', async () => {
     const clock = fakeClock();
-    const pacer = new Pacer({ maxConcurrency: 1, maxRetries: 4, baseDelayMs: 100, maxDelayMs: 300, random: () => 0.5, ...clock });
+    const pacer = new Pacer({
+      maxConcurrency: 1,
+      maxRetries: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 300,
+      random: () => 0.5,
+      ...clock,
+    });
     let attempts = 0;
     const result = await pacer.call(async () => {
       attempts++;
@@ -32,7 +39,14 @@ describe('Pacer', () => {
 
   it('waits exactly Retry-After and pauses every other call of the account too', async () => {
     const clock = fakeClock();
-    const pacer = new Pacer({ maxConcurrency: 2, maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1000, random: () => 1, ...clock });
+    const pacer = new Pacer({
+      maxConcurrency: 2,
+      maxRetries: 2,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      random: () => 1,
+      ...clock,
+    });
     let first = true;
     const startTimes: number[] = [];
     await pacer.call(async () => {
@@ -47,7 +61,13 @@ describe('Pacer', () => {
   });
 
   it('does not retry permanent errors or plain exceptions', async () => {
-    const pacer = new Pacer({ maxConcurrency: 1, maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1, ...fakeClock() });
+    const pacer = new Pacer({
+      maxConcurrency: 1,
+      maxRetries: 5,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+      ...fakeClock(),
+    });
     let attempts = 0;
     await expect(
       pacer.call(async () => {
@@ -60,7 +80,13 @@ describe('Pacer', () => {
   });
 
   it('gives up after maxRetries with the last error', async () => {
-    const pacer = new Pacer({ maxConcurrency: 1, maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1, ...fakeClock() });
+    const pacer = new Pacer({
+      maxConcurrency: 1,
+      maxRetries: 2,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+      ...fakeClock(),
+    });
     let attempts = 0;
     await expect(
       pacer.call(async () => {

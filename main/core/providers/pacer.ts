@@ -50,7 +50,11 @@ export class Pacer {
         await this.waitForPause();
         return await task();
       } catch (error) {
-        if (!(error instanceof SkyfoldError) || !retryableCodes.has(error.code) || attempt >= this.options.maxRetries) {
+        if (
+          !(error instanceof SkyfoldError) ||
+          !retryableCodes.has(error.code) ||
+          attempt >= this.options.maxRetries
+        ) {
           throw error;
         }
         failure = error;

@@ -115,7 +115,11 @@ export interface Provider {
   write(parentId: string, name: string, source: Readable, options: WriteOptions): Promise<ProviderItem>;
 
   /** Creates a folder. Throws conflict (policy `fail`), invalid_argument, not_found. */
-  mkdir(parentId: string, name: string, options: { conflict: Exclude<ConflictPolicy, 'replace'> }): Promise<ProviderItem>;
+  mkdir(
+    parentId: string,
+    name: string,
+    options: { conflict: Exclude<ConflictPolicy, 'replace'> },
+  ): Promise<ProviderItem>;
 
   /**
    * Renames and/or moves an item within the account; never overwrites. Returns the item as it is now

@@ -42,6 +42,7 @@ export function fsError(error: unknown, what: string): SkyfoldError {
   if (error instanceof SkyfoldError) return error;
   const errno = errnoOf(error);
   const code: ErrorCode = (errno && codeByErrno[errno]) || 'permanent';
-  const reason = (errno && reasonByErrno[errno]) ?? errno ?? (error instanceof Error ? error.message : String(error));
+  const reason =
+    (errno && reasonByErrno[errno]) ?? errno ?? (error instanceof Error ? error.message : String(error));
   return new SkyfoldError(code, `${what}: ${reason}`, { cause: error });
 }

@@ -33,7 +33,9 @@ describe('LocalProvider', () => {
     await fs.symlink(base, path.join(root, 'linkdir'));
     expect(await listAll(provider, '')).toEqual([]);
     expect(await codeOf(provider.read('link.txt'))).toBe('not_found');
-    expect(await codeOf(provider.write('linkdir', 'x.txt', Readable.from(['x']), { conflict: 'fail' }))).toBe('not_found');
+    expect(await codeOf(provider.write('linkdir', 'x.txt', Readable.from(['x']), { conflict: 'fail' }))).toBe(
+      'not_found',
+    );
     await expect(fs.readdir(base)).resolves.toEqual(['root', 'secret.txt']);
   });
 
@@ -51,7 +53,9 @@ describe('LocalProvider', () => {
     const [batch] = await fs.readdir(path.join(root, '.skyfold-trash'));
     const batchDir = path.join(root, '.skyfold-trash', batch!);
     expect(await fs.readFile(path.join(batchDir, 'a.txt'), 'utf8')).toBe('A');
-    expect(JSON.parse(await fs.readFile(path.join(batchDir, '.skyfold-origin.json'), 'utf8'))).toEqual({ id: 'docs/a.txt' });
+    expect(JSON.parse(await fs.readFile(path.join(batchDir, '.skyfold-origin.json'), 'utf8'))).toEqual({
+      id: 'docs/a.txt',
+    });
   });
 
   it('leaves no temporary file behind after a failed write', async () => {
@@ -60,7 +64,9 @@ describe('LocalProvider', () => {
         this.destroy(new Error('network dropped'));
       },
     });
-    await expect(provider.write('', 'f.bin', failing, { conflict: 'fail' })).rejects.toThrow(/network dropped/);
+    await expect(provider.write('', 'f.bin', failing, { conflict: 'fail' })).rejects.toThrow(
+      /network dropped/,
+    );
     expect(await fs.readdir(root)).toEqual([]);
   });
 
@@ -77,11 +83,16 @@ describe('LocalProvider', () => {
 
   it('sets the requested modification time on written files', async () => {
     const when = Date.UTC(2020, 1, 2, 3, 4, 5);
-    const item = await provider.write('', 'old.txt', Readable.from([Buffer.from('x')]), { conflict: 'fail', modifiedAt: when });
+    const item = await provider.write('', 'old.txt', Readable.from([Buffer.from('x')]), {
+      conflict: 'fail',
+      modifiedAt: when,
+    });
     expect(item.modifiedAt).toBe(when);
   });
 
   it('detects that this filesystem is case-sensitive', () => {
-    expect(provider.features.caseInsensitive).toBe(process.platform === 'darwin' || process.platform === 'win32');
+    expect(provider.features.caseInsensitive).toBe(
+      process.platform === 'darwin' || process.platform === 'win32',
+    );
   });
 });

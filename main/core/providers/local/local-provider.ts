@@ -10,10 +10,10 @@
  * - Trash is `.skyfold-trash/` in the root: a same-filesystem rename, so it is atomic and undoable.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, type Dir, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
 import { numberedName } from '../../../../common/names';
 import type {
@@ -82,7 +82,7 @@ export class LocalProvider implements Provider {
   async *list(folderId: string, options: { pageSize?: number } = {}): AsyncIterable<ProviderItem[]> {
     const pageSize = Math.max(1, options.pageSize ?? 1000);
     const dirPath = await this.existingPath(folderId);
-    let dir: import('node:fs').Dir;
+    let dir: Dir;
     try {
       dir = await fs.opendir(dirPath, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
     } catch (error) {
@@ -121,21 +121,33 @@ export class LocalProvider implements Provider {
     if (!stats.isFile()) throw new SkyfoldError('invalid_argument', `${this.describe(id)} is not a file`);
     const start = range?.start ?? 0;
     const end = Math.min(range?.end ?? stats.size - 1, stats.size - 1);
-    if (range && (start < 0 || (range.end !== undefined && range.end < start) || (start >= stats.size && stats.size > 0))) {
-      throw new SkyfoldError('invalid_argument', `byte range ${start}-${range.end ?? ''} is outside ${this.describe(id)}`);
+    if (
+      range &&
+      (start < 0 || (range.end !== undefined && range.end < start) || (start >= stats.size && stats.size > 0))
+    ) {
+      throw new SkyfoldError(
+        'invalid_argument',
+        `byte range ${start}-${range.end ?? ''} is outside ${this.describe(id)}`,
+      );
     }
-    const handle = await fs.open(itemPath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW).catch((error: unknown) => {
-      throw fsError(error, this.describe(id));
-    });
+    const handle = await fs
+      .open(itemPath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW)
+      .catch((error: unknown) => {
+        throw fsError(error, this.describe(id));
+      });
     if (end < start) {
       await handle.close();
-      const { Readable: ReadableStream } = await import('node:stream');
-      return ReadableStream.from([]);
+      return Readable.from([]);
     }
     return handle.createReadStream({ start, end, autoClose: true });
   }
 
-  async write(parentId: string, name: string, source: Readable, options: WriteOptions): Promise<ProviderItem> {
+  async write(
+    parentId: string,
+    name: string,
+    source: Readable,
+    options: WriteOptions,
+  ): Promise<ProviderItem> {
     this.checkName(name);
     const parentPath = await this.existingFolderPath(parentId);
     const tempPath = path.join(parentPath, `${partFilePrefix}${randomBytes(8).toString('hex')}`);
@@ -172,7 +184,11 @@ export class LocalProvider implements Provider {
     }
   }
 
-  async mkdir(parentId: string, name: string, options: { conflict: 'fail' | 'rename' }): Promise<ProviderItem> {
+  async mkdir(
+    parentId: string,
+    name: string,
+    options: { conflict: 'fail' | 'rename' },
+  ): Promise<ProviderItem> {
     this.checkName(name);
     const parentPath = await this.existingFolderPath(parentId);
     for (let n = 1; n <= maxNumberedNames; n++) {
@@ -200,7 +216,11 @@ export class LocalProvider implements Provider {
   async trash(id: string): Promise<void> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
     const itemPath = await this.existingPath(id);
-    const batchDir = path.join(this.rootPath, trashDirName, `${Date.now()}-${randomBytes(4).toString('hex')}`);
+    const batchDir = path.join(
+      this.rootPath,
+      trashDirName,
+      `${Date.now()}-${randomBytes(4).toString('hex')}`,
+    );
     try {
       await fs.lstat(itemPath);
       await fs.mkdir(batchDir, { recursive: true });
@@ -213,7 +233,8 @@ export class LocalProvider implements Provider {
   }
 
   async hash(id: string, type: HashType): Promise<string> {
-    if (type !== 'sha256') throw new SkyfoldError('invalid_argument', `local folders do not support ${type} hashes`);
+    if (type !== 'sha256')
+      throw new SkyfoldError('invalid_argument', `local folders do not support ${type} hashes`);
     const stream = await this.read(id);
     const hash = createHash('sha256');
     for await (const chunk of stream) hash.update(chunk as Buffer);
@@ -245,7 +266,10 @@ export class LocalProvider implements Provider {
         return await this.stat(joinId(parentId, candidate));
       } catch (error) {
         if (errnoOf(error) !== 'EEXIST' || target.conflict === 'fail') {
-          throw fsError(error, `${mode} ${this.describe(id)} to ${this.describe(joinId(parentId, candidate))}`);
+          throw fsError(
+            error,
+            `${mode} ${this.describe(id)} to ${this.describe(joinId(parentId, candidate))}`,
+          );
         }
       }
     }
@@ -253,13 +277,20 @@ export class LocalProvider implements Provider {
   }
 
   /** Moves without ever replacing an existing item; throws an EEXIST-coded error when taken. */
-  private async moveNoClobber(sourcePath: string, targetPath: string, kind: 'file' | 'folder'): Promise<void> {
+  private async moveNoClobber(
+    sourcePath: string,
+    targetPath: string,
+    kind: 'file' | 'folder',
+  ): Promise<void> {
     const existing = await fs.lstat(targetPath).catch(() => null);
     if (existing) {
       const sourceStats = await fs.lstat(sourcePath);
       // A case-only rename on a case-insensitive store: the "existing" target is the source itself.
       if (existing.ino === sourceStats.ino && existing.dev === sourceStats.dev) {
-        const detour = path.join(path.dirname(sourcePath), `${partFilePrefix}${randomBytes(8).toString('hex')}`);
+        const detour = path.join(
+          path.dirname(sourcePath),
+          `${partFilePrefix}${randomBytes(8).toString('hex')}`,
+        );
         await fs.rename(sourcePath, detour);
         await fs.rename(detour, targetPath);
         return;
@@ -275,7 +306,11 @@ export class LocalProvider implements Provider {
     await fs.rename(sourcePath, targetPath);
   }
 
-  private async copyNoClobber(sourcePath: string, targetPath: string, kind: 'file' | 'folder'): Promise<void> {
+  private async copyNoClobber(
+    sourcePath: string,
+    targetPath: string,
+    kind: 'file' | 'folder',
+  ): Promise<void> {
     if (kind === 'file') {
       await fs.copyFile(sourcePath, targetPath, fsConstants.COPYFILE_EXCL);
       return;
@@ -292,7 +327,12 @@ export class LocalProvider implements Provider {
   }
 
   /** Puts a finished temp file at `name`, per policy. Returns the name used. */
-  private async placeFile(tempPath: string, parentPath: string, name: string, policy: WriteOptions['conflict']): Promise<string> {
+  private async placeFile(
+    tempPath: string,
+    parentPath: string,
+    name: string,
+    policy: WriteOptions['conflict'],
+  ): Promise<string> {
     if (policy === 'replace') {
       const existing = await fs.lstat(path.join(parentPath, name)).catch(() => null);
       if (existing && !existing.isFile()) {
@@ -304,10 +344,12 @@ export class LocalProvider implements Provider {
     for (let n = 1; n <= maxNumberedNames; n++) {
       const candidate = numberedName(name, n);
       const targetPath = path.join(parentPath, candidate);
-      if (await tryLink(tempPath, targetPath).catch((error: unknown) => {
-        if (errnoOf(error) === 'EEXIST' && policy === 'rename') return false;
-        throw error;
-      })) {
+      if (
+        await tryLink(tempPath, targetPath).catch((error: unknown) => {
+          if (errnoOf(error) === 'EEXIST' && policy === 'rename') return false;
+          throw error;
+        })
+      ) {
         await fs.unlink(tempPath);
         return candidate;
       }
@@ -322,7 +364,11 @@ export class LocalProvider implements Provider {
     throw new SkyfoldError('conflict', `no free name for "${name}"`);
   }
 
-  private async describeChildren(folderId: string, dirPath: string, names: string[]): Promise<ProviderItem[]> {
+  private async describeChildren(
+    folderId: string,
+    dirPath: string,
+    names: string[],
+  ): Promise<ProviderItem[]> {
     const described = await Promise.all(
       names.map(async (name) => {
         try {
@@ -336,7 +382,7 @@ export class LocalProvider implements Provider {
     return described.filter((item): item is ProviderItem => item !== null);
   }
 
-  private toItem(id: string, stats: import('node:fs').Stats): ProviderItem {
+  private toItem(id: string, stats: Stats): ProviderItem {
     if (!stats.isFile() && !stats.isDirectory()) {
       throw new SkyfoldError('not_found', `${this.describe(id)} is not a file or folder`);
     }
@@ -381,7 +427,8 @@ export class LocalProvider implements Provider {
   private async existingFolderPath(id: string): Promise<string> {
     const folderPath = await this.existingPath(id);
     const stats = await fs.stat(folderPath);
-    if (!stats.isDirectory()) throw new SkyfoldError('invalid_argument', `${this.describe(id)} is not a folder`);
+    if (!stats.isDirectory())
+      throw new SkyfoldError('invalid_argument', `${this.describe(id)} is not a folder`);
     return folderPath;
   }
 
@@ -389,12 +436,19 @@ export class LocalProvider implements Provider {
     if (id === this.rootId) return this.rootPath;
     const segments = id.split('/');
     for (const segment of segments) {
-      if (segment === '' || segment === '.' || segment === '..' || segment.includes('\0') || isInternalName(segment)) {
+      if (
+        segment === '' ||
+        segment === '.' ||
+        segment === '..' ||
+        segment.includes('\0') ||
+        isInternalName(segment)
+      ) {
         throw new SkyfoldError('invalid_argument', `malformed item id "${id}"`);
       }
     }
     const result = path.join(this.rootPath, ...segments);
-    if (!isInside(this.rootPath, result)) throw new SkyfoldError('invalid_argument', `malformed item id "${id}"`);
+    if (!isInside(this.rootPath, result))
+      throw new SkyfoldError('invalid_argument', `malformed item id "${id}"`);
     return result;
   }
 
