@@ -2,7 +2,9 @@
 // The `skyfold` command. Runs the built CLI (npm run build) on Node >= 22.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
-  process.stderr.write(`skyfold: Node ${process.versions.node} is too old; Node 22 or newer is needed (. scripts/provision-node.sh)\n`);
+  process.stderr.write(
+    `skyfold: Node ${process.versions.node} is too old; Node 22 or newer is needed (. scripts/provision-node.sh)\n`,
+  );
   process.exit(1);
 }
 try {

@@ -33,9 +33,14 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function listAll(provider: Provider, folderId: string, pageSize?: number): Promise<ProviderItem[]> {
+export async function listAll(
+  provider: Provider,
+  folderId: string,
+  pageSize?: number,
+): Promise<ProviderItem[]> {
   const items: ProviderItem[] = [];
-  for await (const page of provider.list(folderId, pageSize === undefined ? {} : { pageSize })) items.push(...page);
+  for await (const page of provider.list(folderId, pageSize === undefined ? {} : { pageSize }))
+    items.push(...page);
   return items;
 }
 
@@ -76,9 +81,14 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       await target.cleanup?.();
     });
 
-    const names = async (folderId = scratch) => (await listAll(provider, folderId)).map((item) => item.name).sort();
-    const write = (parentId: string, fileName: string, text: string, conflict: 'fail' | 'replace' | 'rename' = 'fail') =>
-      provider.write(parentId, fileName, bytes(text), { conflict, size: Buffer.byteLength(text) });
+    const names = async (folderId = scratch) =>
+      (await listAll(provider, folderId)).map((item) => item.name).sort();
+    const write = (
+      parentId: string,
+      fileName: string,
+      text: string,
+      conflict: 'fail' | 'replace' | 'rename' = 'fail',
+    ) => provider.write(parentId, fileName, bytes(text), { conflict, size: Buffer.byteLength(text) });
     const contentOf = async (id: string) => (await readAll(await provider.read(id))).toString();
 
     it('lists an empty folder as empty', async () => {
@@ -119,7 +129,10 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
 
     it('streams a multi-megabyte file without changing a byte', async () => {
       const { stream, expected } = patternStream(3 * 1024 * 1024 + 17);
-      const item = await provider.write(scratch, 'big.bin', stream, { conflict: 'fail', size: expected.length });
+      const item = await provider.write(scratch, 'big.bin', stream, {
+        conflict: 'fail',
+        size: expected.length,
+      });
       expect(item.size).toBe(expected.length);
       expect((await readAll(await provider.read(item.id))).equals(expected)).toBe(true);
     });
@@ -235,7 +248,8 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
     });
 
     it('copies files and folders server side when supported', async (context) => {
-      if (!provider.copy) return context.skip('the provider has no server-side copy (features.serverSideCopy is false)');
+      if (!provider.copy)
+        return context.skip('the provider has no server-side copy (features.serverSideCopy is false)');
       const folder = await provider.mkdir(scratch, 'src', { conflict: 'fail' });
       await write(folder.id, 'one.txt', '1');
       const file = await write(scratch, 'file.txt', 'copy me');
@@ -245,7 +259,9 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       expect(await contentOf(file.id)).toBe('copy me');
       expect(await names(folderCopy.id)).toEqual(['one.txt']);
       await expectCode(provider.copy(file.id, { name: 'file copy.txt', conflict: 'fail' }), 'conflict');
-      expect((await provider.copy(file.id, { name: 'file copy.txt', conflict: 'rename' })).name).toBe('file copy (2).txt');
+      expect((await provider.copy(file.id, { name: 'file copy.txt', conflict: 'rename' })).name).toBe(
+        'file copy (2).txt',
+      );
     });
 
     it('trashes files and folders (gone from listings, recoverable by the provider)', async () => {
@@ -296,7 +312,9 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       const folder = await provider.mkdir(scratch, 'large', { conflict: 'fail' });
       for (let i = 0; i < count; i += 100) {
         await Promise.all(
-          Array.from({ length: Math.min(100, count - i) }, (_, j) => write(folder.id, `file-${i + j}.txt`, String(i + j))),
+          Array.from({ length: Math.min(100, count - i) }, (_, j) =>
+            write(folder.id, `file-${i + j}.txt`, String(i + j)),
+          ),
         );
       }
       const pageSizes: number[] = [];
@@ -315,7 +333,9 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
 
     it('reports the hashes it declares, matching the bytes', async (context) => {
       if (!provider.features.hashTypes.includes('sha256')) {
-        return context.skip('sha256 is not among features.hashTypes; provider-specific hashes have their own suites');
+        return context.skip(
+          'sha256 is not among features.hashTypes; provider-specific hashes have their own suites',
+        );
       }
       const item = await write(scratch, 'hash-me.txt', 'The quick brown fox');
       const expected = createHash('sha256').update('The quick brown fox').digest('hex');

@@ -20,7 +20,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(e2eDataDir, { recursive: true, force: true });
   const added = spawnSync(
     process.execPath,
-    ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'accounts', 'add', 'local', files, '--name', 'Demo', '--json'],
+    [
+      'bin/skyfold.mjs',
+      '--data-dir',
+      e2eDataDir,
+      'accounts',
+      'add',
+      'local',
+      files,
+      '--name',
+      'Demo',
+      '--json',
+    ],
     { encoding: 'utf8' },
   );
   if (added.status !== 0) throw new Error(`skyfold accounts add failed: ${added.stderr}`);

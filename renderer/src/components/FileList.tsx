@@ -1,0 +1,311 @@
+/**
+ * The virtualized file grid: a fixed row height, only the rows in view (plus overscan) in the DOM, and
+ * rows fetched a page at a time for just the pages the visible range touches. Keyboard focus stays on
+ * the grid; the focused row is its aria-activedescendant.
+ */
+import { useQueries } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
+import type { Sort, SkyfoldApi, SortKey } from '../../../common/contract';
+import type { FolderPage, ItemDto } from '../../../common/dto';
+import { displayName, formatFullDate, formatModified, formatSize } from '../lib/format';
+import { iconKind, iconLabels } from '../lib/icons';
+import { listKeyAction } from '../lib/keyboard';
+import { indexOfLoaded, itemAt, pageRange, pagesForRange } from '../lib/paging';
+import { queryKeys } from '../lib/query-keys';
+import { ariaSort, toggleSort } from '../lib/sort';
+import { useNow } from '../hooks/use-now';
+import { FileIcon, SortIcon } from './Icons';
+
+export const rowHeight = 32;
+const overscan = 10;
+
+const columns: ReadonlyArray<{ key: SortKey; label: string }> = [
+  { key: 'name', label: 'Name' },
+  { key: 'size', label: 'Size' },
+  { key: 'modified', label: 'Modified' },
+];
+
+export interface FileListProps {
+  api: SkyfoldApi;
+  accountId: string;
+  folderId: string;
+  sort: Sort;
+  onSortChange: (sort: Sort) => void;
+  /** Page 0 of the folder (gives the total, and the first rows). */
+  head: FolderPage;
+  onOpen: (item: ItemDto) => void;
+  /** An item to focus once its row is loaded (the folder we just came up from). */
+  focusItemId: string | null;
+  /** The grid's accessible name. */
+  label: string;
+  /** Take keyboard focus when mounted. */
+  autoFocus?: boolean;
+}
+
+export function FileList({
+  api,
+  accountId,
+  folderId,
+  sort,
+  onSortChange,
+  head,
+  onOpen,
+  focusItemId,
+  label,
+  autoFocus = false,
+}: FileListProps) {
+  const total = head.total;
+  const idPrefix = useId();
+  const gridRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow();
+
+  // The app does not use React Compiler; the virtualizer re-renders this component when the range changes.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan,
+    useFlushSync: false,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const firstIndex = virtualItems[0]?.index ?? 0;
+  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? -1;
+
+  // Page 0 comes with `head`; fetch only the other pages the rendered rows touch.
+  const wanted = pagesForRange(firstIndex, lastIndex, total).filter((page) => page !== 0);
+  const results = useQueries({
+    queries: wanted.map((page) => ({
+      queryKey: queryKeys.listPage(accountId, folderId, sort, page),
+      queryFn: () => api.listFolder({ accountId, folderId, sort, ...pageRange(page) }),
+    })),
+  });
+  const pages = new Map<number, readonly ItemDto[]>([[0, head.items]]);
+  results.forEach((result, at) => {
+    if (result.data) pages.set(wanted[at]!, result.data.items);
+  });
+  const failed = results.find((result) => result.isError && !result.data);
+  const busy = results.some((result) => result.isFetching && !result.data);
+
+  // Focus: an index into the rows, remembered per folder and sort order.
+  const scope = `${accountId}\u0000${folderId}\u0000${sort.by}\u0000${sort.direction}`;
+  const [focus, setFocus] = useState<{ scope: string; index: number } | null>(null);
+  const hinted = focusItemId === null ? -1 : indexOfLoaded(pages, focusItemId);
+  let focusedIndex: number | null = focus?.scope === scope ? focus.index : hinted >= 0 ? hinted : 0;
+  if (total === 0) focusedIndex = null;
+  else if (focusedIndex !== null) focusedIndex = Math.min(focusedIndex, total - 1);
+
+  useEffect(() => {
+    if (autoFocus) gridRef.current?.focus({ preventScroll: true });
+  }, [autoFocus, folderId]);
+
+  // A new folder or sort order starts at the top, or at the row we came up from.
+  useLayoutEffect(() => {
+    virtualizer.scrollToOffset(0);
+  }, [scope, virtualizer]);
+  const hasOwnFocus = focus?.scope === scope;
+  useEffect(() => {
+    if (!hasOwnFocus && hinted >= 0) virtualizer.scrollToIndex(hinted, { align: 'center' });
+  }, [hasOwnFocus, hinted, virtualizer]);
+
+  const rowId = (index: number) => `${idPrefix}-row-${index}`;
+  const focusedRendered = focusedIndex !== null && virtualItems.some((row) => row.index === focusedIndex);
+
+  const onFocusRow = useCallback(
+    (index: number) => {
+      setFocus({ scope, index });
+      gridRef.current?.focus({ preventScroll: true });
+    },
+    [scope],
+  );
+
+  const moveFocus = (index: number) => {
+    setFocus({ scope, index });
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== gridRef.current) return; // keys on the header buttons keep their meaning
+    const viewport = scrollRef.current?.clientHeight ?? rowHeight * 10;
+    const action = listKeyAction(event, focusedIndex, total, Math.floor(viewport / rowHeight));
+    if (action.type === 'focus') {
+      event.preventDefault();
+      moveFocus(action.index);
+    } else if (action.type === 'open' && focusedIndex !== null) {
+      const item = itemAt(pages, focusedIndex);
+      if (item?.kind === 'folder') {
+        event.preventDefault();
+        onOpen(item);
+      }
+    }
+  };
+
+  return (
+    <div className="file-list">
+      {failed ? (
+        <div className="inline-alert" role="alert">
+          <span>Some rows could not be loaded: {failed.error?.message}</span>
+          <button type="button" className="button button-small" onClick={() => void failed.refetch()}>
+            Retry
+          </button>
+        </div>
+      ) : null}
+      <div
+        ref={gridRef}
+        className="grid"
+        role="grid"
+        aria-label={label}
+        aria-rowcount={total + 1}
+        aria-colcount={columns.length}
+        aria-busy={busy || undefined}
+        aria-activedescendant={focusedRendered && focusedIndex !== null ? rowId(focusedIndex) : undefined}
+        data-total={total}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div role="rowgroup" className="grid-head">
+          <div role="row" aria-rowindex={1} className="row head-row">
+            {columns.map((column) => {
+              const direction = sort.by === column.key ? sort.direction : null;
+              return (
+                <div
+                  key={column.key}
+                  role="columnheader"
+                  aria-sort={ariaSort(sort, column.key)}
+                  className={`cell cell-${column.key}`}
+                >
+                  <button
+                    type="button"
+                    className="column-button"
+                    onClick={() => onSortChange(toggleSort(sort, column.key))}
+                  >
+                    {column.label}
+                    <SortIcon direction={direction} />
+                  </button>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        <div ref={scrollRef} className="grid-scroller" tabIndex={-1}>
+          <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualItems.map((row) => (
+              <FileRow
+                key={row.key}
+                id={rowId(row.index)}
+                index={row.index}
+                start={row.start}
+                item={itemAt(pages, row.index)}
+                focused={row.index === focusedIndex}
+                now={now}
+                onFocusRow={onFocusRow}
+                onOpen={onOpen}
+              />
+            ))}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface FileRowProps {
+  id: string;
+  index: number;
+  start: number;
+  item: ItemDto | undefined;
+  focused: boolean;
+  now: number;
+  onFocusRow: (index: number) => void;
+  onOpen: (item: ItemDto) => void;
+}
+
+const FileRow = memo(function FileRow({
+  id,
+  index,
+  start,
+  item,
+  focused,
+  now,
+  onFocusRow,
+  onOpen,
+}: FileRowProps) {
+  const style = { transform: `translateY(${start}px)` };
+  if (!item) {
+    return (
+      <div
+        id={id}
+        role="row"
+        aria-rowindex={index + 2}
+        aria-busy="true"
+        className="row file-row placeholder"
+        data-testid="file-row"
+        data-index={index}
+        data-placeholder="true"
+        style={style}
+      >
+        <div role="gridcell" className="cell cell-name">
+          <span className="skeleton skeleton-icon" />
+          <span className="skeleton" style={{ width: `${40 + ((index * 37) % 45)}%` }} />
+        </div>
+        <div role="gridcell" className="cell cell-size">
+          <span className="skeleton skeleton-short" />
+        </div>
+        <div role="gridcell" className="cell cell-modified">
+          <span className="skeleton skeleton-short" />
+        </div>
+      </div>
+    );
+  }
+  const kind = iconKind(item);
+  const name = displayName(item.name);
+  return (
+    <div
+      id={id}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={focused}
+      className={focused ? 'row file-row focused' : 'row file-row'}
+      data-testid="file-row"
+      data-index={index}
+      data-kind={item.kind}
+      style={style}
+      onClick={() => onFocusRow(index)}
+      onDoubleClick={() => {
+        if (item.kind === 'folder') onOpen(item);
+      }}
+    >
+      <div role="gridcell" className="cell cell-name" title={`${name} — ${iconLabels[kind]}`}>
+        <FileIcon kind={kind} />
+        <span className="name" data-testid="file-name">
+          {name}
+        </span>
+      </div>
+      <div
+        role="gridcell"
+        className="cell cell-size"
+        title={item.size === null ? undefined : `${item.size.toLocaleString()} bytes`}
+      >
+        {item.kind === 'folder' ? '' : formatSize(item.size)}
+      </div>
+      <div
+        role="gridcell"
+        className="cell cell-modified"
+        title={formatFullDate(item.modifiedAt) || undefined}
+      >
+        {formatModified(item.modifiedAt, { now })}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,108 @@
+/** Inline SVG icons (no icon font, no remote assets: the CSP allows only 'self'). All decorative. */
+import type { ProviderKind } from '../../../common/dto';
+import type { IconKind } from '../lib/icons';
+
+const page = 'M6.5 2.75h7.25l4.5 4.5v13a1 1 0 0 1-1 1H6.5a1 1 0 0 1-1-1V3.75a1 1 0 0 1 1-1z';
+const fold = 'M13.75 2.75v3.5a1 1 0 0 0 1 1h3.5';
+
+function Glyph({ kind }: { kind: IconKind }) {
+  switch (kind) {
+    case 'image':
+      return <path d="M8 17.5l2.75-3.5 2 2.25 1.5-1.75 2 3z" className="glyph-fill" />;
+    case 'video':
+      return <path d="M10 11.5v5.5l4.5-2.75z" className="glyph-fill" />;
+    case 'audio':
+      return (
+        <path
+          d="M13.5 10.5v5.25a1.75 1.75 0 1 1-1-1.58V11.5l2.75-.75v-1z"
+          className="glyph-fill"
+          strokeLinejoin="round"
+        />
+      );
+    case 'archive':
+      return <path d="M11.5 5v1.5h1V8h-1v1.5h1V11h-1v1.5h1v2h-1.5v2.5h2v-2.5" className="glyph-stroke" />;
+    case 'code':
+      return (
+        <path d="M10.25 12.25 8.5 14.5l1.75 2.25M13.75 12.25l1.75 2.25-1.75 2.25" className="glyph-stroke" />
+      );
+    case 'pdf':
+    case 'document':
+    case 'text':
+      return <path d="M8.5 11h7M8.5 13.5h7M8.5 16h4.5" className="glyph-stroke" />;
+    case 'spreadsheet':
+      return <path d="M8.5 10.5h7v7h-7zM8.5 14h7M12 10.5v7" className="glyph-stroke" />;
+    case 'presentation':
+      return <path d="M8.5 11h7v4.5h-7zM12 15.5v2" className="glyph-stroke" />;
+    default:
+      return null;
+  }
+}
+
+export function FileIcon({ kind }: { kind: IconKind }) {
+  if (kind === 'folder') {
+    return (
+      <svg className="icon icon-folder" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M3 6.25A1.75 1.75 0 0 1 4.75 4.5h4.1c.46 0 .9.18 1.23.5l1.67 1.62h7.5A1.75 1.75 0 0 1 21 8.37v9.88A1.75 1.75 0 0 1 19.25 20H4.75A1.75 1.75 0 0 1 3 18.25z" />
+      </svg>
+    );
+  }
+  return (
+    <svg className={`icon icon-file icon-${kind}`} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d={page} className="page" />
+      <path d={fold} className="fold" />
+      <Glyph kind={kind} />
+    </svg>
+  );
+}
+
+export function ProviderIcon({ provider }: { provider: ProviderKind }) {
+  if (provider === 'local') {
+    return (
+      <svg className="icon icon-provider" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M3.5 13.5 6 5.75A1.5 1.5 0 0 1 7.43 4.75h9.14a1.5 1.5 0 0 1 1.43 1l2.5 7.75M3.5 13.5h17v4.75a1 1 0 0 1-1 1h-15a1 1 0 0 1-1-1zM16.5 16.25h.01" />
+      </svg>
+    );
+  }
+  return (
+    <svg className="icon icon-provider" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M7 18.5h10.25a4 4 0 0 0 .6-7.96 5.5 5.5 0 0 0-10.6-1.3A4.75 4.75 0 0 0 7 18.5z" />
+    </svg>
+  );
+}
+
+export function UpIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M12 19V5M5.5 11.5 12 5l6.5 6.5" />
+    </svg>
+  );
+}
+
+export function RefreshIcon({ spinning = false }: { spinning?: boolean }) {
+  return (
+    <svg className={spinning ? 'icon spin' : 'icon'} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M19.5 12a7.5 7.5 0 1 1-2.2-5.3M19.5 4.5v4h-4" />
+    </svg>
+  );
+}
+
+export function ChevronIcon() {
+  return (
+    <svg className="icon chevron" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="m9.5 6 6 6-6 6" />
+    </svg>
+  );
+}
+
+export function SortIcon({ direction }: { direction: 'asc' | 'desc' | null }) {
+  return (
+    <svg
+      className={`icon sort-icon ${direction ?? 'none'}`}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={direction === 'desc' ? 'm7 10 5 5 5-5' : 'm7 14 5-5 5 5'} />
+    </svg>
+  );
+}

@@ -1,0 +1,62 @@
+/** Keyboard navigation in the file list (pure). */
+
+export type ListKeyAction =
+  { type: 'focus'; index: number } | { type: 'open' } | { type: 'up' } | { type: 'none' };
+
+export interface KeyInfo {
+  key: string;
+  altKey?: boolean;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  shiftKey?: boolean;
+}
+
+/**
+ * What a key press in the list does. `focused` is the focused row (null when none), `total` the row
+ * count, `pageRows` how many rows fit in the viewport (PageUp/PageDown step).
+ */
+export function listKeyAction(
+  event: KeyInfo,
+  focused: number | null,
+  total: number,
+  pageRows: number,
+): ListKeyAction {
+  if (isGoUpKey(event)) return { type: 'up' };
+  if (event.altKey || event.ctrlKey || event.metaKey) return { type: 'none' };
+  if (total <= 0) return { type: 'none' };
+  const last = total - 1;
+  const clamp = (index: number) => Math.max(0, Math.min(last, index));
+  const step = Math.max(1, pageRows - 1);
+  switch (event.key) {
+    case 'ArrowDown':
+      return { type: 'focus', index: focused === null ? 0 : clamp(focused + 1) };
+    case 'ArrowUp':
+      return { type: 'focus', index: focused === null ? 0 : clamp(focused - 1) };
+    case 'Home':
+      return { type: 'focus', index: 0 };
+    case 'End':
+      return { type: 'focus', index: last };
+    case 'PageDown':
+      return { type: 'focus', index: clamp((focused ?? 0) + step) };
+    case 'PageUp':
+      return { type: 'focus', index: clamp((focused ?? 0) - step) };
+    case 'Enter':
+      return focused === null ? { type: 'none' } : { type: 'open' };
+    default:
+      return { type: 'none' };
+  }
+}
+
+/** Backspace or Alt+ArrowUp (Cmd+ArrowUp on macOS) go to the parent folder. */
+export function isGoUpKey(event: KeyInfo): boolean {
+  if (event.key === 'Backspace') return !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+  return event.key === 'ArrowUp' && !!(event.altKey || event.metaKey) && !event.ctrlKey && !event.shiftKey;
+}
+
+/** Whether a key event comes from somewhere that edits text (where Backspace must keep its meaning). */
+export function isEditableTarget(target: { tagName?: string; isContentEditable?: boolean } | null): boolean {
+  if (!target) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName?.toUpperCase();
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+}

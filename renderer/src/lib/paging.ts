@@ -1,0 +1,41 @@
+/** Which rows to fetch for a virtualized list that shows a window of a large folder (pure). */
+import type { ItemDto } from '../../../common/dto';
+
+/** Rows per listFolder call. Small enough to answer fast, large enough that a screenful needs one or two. */
+export const pageSize = 200;
+
+/**
+ * The page indexes that rows `first..last` (inclusive, 0-based) touch, clamped to `total` rows.
+ * Empty when there is nothing to show.
+ */
+export function pagesForRange(first: number, last: number, total: number, size = pageSize): number[] {
+  if (total <= 0 || last < first) return [];
+  const from = Math.max(0, Math.min(first, total - 1));
+  const to = Math.max(0, Math.min(last, total - 1));
+  const pages: number[] = [];
+  for (let page = Math.floor(from / size); page <= Math.floor(to / size); page++) pages.push(page);
+  return pages;
+}
+
+/** The listFolder `offset`/`limit` of a page. */
+export function pageRange(page: number, size = pageSize): { offset: number; limit: number } {
+  return { offset: page * size, limit: size };
+}
+
+/** Loaded rows, by page index. */
+export type LoadedPages = ReadonlyMap<number, readonly ItemDto[]>;
+
+/** The item at row `index`, or undefined while its page is not loaded. */
+export function itemAt(pages: LoadedPages, index: number, size = pageSize): ItemDto | undefined {
+  if (index < 0) return undefined;
+  return pages.get(Math.floor(index / size))?.[index % size];
+}
+
+/** The row index of the item with `id` among the loaded pages, or -1. */
+export function indexOfLoaded(pages: LoadedPages, id: string, size = pageSize): number {
+  for (const [page, items] of pages) {
+    const at = items.findIndex((item) => item.id === id);
+    if (at !== -1) return page * size + at;
+  }
+  return -1;
+}

@@ -1,0 +1,48 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { keysToInvalidate, queryKeys } from './query-keys';
+
+describe('queryKeys', () => {
+  it('orders list keys general to specific', () => {
+    expect(queryKeys.listPage('acc', 'dir', { by: 'size', direction: 'desc' }, 3)).toEqual([
+      'list',
+      'acc',
+      'dir',
+      'size',
+      'desc',
+      3,
+    ]);
+  });
+});
+
+describe('keysToInvalidate', () => {
+  it('maps index-changed to that account’s listings, stats and the account list', () => {
+    expect(keysToInvalidate({ type: 'index-changed', accountId: 'acc' })).toEqual([
+      ['list', 'acc'],
+      ['stat', 'acc'],
+      ['accounts'],
+    ]);
+  });
+  it('maps accounts-changed to the account list', () => {
+    expect(keysToInvalidate({ type: 'accounts-changed' })).toEqual([['accounts']]);
+  });
+
+  it('invalidates exactly the changed account’s queries in a real cache', async () => {
+    const client = new QueryClient();
+    const sort = { by: 'name', direction: 'asc' } as const;
+    const keys = [
+      queryKeys.listPage('a', 'root', sort, 0),
+      queryKeys.listPage('a', 'sub', sort, 4),
+      queryKeys.stat('a', 'file'),
+      queryKeys.listPage('b', 'root', sort, 0),
+      queryKeys.stat('b', 'file'),
+      queryKeys.accounts(),
+    ];
+    for (const key of keys) client.setQueryData(key, 'data');
+    for (const queryKey of keysToInvalidate({ type: 'index-changed', accountId: 'a' })) {
+      await client.invalidateQueries({ queryKey });
+    }
+    const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
+    expect(stale).toEqual([true, true, true, false, false, true]);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Query-cache keys, general to specific, so an engine event invalidates exactly what changed:
+ * `['list', account, folder, sortBy, direction, page]`, `['stat', account, item]`, `['accounts']`.
+ */
+import type { EngineEvent, Sort } from '../../../common/contract';
+
+export const queryKeys = {
+  accounts: () => ['accounts'] as const,
+  listAccount: (accountId: string) => ['list', accountId] as const,
+  listFolder: (accountId: string, folderId: string) => ['list', accountId, folderId] as const,
+  listPage: (accountId: string, folderId: string, sort: Sort, page: number) =>
+    ['list', accountId, folderId, sort.by, sort.direction, page] as const,
+  stat: (accountId: string, itemId: string) => ['stat', accountId, itemId] as const,
+  statAccount: (accountId: string) => ['stat', accountId] as const,
+};
+
+/**
+ * The key prefixes an engine event makes stale. index-changed also refreshes the account list: each
+ * account's item count (shown in the sidebar, live while indexing) comes from the index.
+ */
+export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unknown[]> {
+  switch (event.type) {
+    case 'index-changed':
+      return [
+        queryKeys.listAccount(event.accountId),
+        queryKeys.statAccount(event.accountId),
+        queryKeys.accounts(),
+      ];
+    case 'accounts-changed':
+      return [queryKeys.accounts()];
+    default:
+      return [];
+  }
+}
