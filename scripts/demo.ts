@@ -26,7 +26,8 @@ if (!accounts.stdout.includes('"name":"Demo"')) {
 const child =
   mode === 'web'
     ? spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', dataDir, 'serve'], { stdio: 'inherit' })
-    : spawn('npx', ['electron-vite', 'preview'], {
+    : // Electron's own launcher downloads its binary on first use (electron-vite's refuses instead).
+      spawn('npx', ['electron', '.'], {
         stdio: 'inherit',
         env: { ...process.env, SKYFOLD_DATA_DIR: dataDir },
       });

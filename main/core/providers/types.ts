@@ -7,7 +7,7 @@
  * below which codes to expect and whether repeating them is safe.
  */
 import type { Readable } from 'node:stream';
-import type { ItemKind } from '../../../common/dto';
+import type { ItemDto } from '../../../common/dto';
 
 export type HashType = 'sha256' | 'md5' | 'sha1' | 'dropbox' | 'quickxor';
 
@@ -33,19 +33,12 @@ export interface ProviderFeatures {
   thumbnails: boolean;
 }
 
-/** One file or folder as a provider reports it. */
-export interface ProviderItem {
-  id: string;
-  /** null only for the root. */
-  parentId: string | null;
-  name: string;
-  kind: ItemKind;
-  /** Bytes; null for folders. */
-  size: number | null;
-  /** Epoch ms, or null when unknown. */
-  modifiedAt: number | null;
-  mimeType: string | null;
-  /** Hashes the provider already knows (never computed just for listing). */
+/**
+ * One file or folder as a provider reports it: the index's item shape (ids are the provider's own,
+ * `parentId` null only for the root, sizes null for folders, times epoch ms) plus the hashes the
+ * provider already knows (never computed just for listing).
+ */
+export interface ProviderItem extends Omit<ItemDto, 'accountId'> {
   hashes: Partial<Record<HashType, string>>;
 }
 
