@@ -23,6 +23,15 @@ export default defineConfig({
         test: { name: 'electron-host', include: ['main/electron/**/*.test.ts'], environment: 'node' },
       },
       {
+        // Each emulator driven by the official SDK and by raw HTTP.
+        test: {
+          name: 'emulators',
+          include: ['emulators/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
         test: {
           name: 'conformance',
           include: ['test/conformance/**/*.test.ts'],
