@@ -282,11 +282,26 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       ['an absolute path', '/etc/passwd'],
       ['a NUL byte', 'nul\0.txt'],
       ['an empty name', ''],
-    ])('refuses a name with %s and creates nothing', async (_label, hostile) => {
-      await expectCode(write(scratch, hostile, 'x'), 'invalid_argument');
-      await expectCode(provider.mkdir(scratch, hostile, { conflict: 'fail' }), 'invalid_argument');
-      expect(await names()).toEqual([]);
-      expect(await names(provider.rootId)).not.toContain('escape.txt');
+    ])('never treats a name with %s as a path: refused, or stored exactly', async (_label, hostile) => {
+      const rootBefore = await names(provider.rootId);
+      if (provider.nameProblem(hostile) !== null) {
+        await expectCode(write(scratch, hostile, 'x'), 'invalid_argument');
+        await expectCode(provider.mkdir(scratch, hostile, { conflict: 'fail' }), 'invalid_argument');
+        expect(await names()).toEqual([]);
+      } else {
+        const item = await write(scratch, hostile, 'x');
+        expect(item.name).toBe(hostile);
+        expect(item.parentId).toBe(scratch);
+        expect(await names()).toEqual([hostile]);
+        expect(await contentOf(item.id)).toBe('x');
+      }
+      expect(await names(provider.rootId)).toEqual(rootBefore);
+    });
+
+    it('refuses at least empty names and NUL bytes', () => {
+      expect(provider.nameProblem('')).not.toBeNull();
+      expect(provider.nameProblem('a\0b')).not.toBeNull();
+      expect(provider.nameProblem('ordinary name.txt')).toBeNull();
     });
 
     it('keeps unusual but legal names exactly (spaces, NFC vs NFD, leading dots, emoji, long)', async () => {

@@ -82,6 +82,12 @@ export interface Provider {
   /** The root folder's id. */
   readonly rootId: string;
 
+  /**
+   * Why `name` cannot be an item name on this provider, or null when it can (pure; no I/O). Names are
+   * never paths: a provider either stores a name exactly or refuses it with invalid_argument.
+   */
+  nameProblem(name: string): string | null;
+
   /** Account facts. Safe to repeat. */
   about(): Promise<AboutInfo>;
 

@@ -69,6 +69,10 @@ export class LocalProvider implements Provider {
     return new LocalProvider(real, await probeCaseInsensitive(real, platform), platform);
   }
 
+  nameProblem(name: string): string | null {
+    return localNameProblem(name, this.platform);
+  }
+
   async about(): Promise<AboutInfo> {
     try {
       const stats = await fs.statfs(this.rootPath);
@@ -401,7 +405,7 @@ export class LocalProvider implements Provider {
   }
 
   private checkName(name: string): void {
-    const problem = localNameProblem(name, this.platform);
+    const problem = this.nameProblem(name);
     if (problem) throw new SkyfoldError('invalid_argument', `cannot use "${name}": ${problem}`);
   }
 
