@@ -573,6 +573,91 @@ class Dialog {
 
 export let dialog = new Dialog();
 
+// --- safeStorage -----------------------------------------------------------------------------
+
+export type StandInStorageBackend =
+  'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown';
+
+/**
+ * Like Electron's safeStorage: usable only after ready; ciphertext carries Chromium's OSCrypt-style
+ * version prefix ("v10" for basic_text, "v11" for a keyring) and decrypting anything else throws.
+ * The "encryption" is a keyed XOR: enough for tests to see that no plaintext reaches the disk.
+ */
+class SafeStorage {
+  /** Test helper: the backend reported on Linux once the app is ready. */
+  backend: Exclude<StandInStorageBackend, 'unknown'> = 'gnome_libsecret';
+  /** Test helper: false = no key available (encrypt/decrypt fail, availability is false). */
+  available = true;
+  /** Test helper: bump to simulate a rotated key (old ciphertext decrypts with shouldReEncrypt). */
+  keyVersion = 1;
+  /** Test helper: every plaintext passed to an encrypt call. */
+  readonly encrypted: string[] = [];
+  private usePlainText = false;
+
+  isEncryptionAvailable(): boolean {
+    return app.isReady() && this.available;
+  }
+
+  async isAsyncEncryptionAvailable(): Promise<boolean> {
+    return this.isEncryptionAvailable();
+  }
+
+  getSelectedStorageBackend(): StandInStorageBackend {
+    return app.isReady() ? this.backend : 'unknown';
+  }
+
+  setUsePlainTextEncryption(usePlainText: boolean): void {
+    this.usePlainText = usePlainText;
+  }
+
+  encryptString(plainText: string): Buffer {
+    if (!this.isEncryptionAvailable() && !this.usePlainText) {
+      throw new Error(
+        'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
+      );
+    }
+    this.encrypted.push(plainText);
+    const prefix = this.backend === 'basic_text' ? 'v10' : 'v11';
+    const header = Buffer.from(`${prefix}${String.fromCharCode(this.keyVersion)}`, 'latin1');
+    return Buffer.concat([header, this.xor(Buffer.from(plainText, 'utf8'), this.keyVersion)]);
+  }
+
+  decryptString(encrypted: Buffer): string {
+    return this.decrypt(encrypted).result;
+  }
+
+  async encryptStringAsync(plainText: string): Promise<Buffer> {
+    return this.encryptString(plainText);
+  }
+
+  async decryptStringAsync(encrypted: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }> {
+    return this.decrypt(encrypted);
+  }
+
+  private decrypt(encrypted: Buffer): { shouldReEncrypt: boolean; result: string } {
+    if (!this.isEncryptionAvailable() && !this.usePlainText) {
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.',
+      );
+    }
+    const prefix = encrypted.subarray(0, 3).toString('latin1');
+    if (encrypted.length < 4 || (prefix !== 'v10' && prefix !== 'v11')) {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    }
+    const version = encrypted[3] ?? 0;
+    return {
+      result: this.xor(encrypted.subarray(4), version).toString('utf8'),
+      shouldReEncrypt: version !== this.keyVersion,
+    };
+  }
+
+  private xor(bytes: Buffer, key: number): Buffer {
+    return Buffer.from(bytes.map((byte, index) => byte ^ ((0x5a + key * 31 + index * 7) & 0xff)));
+  }
+}
+
+export let safeStorage = new SafeStorage();
+
 // --- reset -----------------------------------------------------------------------------------
 
 /**
@@ -591,6 +676,7 @@ export function resetElectron(): void {
   ipcRenderer = new IpcRenderer();
   contextBridge = new ContextBridge();
   dialog = new Dialog();
+  safeStorage = new SafeStorage();
 }
 
 /** Helps TypeScript where host code expects the real Electron types. */
