@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +47,19 @@ function get(pathname: string, headers: Record<string, string> = {}): Promise<An
   });
 }
 
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port: host.port }, () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+    setTimeout(() => socket.end(), 200);
+  });
+}
+
 const cookie = () => `skyfold-token-${host.port}=${host.token}`;
 
 function connect(headers: Record<string, string>): Promise<WebSocket> {
@@ -64,9 +78,51 @@ function nextMessage(ws: WebSocket): Promise<ServerMessage> {
 }
 
 describe('web host', () => {
-  it('binds the loopback address only and prints a token URL', () => {
+  it('binds the loopback address only and prints a token URL', async () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
     expect(host.token.length).toBeGreaterThanOrEqual(32);
+    const addresses = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((info) => info && info.family === 'IPv4' && !info.internal)
+      .map((info) => info!.address);
+    for (const address of addresses) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = net.connect({ host: address, port: host.port }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      expect(reached, `reachable on ${address}`).toBe(false);
+    }
+  });
+
+  it('survives malformed request targets, resets and bad frames', async () => {
+    expect((await rawRequest(`GET // HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)).split(' ')[1]).toBe(
+      '400',
+    );
+    expect(
+      await rawRequest(
+        `GET // HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 403/);
+    // A client that resets a refused upgrade.
+    await new Promise<void>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: host.port }, () => {
+        socket.write(
+          `GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+        );
+        socket.resetAndDestroy();
+        setTimeout(resolve, 50);
+      });
+    });
+    // A frame over the size limit closes that client only.
+    const ws = await connect({ Cookie: cookie(), Origin: host.origin });
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    ws.on('error', () => undefined);
+    ws.send('x'.repeat(2 * 1024 * 1024));
+    await closed;
+    expect((await get('/', { Cookie: cookie() })).status).toBe(200);
   });
 
   it('serves nothing without the token', async () => {

@@ -87,7 +87,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!allowedHosts.has(request.headers.host ?? '')) {
       return refuse(response, 403, 'This address is not allowed. Open the link printed by "skyfold serve".');
     }
-    const url = new URL(request.url ?? '/', origin);
+    const url = parseRequestUrl(request.url, origin);
+    if (!url) return refuse(response, 400, 'Bad request.');
     const queryToken = url.searchParams.get('token') ?? undefined;
     if (queryToken !== undefined) {
       if (!isToken(queryToken)) return refuse(response, 403, 'This link has a wrong token.');
@@ -108,9 +109,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   server.on('upgrade', (request, socket: Duplex, head) => {
-    const url = new URL(request.url ?? '/', origin);
+    // Node drops its own error handler before 'upgrade': a reset by the peer must not crash the host.
+    socket.on('error', () => socket.destroy());
+    const url = parseRequestUrl(request.url, origin);
     const allowed =
-      url.pathname === '/rpc' &&
+      url?.pathname === '/rpc' &&
       allowedHosts.has(request.headers.host ?? '') &&
       allowedOrigins.has(request.headers.origin ?? '') &&
       isToken(readCookie(request.headers.cookie, cookieName));
@@ -142,6 +145,8 @@ function serveContract(ws: WebSocket, service: ContractHandlers & EventSource): 
   };
   const unsubscribe = service.onEvent((event) => send({ kind: 'event', event }));
   ws.on('close', unsubscribe);
+  // Oversized or malformed frames: drop this client, never the host.
+  ws.on('error', () => ws.terminate());
   ws.on('message', (data, isBinary) => {
     const call = isBinary ? null : parseCall(String(data));
     if (!call) {
@@ -169,6 +174,16 @@ function parseCall(text: string): CallMessage | null {
     // fall through
   }
   return null;
+}
+
+/** The request target as a URL on our origin, or null when it cannot be parsed (e.g. `//`). */
+function parseRequestUrl(target: string | undefined, origin: string): URL | null {
+  try {
+    const url = new URL(target ?? '/', origin);
+    return url.origin === origin ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 function setSecurityHeaders(response: http.ServerResponse): void {

@@ -14,7 +14,10 @@ const codeByErrno: Record<string, ErrorCode> = {
   ENFILE: 'transient',
   EBUSY: 'transient',
   EAGAIN: 'transient',
-  EIO: 'transient',
+  ESTALE: 'transient',
+  ETIMEDOUT: 'transient',
+  // O_NOFOLLOW on a symlink: Skyfold never follows links, so for it the item is not there.
+  ELOOP: 'not_found',
 };
 
 const reasonByErrno: Record<string, string> = {
@@ -29,6 +32,9 @@ const reasonByErrno: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   EROFS: 'the disk is read-only',
+  ELOOP: 'is a symbolic link',
+  EXDEV: 'is on another disk',
+  EIO: 'the disk reported an I/O error',
 };
 
 export function errnoOf(error: unknown): string | undefined {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../../common/errors';
 import { listAll } from '../../../../test/conformance/provider-suite';
@@ -48,14 +49,70 @@ describe('LocalProvider', () => {
   it('keeps trashed items in .skyfold-trash with their origin, and hides that folder', async () => {
     await fs.mkdir(path.join(root, 'docs'));
     await fs.writeFile(path.join(root, 'docs', 'a.txt'), 'A');
+    await fs.writeFile(path.join(root, 'docs', 'origin.json'), 'user data');
     await provider.trash('docs/a.txt');
+    await provider.trash('docs/origin.json');
     expect(await listAll(provider, '')).toHaveLength(1);
-    const [batch] = await fs.readdir(path.join(root, '.skyfold-trash'));
-    const batchDir = path.join(root, '.skyfold-trash', batch!);
-    expect(await fs.readFile(path.join(batchDir, 'a.txt'), 'utf8')).toBe('A');
-    expect(JSON.parse(await fs.readFile(path.join(batchDir, '.skyfold-origin.json'), 'utf8'))).toEqual({
-      id: 'docs/a.txt',
-    });
+    expect(await listAll(provider, 'docs')).toEqual([]);
+    const batches = await fs.readdir(path.join(root, '.skyfold-trash'));
+    const records = await Promise.all(
+      batches.map(async (batch) => {
+        const dir = path.join(root, '.skyfold-trash', batch);
+        const [name] = await fs.readdir(path.join(dir, 'item'));
+        return {
+          origin: JSON.parse(await fs.readFile(path.join(dir, 'origin.json'), 'utf8')) as { id: string },
+          content: await fs.readFile(path.join(dir, 'item', name!), 'utf8'),
+        };
+      }),
+    );
+    expect(records.sort((a, b) => a.origin.id.localeCompare(b.origin.id))).toEqual([
+      { origin: { id: 'docs/a.txt' }, content: 'A' },
+      { origin: { id: 'docs/origin.json' }, content: 'user data' },
+    ]);
+  });
+
+  it('refuses to trash into a .skyfold-trash that is a link to elsewhere', async () => {
+    const elsewhere = path.join(base, 'elsewhere');
+    await fs.mkdir(elsewhere);
+    await fs.symlink(elsewhere, path.join(root, '.skyfold-trash'));
+    await fs.writeFile(path.join(root, 'secret.txt'), 'S');
+    expect(await codeOf(provider.trash('secret.txt'))).toBe('permanent');
+    expect(await fs.readFile(path.join(root, 'secret.txt'), 'utf8')).toBe('S');
+    expect(await fs.readdir(elsewhere)).toEqual([]);
+  });
+
+  it('never loses a file moved onto a hard link of itself', async () => {
+    await fs.writeFile(path.join(root, 'a.txt'), 'same inode');
+    await fs.link(path.join(root, 'a.txt'), path.join(root, 'b.txt'));
+    expect(await codeOf(provider.move('a.txt', { name: 'b.txt', conflict: 'fail' }))).toBe('conflict');
+    expect((await fs.readdir(root)).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('leaves no partial copy when a folder copy fails part-way, and skips FIFOs', async () => {
+    await fs.mkdir(path.join(root, 'src'));
+    await fs.writeFile(path.join(root, 'src', 'a.txt'), 'A');
+    spawnSync('mkfifo', [path.join(root, 'src', 'pipe')]);
+    const copied = await provider.copy('src', { name: 'with fifo', conflict: 'fail' });
+    expect((await listAll(provider, copied.id)).map((item) => item.name)).toEqual(['a.txt']);
+
+    await fs.writeFile(path.join(root, 'src', 'locked.txt'), 'L');
+    await fs.chmod(path.join(root, 'src', 'locked.txt'), 0o000);
+    const failed = await codeOf(provider.copy('src', { name: 'dst', conflict: 'fail' }));
+    await fs.chmod(path.join(root, 'src', 'locked.txt'), 0o644);
+    if (process.getuid?.() !== 0) expect(failed).toBe('permanent'); // root reads mode-000 files anyway
+    if (failed !== 'resolved') expect(await fs.readdir(root)).not.toContain('dst');
+    expect((await fs.readdir(root)).filter((name) => name.startsWith('.skyfold-part-'))).toEqual([]);
+  });
+
+  it('refuses malformed and non-integer byte ranges without leaking a file handle', async () => {
+    await fs.writeFile(path.join(root, 'r.txt'), '0123');
+    await fs.writeFile(path.join(root, 'empty'), '');
+    const before = (await fs.readdir('/proc/self/fd')).length;
+    for (const range of [{ start: Number.NaN }, { start: 1.5 }, { start: 0, end: 2.5 }, { start: -1 }]) {
+      expect(await codeOf(provider.read('r.txt', range))).toBe('invalid_argument');
+    }
+    expect(await codeOf(provider.read('empty', { start: 5 }))).toBe('invalid_argument');
+    expect((await fs.readdir('/proc/self/fd')).length).toBe(before);
   });
 
   it('leaves no temporary file behind after a failed write', async () => {
@@ -90,9 +147,9 @@ describe('LocalProvider', () => {
     expect(item.modifiedAt).toBe(when);
   });
 
-  it('detects that this filesystem is case-sensitive', () => {
-    expect(provider.features.caseInsensitive).toBe(
-      process.platform === 'darwin' || process.platform === 'win32',
-    );
+  it('probes case sensitivity instead of guessing from the platform', async () => {
+    // On this (case-sensitive) disk the probe must say so even when the platform default says otherwise.
+    expect((await LocalProvider.open(root, 'darwin')).features.caseInsensitive).toBe(false);
+    expect(await fs.readdir(root)).toEqual([]); // the probe cleaned up after itself
   });
 });

@@ -127,23 +127,29 @@ export class LocalProvider implements Provider {
     const end = Math.min(range?.end ?? stats.size - 1, stats.size - 1);
     if (
       range &&
-      (start < 0 || (range.end !== undefined && range.end < start) || (start >= stats.size && stats.size > 0))
+      (!Number.isSafeInteger(range.start) ||
+        (range.end !== undefined && !Number.isSafeInteger(range.end)) ||
+        start < 0 ||
+        (range.end !== undefined && range.end < start) ||
+        (start >= stats.size && start > 0))
     ) {
       throw new SkyfoldError(
         'invalid_argument',
         `byte range ${start}-${range.end ?? ''} is outside ${this.describe(id)}`,
       );
     }
+    if (end < start) return Readable.from([]);
     const handle = await fs
       .open(itemPath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW)
       .catch((error: unknown) => {
         throw fsError(error, this.describe(id));
       });
-    if (end < start) {
+    try {
+      return handle.createReadStream({ start, end, autoClose: true });
+    } catch (error) {
       await handle.close();
-      return Readable.from([]);
+      throw fsError(error, this.describe(id));
     }
-    return handle.createReadStream({ start, end, autoClose: true });
   }
 
   async write(
@@ -220,18 +226,17 @@ export class LocalProvider implements Provider {
   async trash(id: string): Promise<void> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
     const itemPath = await this.existingPath(id);
-    const batchDir = path.join(
-      this.rootPath,
-      trashDirName,
-      `${Date.now()}-${randomBytes(4).toString('hex')}`,
-    );
+    const trashPath = await this.trashFolder();
+    // Each trashed item gets its own batch folder: `item/<name>` plus `origin.json` (where it was), so
+    // no user name can collide with the record.
+    const batchDir = path.join(trashPath, `${Date.now()}-${randomBytes(4).toString('hex')}`);
     try {
-      await fs.lstat(itemPath);
-      await fs.mkdir(batchDir, { recursive: true });
-      // The original location, so a later "restore" can put it back.
-      await fs.writeFile(path.join(batchDir, '.skyfold-origin.json'), JSON.stringify({ id }));
-      await fs.rename(itemPath, path.join(batchDir, path.basename(itemPath)));
+      await fs.mkdir(path.join(batchDir, 'item'), { recursive: true });
+      await fs.writeFile(path.join(batchDir, 'origin.json'), JSON.stringify({ id }));
+      await fs.rename(itemPath, path.join(batchDir, 'item', path.basename(itemPath)));
+      await syncDirectory(path.dirname(itemPath));
     } catch (error) {
+      await fs.rm(batchDir, { recursive: true, force: true }).catch(() => undefined);
       throw fsError(error, this.describe(id));
     }
   }
@@ -259,75 +264,110 @@ export class LocalProvider implements Provider {
     const sourcePath = await this.existingPath(id);
     const parentPath = await this.existingFolderPath(parentId);
     if (mode === 'move' && parentId === source.parentId && name === source.name) return source;
+    const what = `${mode} ${this.describe(id)} to ${this.describe(joinId(parentId, name))}`;
 
-    for (let n = 1; n <= maxNumberedNames; n++) {
-      const candidate = numberedName(name, n);
-      const targetPath = path.join(parentPath, candidate);
+    // A copy is made whole under a temporary name first, then placed like a move.
+    let placing = sourcePath;
+    if (mode === 'copy') {
+      placing = path.join(parentPath, `${partFilePrefix}${randomBytes(8).toString('hex')}`);
       try {
-        if (mode === 'move') await this.moveNoClobber(sourcePath, targetPath, source.kind);
-        else await this.copyNoClobber(sourcePath, targetPath, source.kind);
-        await syncDirectory(parentPath);
-        return await this.stat(joinId(parentId, candidate));
+        await copyTree(sourcePath, placing, source.kind);
       } catch (error) {
-        if (errnoOf(error) !== 'EEXIST' || target.conflict === 'fail') {
-          throw fsError(
-            error,
-            `${mode} ${this.describe(id)} to ${this.describe(joinId(parentId, candidate))}`,
-          );
+        await fs.rm(placing, { recursive: true, force: true }).catch(() => undefined);
+        throw fsError(error, what);
+      }
+    }
+    try {
+      for (let n = 1; n <= maxNumberedNames; n++) {
+        const candidate = numberedName(name, n);
+        const candidatePath = path.join(parentPath, candidate);
+        if (await this.placeNoClobber(placing, candidatePath, source.kind, mode === 'move')) {
+          await syncDirectory(parentPath);
+          if (path.dirname(placing) !== parentPath) await syncDirectory(path.dirname(placing));
+          return await this.stat(joinId(parentId, candidate));
+        }
+        if (target.conflict === 'fail') {
+          throw new SkyfoldError('conflict', `${this.describe(joinId(parentId, candidate))} already exists`);
         }
       }
+      throw new SkyfoldError('conflict', `no free name for "${name}" in ${this.describe(parentId)}`);
+    } catch (error) {
+      if (mode === 'copy') await fs.rm(placing, { recursive: true, force: true }).catch(() => undefined);
+      throw fsError(error, what);
     }
-    throw new SkyfoldError('conflict', `no free name for "${name}" in ${this.describe(parentId)}`);
   }
 
-  /** Moves without ever replacing an existing item; throws an EEXIST-coded error when taken. */
-  private async moveNoClobber(
-    sourcePath: string,
+  /**
+   * Renames `fromPath` to `targetPath` unless something is there; returns false when the name is
+   * taken. Never replaces anything: files are placed with a hard link (atomic EEXIST); folders, and
+   * files on filesystems without hard links, by reserving the name first (an empty file created with
+   * O_EXCL, or mkdir) and renaming over that reservation. A case-only rename of one item on a
+   * case-insensitive store goes through a detour name, rolled back if the second step fails.
+   */
+  private async placeNoClobber(
+    fromPath: string,
     targetPath: string,
     kind: 'file' | 'folder',
-  ): Promise<void> {
+    isMove: boolean,
+  ): Promise<boolean> {
     const existing = await fs.lstat(targetPath).catch(() => null);
     if (existing) {
-      const sourceStats = await fs.lstat(sourcePath);
-      // A case-only rename on a case-insensitive store: the "existing" target is the source itself.
-      if (existing.ino === sourceStats.ino && existing.dev === sourceStats.dev) {
-        const detour = path.join(
-          path.dirname(sourcePath),
-          `${partFilePrefix}${randomBytes(8).toString('hex')}`,
-        );
-        await fs.rename(sourcePath, detour);
+      if (!isMove || !this.isCaseOnlyRename(fromPath, targetPath)) return false;
+      const sourceStats = await fs.lstat(fromPath);
+      if (existing.ino !== sourceStats.ino || existing.dev !== sourceStats.dev) return false;
+      const detour = path.join(path.dirname(fromPath), `${partFilePrefix}${randomBytes(8).toString('hex')}`);
+      await fs.rename(fromPath, detour);
+      try {
         await fs.rename(detour, targetPath);
-        return;
+      } catch (error) {
+        await fs.rename(detour, fromPath);
+        throw error;
       }
-      throw Object.assign(new Error('target exists'), { code: 'EEXIST' });
+      return true;
     }
-    if (kind === 'file' && (await tryLink(sourcePath, targetPath))) {
-      await fs.unlink(sourcePath);
-      return;
+    if (kind === 'file') {
+      let linked: boolean;
+      try {
+        linked = await tryLink(fromPath, targetPath);
+      } catch (error) {
+        if (errnoOf(error) === 'EEXIST') return false;
+        throw error;
+      }
+      if (linked) {
+        try {
+          await fs.unlink(fromPath);
+        } catch (error) {
+          await fs.unlink(targetPath).catch(() => undefined); // undo: the item stays where it was
+          throw error;
+        }
+        return true;
+      }
     }
-    // Folders cannot be hard-linked: the check above guards the rename (a folder created in between
-    // would make rename fail with ENOTEMPTY/EEXIST unless empty).
-    await fs.rename(sourcePath, targetPath);
+    try {
+      if (kind === 'file') await (await fs.open(targetPath, 'wx')).close();
+      else await fs.mkdir(targetPath);
+    } catch (error) {
+      if (errnoOf(error) === 'EEXIST') return false;
+      throw error;
+    }
+    try {
+      await fs.rename(fromPath, targetPath);
+    } catch (error) {
+      await fs.rm(targetPath, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    return true;
   }
 
-  private async copyNoClobber(
-    sourcePath: string,
-    targetPath: string,
-    kind: 'file' | 'folder',
-  ): Promise<void> {
-    if (kind === 'file') {
-      await fs.copyFile(sourcePath, targetPath, fsConstants.COPYFILE_EXCL);
-      return;
-    }
-    await fs.mkdir(targetPath);
-    for (const entry of await fs.readdir(sourcePath, { withFileTypes: true })) {
-      if (entry.isSymbolicLink() || isInternalName(entry.name)) continue;
-      await this.copyNoClobber(
-        path.join(sourcePath, entry.name),
-        path.join(targetPath, entry.name),
-        entry.isDirectory() ? 'folder' : 'file',
-      );
-    }
+  /** Same folder, names equal ignoring case and normalization, on a case-insensitive store. */
+  private isCaseOnlyRename(fromPath: string, targetPath: string): boolean {
+    const fold = (value: string) => path.basename(value).normalize('NFC').toLowerCase();
+    return (
+      this.features.caseInsensitive &&
+      path.dirname(fromPath) === path.dirname(targetPath) &&
+      path.basename(fromPath) !== path.basename(targetPath) &&
+      fold(fromPath) === fold(targetPath)
+    );
   }
 
   /** Puts a finished temp file at `name`, per policy. Returns the name used. */
@@ -347,25 +387,29 @@ export class LocalProvider implements Provider {
     }
     for (let n = 1; n <= maxNumberedNames; n++) {
       const candidate = numberedName(name, n);
-      const targetPath = path.join(parentPath, candidate);
-      if (
-        await tryLink(tempPath, targetPath).catch((error: unknown) => {
-          if (errnoOf(error) === 'EEXIST' && policy === 'rename') return false;
-          throw error;
-        })
-      ) {
-        await fs.unlink(tempPath);
+      if (await this.placeNoClobber(tempPath, path.join(parentPath, candidate), 'file', false))
         return candidate;
-      }
-      if (await exists(targetPath)) {
-        if (policy === 'fail') throw new SkyfoldError('conflict', `"${candidate}" already exists`);
-        continue;
-      }
-      // No hard links on this filesystem: fall back to check-then-rename.
-      await fs.rename(tempPath, targetPath);
-      return candidate;
+      if (policy === 'fail') throw new SkyfoldError('conflict', `"${candidate}" already exists`);
     }
     throw new SkyfoldError('conflict', `no free name for "${name}"`);
+  }
+
+  /** The account's `.skyfold-trash` folder, created when missing; refused unless it is a real folder. */
+  private async trashFolder(): Promise<string> {
+    const trashPath = path.join(this.rootPath, trashDirName);
+    try {
+      await fs.mkdir(trashPath);
+    } catch (error) {
+      if (errnoOf(error) !== 'EEXIST') throw fsError(error, trashDirName);
+    }
+    const stats = await fs.lstat(trashPath);
+    if (!stats.isDirectory() || (await fs.realpath(trashPath)) !== trashPath) {
+      throw new SkyfoldError(
+        'permanent',
+        `${trashPath} is not a plain folder (a link?): refusing to trash into it`,
+      );
+    }
+    return trashPath;
   }
 
   private async describeChildren(
@@ -440,13 +484,7 @@ export class LocalProvider implements Provider {
     if (id === this.rootId) return this.rootPath;
     const segments = id.split('/');
     for (const segment of segments) {
-      if (
-        segment === '' ||
-        segment === '.' ||
-        segment === '..' ||
-        segment.includes('\0') ||
-        isInternalName(segment)
-      ) {
+      if (localNameProblem(segment, this.platform) !== null) {
         throw new SkyfoldError('invalid_argument', `malformed item id "${id}"`);
       }
     }
@@ -475,6 +513,33 @@ async function exists(target: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Copies a file or a folder tree to `to` (which must not exist), skipping symlinks, Skyfold's own
+ * names and anything that is not a regular file or folder (a FIFO or device could block forever).
+ * Copied files are fsync'd.
+ */
+async function copyTree(from: string, to: string, kind: 'file' | 'folder'): Promise<void> {
+  if (kind === 'file') {
+    await fs.copyFile(from, to, fsConstants.COPYFILE_EXCL);
+    const handle = await fs.open(to, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return;
+  }
+  await fs.mkdir(to);
+  for (const entry of await fs.readdir(from, { withFileTypes: true })) {
+    if (isInternalName(entry.name) || !(entry.isFile() || entry.isDirectory())) continue;
+    await copyTree(
+      path.join(from, entry.name),
+      path.join(to, entry.name),
+      entry.isDirectory() ? 'folder' : 'file',
+    );
+  }
 }
 
 /**
