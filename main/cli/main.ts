@@ -2,6 +2,12 @@
 import { fileURLToPath } from 'node:url';
 import { runCli } from './program';
 
+// `skyfold ls X: | head` closes the pipe early: that is a normal end, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const untilStopped = () =>
   new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

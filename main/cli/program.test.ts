@@ -125,6 +125,7 @@ describe('skyfold CLI', () => {
     expect(notAFolder.status).toBe(1);
     expect(notAFolder.stderr).toMatch(/^skyfold: \/.*absent: not found\n$/);
     expect((await cli('frobnicate')).status).toBe(2);
+    expect((await cli('serve', '--port', 'abc')).status).toBe(2);
   });
 });
 

@@ -3,7 +3,7 @@
  * directory, does one thing, and closes it; `serve` stays up until SIGINT/SIGTERM.
  * Errors: one line on stderr (`skyfold: ...`) and exit status 1 (2 for usage errors).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { parseAccountPath } from '../../common/account-path';
 import { sortKeys, maxPageRows, type Sort } from '../../common/contract';
@@ -62,7 +62,15 @@ export function createProgram(io: CliIo): Command {
           path: path.resolve(io.cwd, folder),
           name: options.name,
         });
-        const account = await service.refreshAccount({ accountId: added.id });
+        const account = await service.refreshAccount({ accountId: added.id }).catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new SkyfoldError(
+            'permanent',
+            `added ${added.name} (${added.id}), but indexing it failed: ${message}`,
+          );
+        });
+        if (account.sync.state === 'error')
+          io.stderr(`skyfold: warning: ${printableName(account.sync.message)}\n`);
         if (options.json) printJsonLine(account);
         else
           io.stdout(
@@ -222,6 +230,6 @@ function parseTarget(target: string): { account: string; path: string } {
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new SkyfoldError('invalid_argument', `"${value}" is not a port`);
+    throw new InvalidArgumentError(`"${value}" is not a port`);
   return port;
 }

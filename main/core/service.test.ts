@@ -144,7 +144,22 @@ describe('SkyfoldService', () => {
     ).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(
       service.listFolder({ accountId: account.id, folderId: 'top.txt', sort: byName, offset: 0, limit: 1 }),
-    ).rejects.toBeInstanceOf(SkyfoldError);
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
+describe('SkyfoldService while crawling', () => {
+  it('stops a crawl when its account is removed and leaves no rows behind', async () => {
+    for (let i = 0; i < 300; i++) await fs.writeFile(path.join(files, `bulk-${i}.txt`), 'x');
+    const account = await service.addLocalAccount({ path: files });
+    const crawl = service.refreshAccount({ accountId: account.id }).catch((error: unknown) => error);
+    await service.removeAccount({ accountId: account.id });
+    expect(await crawl).toMatchObject({ code: 'not_found' });
+    const db = (await import('better-sqlite3')).default(path.join(base, 'data', 'index.db'));
+    expect(db.prepare('SELECT count(*) AS n FROM items WHERE account_id = ?').get(account.id)).toEqual({
+      n: 0,
+    });
+    db.close();
   });
 });
 

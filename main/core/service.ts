@@ -41,6 +41,7 @@ export class SkyfoldService implements ContractHandlers {
   private readonly events = new EventEmitter();
   private readonly connections = new Map<string, Promise<Connection>>();
   private readonly crawls = new Map<string, Promise<AccountDto>>();
+  private readonly crawlAborts = new Map<string, AbortController>();
   private readonly syncStates = new Map<string, SyncState>();
   private readonly accounts: AccountStore;
   private readonly items: ItemStore;
@@ -128,6 +129,7 @@ export class SkyfoldService implements ContractHandlers {
 
   async removeAccount({ accountId }: MethodArgs<'removeAccount'>): Promise<null> {
     if (!this.accounts.remove(this.requireAccount(accountId).id)) throw notFoundAccount(accountId);
+    this.crawlAborts.get(accountId)?.abort(notFoundAccount(accountId));
     this.items.deleteAccount(accountId);
     this.connections.delete(accountId);
     this.syncStates.delete(accountId);
@@ -198,6 +200,8 @@ export class SkyfoldService implements ContractHandlers {
 
   private async crawl(account: StoredAccount): Promise<AccountDto> {
     const lastSyncedAt = this.syncStore.get(account.id).lastSyncedAt;
+    const abort = new AbortController();
+    this.crawlAborts.set(account.id, abort);
     let lastEvent = 0;
     this.setSyncState(account.id, {
       state: 'crawling',
@@ -212,24 +216,29 @@ export class SkyfoldService implements ContractHandlers {
         pacer,
         { items: this.items, syncState: this.syncStore },
         {
-          onProgress: (itemsSeen) => {
+          signal: abort.signal,
+          onProgress: (itemsWritten) => {
             const now = Date.now();
             if (now - lastEvent < progressEventIntervalMs) return;
             lastEvent = now;
-            this.syncStates.set(account.id, { state: 'crawling', itemCount: itemsSeen, lastSyncedAt });
+            this.syncStates.set(account.id, { state: 'crawling', itemCount: itemsWritten, lastSyncedAt });
             this.emit({ type: 'index-changed', accountId: account.id });
           },
         },
       );
-      if (!this.accounts.get(account.id)) {
-        this.items.deleteAccount(account.id); // removed while crawling
-        throw notFoundAccount(account.id);
-      }
-      this.setSyncState(account.id, {
-        state: 'idle',
-        itemCount: result.itemsSeen,
-        lastSyncedAt: this.syncStore.get(account.id).lastSyncedAt,
-      });
+      const syncedAt = this.syncStore.get(account.id).lastSyncedAt;
+      const [first] = result.failures;
+      this.setSyncState(
+        account.id,
+        first
+          ? {
+              state: 'error',
+              itemCount: result.itemCount,
+              lastSyncedAt: syncedAt,
+              message: `${result.failures.length} folder(s) could not be read (${first.message}); their last known content is kept`,
+            }
+          : { state: 'idle', itemCount: result.itemCount, lastSyncedAt: syncedAt },
+      );
       this.emit({ type: 'index-changed', accountId: account.id });
       return this.toDto(account);
     } catch (error) {
@@ -243,6 +252,13 @@ export class SkyfoldService implements ContractHandlers {
         });
       }
       throw error;
+    } finally {
+      this.crawlAborts.delete(account.id);
+      // Removed while crawling: whatever the crawl wrote after the removal goes too.
+      if (!this.accounts.get(account.id)) {
+        this.items.deleteAccount(account.id);
+        this.syncStates.delete(account.id);
+      }
     }
   }
 

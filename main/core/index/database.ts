@@ -43,15 +43,21 @@ export function openDatabase(file: string, options: OpenOptions): SqliteDatabase
 }
 
 function migrate(db: SqliteDatabase, migrations: readonly Migration[], file: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new SkyfoldError(
-      'permanent',
-      `${file} was written by a newer Skyfold (schema ${current}, this version knows ${migrations.length}); update Skyfold`,
-    );
-  }
-  if (current === migrations.length) return;
+  const check = (version: number) => {
+    if (version > migrations.length) {
+      throw new SkyfoldError(
+        'permanent',
+        `${file} was written by a newer Skyfold (schema ${version}, this version knows ${migrations.length}); update Skyfold`,
+      );
+    }
+  };
+  const readVersion = () => db.pragma('user_version', { simple: true }) as number;
+  check(readVersion());
+  if (readVersion() === migrations.length) return;
+  // Re-read under the write lock: another process may have migrated since the first read.
   db.transaction(() => {
+    const current = readVersion();
+    check(current);
     for (let version = current; version < migrations.length; version++) {
       migrations[version]!(db);
     }

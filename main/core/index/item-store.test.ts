@@ -77,6 +77,19 @@ describe('ItemStore.listChildren row ranges', () => {
     ] as const) {
       const full = store.listChildren('acc', 'root', sort, 0, 1000).items.map((i) => i.id);
       expect(full).toHaveLength(37);
+      const reversed = store
+        .listChildren(
+          'acc',
+          'root',
+          { by: sort.by, direction: sort.direction === 'asc' ? 'desc' : 'asc' },
+          0,
+          1000,
+        )
+        .items.map((i) => i.id);
+      const folders = (ids: string[]) => ids.filter((id) => Number(id.slice(1)) % 5 === 0);
+      const files = (ids: string[]) => ids.filter((id) => Number(id.slice(1)) % 5 !== 0);
+      expect(folders(reversed)).toEqual(folders(full).reverse()); // a total order: exactly reversed
+      expect(files(reversed)).toEqual(files(full).reverse());
       for (let offset = 0; offset <= 37; offset++) {
         for (const limit of [1, 3, 10, 40]) {
           const ids = store.listChildren('acc', 'root', sort, offset, limit).items.map((i) => i.id);
@@ -94,13 +107,17 @@ describe('ItemStore.listChildren row ranges', () => {
     const path = await import('node:path');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-items-'));
     const file = path.join(dir, 'index.db');
-    const reader = new ItemStore(openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' }));
-    const writer = new ItemStore(openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' }));
+    const readerDb = openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' });
+    const writerDb = openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' });
+    const reader = new ItemStore(readerDb);
+    const writer = new ItemStore(writerDb);
     const sort = { by: 'name', direction: 'asc' } as const;
     writer.upsert('acc', [item('one')], 1);
     expect(reader.listChildren('acc', 'root', sort, 0, 10).total).toBe(1);
     writer.upsert('acc', [item('two')], 1);
     expect(reader.listChildren('acc', 'root', sort, 0, 10).total).toBe(2);
+    readerDb.close();
+    writerDb.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

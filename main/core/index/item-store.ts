@@ -59,8 +59,14 @@ export class ItemStore {
       ON CONFLICT (account_id, id) DO UPDATE SET
         parent_id = excluded.parent_id, name = excluded.name, name_key = excluded.name_key,
         is_folder = excluded.is_folder, size = excluded.size, modified_at = excluded.modified_at,
-        mime_type = excluded.mime_type, hashes = coalesce(excluded.hashes, items.hashes),
-        crawl_gen = excluded.crawl_gen`);
+        mime_type = excluded.mime_type,
+        -- Known hashes survive a listing that carries none, but only while the content looks the same.
+        hashes = CASE
+          WHEN excluded.hashes IS NOT NULL THEN excluded.hashes
+          WHEN items.size IS excluded.size AND items.modified_at IS excluded.modified_at THEN items.hashes
+          ELSE NULL END,
+        -- A late write from an older crawl must not pull a row back into an older generation.
+        crawl_gen = max(items.crawl_gen, excluded.crawl_gen)`);
     this.dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
     this.getStatement = db.prepare(`SELECT ${itemColumns} FROM items WHERE account_id = ? AND id = ?`);
     this.countStatement = db.prepare(
@@ -103,6 +109,23 @@ export class ItemStore {
     return this.db
       .prepare('DELETE FROM items WHERE account_id = ? AND crawl_gen < ?')
       .run(accountId, generation).changes;
+  }
+
+  /**
+   * Tags a folder's whole subtree with `generation`, so a sweep keeps it: used for folders a crawl
+   * could not read (their last known content stays).
+   */
+  keepSubtree(accountId: string, folderId: string, generation: number): void {
+    this.childCounts.clear();
+    this.db
+      .prepare(
+        `WITH RECURSIVE subtree(id) AS (
+           SELECT @folderId
+           UNION SELECT items.id FROM items JOIN subtree ON items.account_id = @accountId AND items.parent_id = subtree.id)
+         UPDATE items SET crawl_gen = max(crawl_gen, @generation)
+         WHERE account_id = @accountId AND id IN (SELECT id FROM subtree)`,
+      )
+      .run({ accountId, folderId, generation });
   }
 
   deleteAccount(accountId: string): void {
@@ -154,6 +177,17 @@ export class ItemStore {
    * costs about the same.
    */
   listChildren(accountId: string, parentId: string, sort: Sort, offset: number, limit: number): ChildrenPage {
+    // One read transaction: the counts and the page come from the same snapshot.
+    return this.db.transaction(() => this.readChildren(accountId, parentId, sort, offset, limit))();
+  }
+
+  private readChildren(
+    accountId: string,
+    parentId: string,
+    sort: Sort,
+    offset: number,
+    limit: number,
+  ): ChildrenPage {
     const [folderCount, fileCount] = this.countChildren(accountId, parentId);
     const items: ItemDto[] = [];
     if (offset < folderCount) {
@@ -220,14 +254,17 @@ export class ItemStore {
     if (!statement) {
       const column = sortColumn[sort.by];
       const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
+      // Ties end on the id, so the order is total and exactly reversed in the other direction.
       const order =
-        column === 'name_key' ? `name_key ${direction}` : `${column} ${direction}, name_key ${direction}`;
+        column === 'name_key'
+          ? `name_key ${direction}, id ${direction}`
+          : `${column} ${direction}, name_key ${direction}, id ${direction}`;
       const outerOrder = order.replaceAll(/(\w+) (ASC|DESC)/g, 'page.$1 $2');
       // Skipping OFFSET rows is done in the covering index alone (no table lookups); only the rows
       // of the page itself are then read from the table.
       statement = this.db.prepare(
         `WITH page AS MATERIALIZED (
-           SELECT id, ${column === 'name_key' ? 'name_key' : `${column}, name_key`} FROM items
+           SELECT ${column === 'name_key' ? 'id, name_key' : `id, ${column}, name_key`} FROM items
            WHERE account_id = @accountId AND parent_id = @parentId AND is_folder = @isFolder
            ORDER BY ${order} LIMIT @limit OFFSET @offset)
          SELECT ${itemColumns

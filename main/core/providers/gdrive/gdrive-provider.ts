@@ -1,0 +1,531 @@
+/**
+ * Google Drive as a Provider, on the official per-API SDK module `@googleapis/drive` (so neither the
+ * app nor its package carries googleapis' hundreds of other APIs) for metadata calls and downloads,
+ * and on Drive's resumable session protocol (which the Node client cannot speak) for uploads.
+ *
+ * Drive facts that shape this class (../../../../../shared/reference/cloud-apis.md):
+ * - ids are opaque; `root` is an alias, so the real root id is looked up once and used throughout;
+ * - names are NOT unique in a folder and may contain `/`: conflict policies are enforced here by
+ *   looking for a live child of that name first (a race with another client can still create a
+ *   duplicate, which Drive allows; nothing is ever overwritten);
+ * - Google-native documents (Docs, Sheets...) have no bytes: they are listed, and read as an export;
+ * - trash is `trashed: true`; a trashed item is "not found" for every method here.
+ *
+ * Authentication is injected (`AccessTokenSource`): a 401 invalidates the token and the call is
+ * repeated once with a fresh one. The SDK's own retries are off: the account's pacer retries.
+ */
+import { drive as createDrive, type drive_v3 } from '@googleapis/drive';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { SkyfoldError } from '../../../../common/errors';
+import { numberedName } from '../../../../common/names';
+import type {
+  AboutInfo,
+  ByteRange,
+  HashType,
+  MoveTarget,
+  Provider,
+  ProviderFeatures,
+  ProviderItem,
+  WriteOptions,
+} from '../types';
+import { toDriveError } from './errors';
+import { cancelSession, startResumableSession, uploadThroughSession } from './resumable-upload';
+import { fileFields, folderMimeType, isGoogleNative, quoteQ, toProviderItem } from './wire';
+
+/** Supplies access tokens; implemented by the auth layer's TokenManager. */
+export interface AccessTokenSource {
+  /** A valid access token (refreshing if needed). Throws needs_reconnect when sign-in is gone. */
+  getAccessToken(): Promise<string>;
+  /** Marks a token rejected by the server (401) so the next getAccessToken refreshes. */
+  invalidate(accessToken: string): void;
+}
+
+export interface GdriveOptions {
+  /** `https://www.googleapis.com` for Google; an emulator's origin in tests and demos. */
+  apiBaseUrl: string;
+  tokens: AccessTokenSource;
+  /** Upload chunk size (multiple of 256 KiB); default 8 MiB. */
+  chunkSize?: number;
+  /** Files up to this size are sent in one multipart request; larger or unknown sizes use a session. */
+  multipartLimit?: number;
+  fetch?: typeof fetch;
+}
+
+/** Export formats offered for Google-native documents (the first is the default). */
+export const exportFormats: Record<string, string[]> = {
+  'application/vnd.google-apps.document': [
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/pdf',
+    'text/plain',
+  ],
+  'application/vnd.google-apps.spreadsheet': [
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/pdf',
+    'text/csv',
+  ],
+  'application/vnd.google-apps.presentation': [
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    'application/pdf',
+  ],
+  'application/vnd.google-apps.drawing': ['image/png', 'application/pdf'],
+};
+
+const defaultChunkSize = 8 * 1024 * 1024;
+const defaultMultipartLimit = 5 * 1024 * 1024;
+const maxNumberedNames = 1000;
+
+export class GdriveProvider implements Provider {
+  readonly kind = 'gdrive';
+  readonly features: ProviderFeatures = {
+    serverSideCopy: true,
+    serverSideMove: true,
+    changeFeed: true,
+    resumableUpload: true,
+    hashTypes: ['md5', 'sha1', 'sha256'],
+    caseInsensitive: false,
+    duplicateNamesAllowed: true,
+    maxFileSize: 5120 * 1024 ** 3,
+    thumbnails: true,
+  };
+  private readonly drive: drive_v3.Drive;
+  private readonly fetchImpl: typeof fetch;
+
+  private constructor(
+    private readonly options: GdriveOptions,
+    /** The real id behind the `root` alias. */
+    readonly rootId: string,
+    drive: drive_v3.Drive,
+  ) {
+    this.drive = drive;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** Connects and looks up the root folder's id. Throws auth/network errors mapped to shared codes. */
+  static async connect(options: GdriveOptions): Promise<GdriveProvider> {
+    const drive = createDrive({ version: 'v3', rootUrl: `${options.apiBaseUrl.replace(/\/+$/, '')}/` });
+    const probe = new GdriveProvider(options, 'root', drive);
+    const root = await probe.api(
+      (headers) => drive.files.get({ fileId: 'root', fields: 'id' }, { headers }),
+      'the root folder',
+    );
+    if (!root.id) throw new SkyfoldError('permanent', 'Google Drive did not return the root folder id');
+    return new GdriveProvider(options, root.id, drive);
+  }
+
+  /** Drive accepts nearly any name (even `/` and `..`); only empty names and control characters are refused. */
+  nameProblem(name: string): string | null {
+    if (name.length === 0) return 'the name is empty';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f]/.test(name)) return 'the name contains a control character';
+    if (Buffer.byteLength(name) > 32_767) return 'the name is too long';
+    return null;
+  }
+
+  async about(): Promise<AboutInfo> {
+    const about = await this.api(
+      (headers) =>
+        this.drive.about.get(
+          { fields: 'user(emailAddress,displayName),storageQuota(limit,usage)' },
+          { headers },
+        ),
+      'account',
+    );
+    const number = (value: string | null | undefined) =>
+      value === undefined || value === null ? null : Number(value);
+    return {
+      displayName: about.user?.emailAddress ?? about.user?.displayName ?? 'Google Drive',
+      usedBytes: number(about.storageQuota?.usage),
+      totalBytes: number(about.storageQuota?.limit),
+    };
+  }
+
+  async *list(folderId: string, options: { pageSize?: number } = {}): AsyncIterable<ProviderItem[]> {
+    const folder = await this.liveFile(folderId);
+    if (folder.mimeType !== folderMimeType)
+      throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
+    const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
+    let pageToken: string | undefined;
+    do {
+      const page = await this.api(
+        (headers) =>
+          this.drive.files.list(
+            {
+              q: `${quoteQ(folderId)} in parents and trashed = false`,
+              fields: `nextPageToken,files(${fileFields})`,
+              pageSize,
+              ...(pageToken ? { pageToken } : {}),
+            },
+            { headers },
+          ),
+        `listing "${folder.name}"`,
+      );
+      const files = page.files ?? [];
+      if (files.length > pageSize)
+        throw new SkyfoldError('permanent', 'Google Drive returned a page larger than asked');
+      if (files.length > 0) yield files.map((file) => toProviderItem(file, this.rootId));
+      if (page.nextPageToken && page.nextPageToken === pageToken) {
+        throw new SkyfoldError('permanent', 'Google Drive repeated a page token (listing would never end)');
+      }
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+  }
+
+  async stat(id: string): Promise<ProviderItem> {
+    return toProviderItem(await this.liveFile(id), this.rootId);
+  }
+
+  async read(id: string, range?: ByteRange): Promise<Readable> {
+    const file = await this.liveFile(id);
+    if (file.mimeType === folderMimeType)
+      throw new SkyfoldError('invalid_argument', `"${file.name}" is a folder`);
+    if (isGoogleNative(file.mimeType)) {
+      if (range)
+        throw new SkyfoldError('invalid_argument', 'byte ranges are not available for Google documents');
+      return this.export(id, exportFormats[file.mimeType!]?.[0] ?? 'application/pdf');
+    }
+    const size = Number(file.size ?? 0);
+    if (range) {
+      const badEnd = range.end !== undefined && range.end < range.start;
+      if (range.start < 0 || badEnd || (range.start >= size && size > 0)) {
+        throw new SkyfoldError(
+          'invalid_argument',
+          `byte range ${range.start}-${range.end ?? ''} is outside "${file.name}"`,
+        );
+      }
+    }
+    if (size === 0) return Readable.from([]);
+    const headers: Record<string, string> = {};
+    if (range)
+      headers.Range = `bytes=${range.start}-${range.end === undefined ? '' : Math.min(range.end, size - 1)}`;
+    return this.api(
+      (auth) =>
+        this.drive.files.get(
+          { fileId: id, alt: 'media' },
+          { headers: { ...auth, ...headers }, responseType: 'stream' },
+        ),
+      `reading "${file.name}"`,
+    ) as unknown as Promise<Readable>;
+  }
+
+  /** A Google-native document's bytes in `mimeType` (one of `exportFormats`). Throws invalid_argument otherwise. */
+  async export(id: string, mimeType: string): Promise<Readable> {
+    return this.api(
+      (headers) => this.drive.files.export({ fileId: id, mimeType }, { headers, responseType: 'stream' }),
+      'exporting a document',
+    ) as unknown as Promise<Readable>;
+  }
+
+  async write(
+    parentId: string,
+    name: string,
+    source: Readable,
+    options: WriteOptions,
+  ): Promise<ProviderItem> {
+    this.checkName(name);
+    const parent = await this.liveFolder(parentId);
+    const existing = await this.childNamed(parentId, name);
+    let targetName = name;
+    let replaceId: string | undefined;
+    if (existing) {
+      if (options.conflict === 'fail')
+        throw new SkyfoldError('conflict', `"${name}" already exists in "${parent.name}"`);
+      if (options.conflict === 'replace') {
+        if (existing.mimeType === folderMimeType)
+          throw new SkyfoldError('conflict', `"${name}" exists and is a folder`);
+        replaceId = existing.id!;
+      } else {
+        targetName = await this.freeName(parentId, name);
+      }
+    }
+    const metadata: drive_v3.Schema$File = replaceId ? {} : { name: targetName, parents: [parentId] };
+    if (options.modifiedAt !== undefined) metadata.modifiedTime = new Date(options.modifiedAt).toISOString();
+    const file = await this.upload(source, metadata, options.size, replaceId);
+    return toProviderItem(file, this.rootId);
+  }
+
+  async mkdir(
+    parentId: string,
+    name: string,
+    options: { conflict: 'fail' | 'rename' },
+  ): Promise<ProviderItem> {
+    this.checkName(name);
+    const parent = await this.liveFolder(parentId);
+    let targetName = name;
+    if (await this.childNamed(parentId, name)) {
+      if (options.conflict === 'fail')
+        throw new SkyfoldError('conflict', `"${name}" already exists in "${parent.name}"`);
+      targetName = await this.freeName(parentId, name);
+    }
+    const folder = await this.api(
+      (headers) =>
+        this.drive.files.create(
+          {
+            requestBody: { name: targetName, mimeType: folderMimeType, parents: [parentId] },
+            fields: fileFields,
+          },
+          { headers },
+        ),
+      `creating "${targetName}"`,
+    );
+    return toProviderItem(folder, this.rootId);
+  }
+
+  async move(id: string, target: MoveTarget): Promise<ProviderItem> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be moved');
+    const file = await this.liveFile(id);
+    const currentParent = file.parents?.[0] ?? null;
+    const parentId = target.parentId ?? currentParent ?? this.rootId;
+    const name = target.name ?? file.name!;
+    this.checkName(name);
+    if (parentId === currentParent && name === file.name) return toProviderItem(file, this.rootId);
+    await this.liveFolder(parentId);
+    if (file.mimeType === folderMimeType) await this.refuseDescendant(id, parentId, 'move');
+    const targetName = await this.resolveName(parentId, name, target.conflict, id);
+    const moved = await this.api(
+      (headers) =>
+        this.drive.files.update(
+          {
+            fileId: id,
+            requestBody: { name: targetName },
+            fields: fileFields,
+            ...(parentId !== currentParent
+              ? { addParents: parentId, ...(currentParent ? { removeParents: currentParent } : {}) }
+              : {}),
+          },
+          { headers },
+        ),
+      `moving "${file.name}"`,
+    );
+    return toProviderItem(moved, this.rootId);
+  }
+
+  async copy(id: string, target: MoveTarget): Promise<ProviderItem> {
+    const file = await this.liveFile(id);
+    const parentId = target.parentId ?? file.parents?.[0] ?? this.rootId;
+    const name = target.name ?? file.name!;
+    this.checkName(name);
+    await this.liveFolder(parentId);
+    if (file.mimeType === folderMimeType) await this.refuseDescendant(id, parentId, 'copy');
+    const targetName = await this.resolveName(parentId, name, target.conflict);
+    if (file.mimeType !== folderMimeType) {
+      const copied = await this.api(
+        (headers) =>
+          this.drive.files.copy(
+            { fileId: id, requestBody: { name: targetName, parents: [parentId] }, fields: fileFields },
+            { headers },
+          ),
+        `copying "${file.name}"`,
+      );
+      return toProviderItem(copied, this.rootId);
+    }
+    // Drive copies files only: a folder is recreated and its children copied one by one.
+    const folder = await this.mkdir(parentId, targetName, { conflict: 'fail' });
+    for await (const page of this.list(id)) {
+      for (const child of page) await this.copy(child.id, { parentId: folder.id, conflict: 'rename' });
+    }
+    return folder;
+  }
+
+  async trash(id: string): Promise<void> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
+    const file = await this.liveFile(id);
+    await this.api(
+      (headers) =>
+        this.drive.files.update({ fileId: id, requestBody: { trashed: true }, fields: 'id' }, { headers }),
+      `trashing "${file.name}"`,
+    );
+  }
+
+  async hash(id: string, type: HashType): Promise<string> {
+    const item = await this.stat(id);
+    const value = item.hashes[type];
+    if (!this.features.hashTypes.includes(type) || value === undefined) {
+      throw new SkyfoldError('invalid_argument', `Google Drive has no ${type} hash for "${item.name}"`);
+    }
+    return value;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Uploads bytes as a new file (`metadata` names it) or as new content of `replaceId`. Small files of
+   * known size go in one multipart request after being counted; everything else through a resumable
+   * session. The stream's MD5 is compared with Drive's: on a mismatch the new file is deleted.
+   */
+  private async upload(
+    source: Readable,
+    metadata: drive_v3.Schema$File,
+    size: number | undefined,
+    replaceId: string | undefined,
+  ): Promise<drive_v3.Schema$File> {
+    const md5 = createHash('md5');
+    let received = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        received += buffer.length;
+        if (size !== undefined && received > size) {
+          throw new SkyfoldError('transient', `the source sent more than the expected ${size} bytes`);
+        }
+        md5.update(buffer);
+        yield buffer;
+      }
+      if (size !== undefined && received !== size) {
+        throw new SkyfoldError('transient', `received ${received} bytes of ${size}`);
+      }
+    }
+
+    let file: drive_v3.Schema$File;
+    if (size !== undefined && size <= (this.options.multipartLimit ?? defaultMultipartLimit)) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of counted()) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      file = await this.api(
+        (headers) => {
+          const media = { mimeType: 'application/octet-stream', body: Readable.from([body]) };
+          const rootUrl = `${this.options.apiBaseUrl.replace(/\/+$/, '')}/`;
+          return replaceId
+            ? this.drive.files.update(
+                { fileId: replaceId, requestBody: metadata, media, fields: fileFields },
+                { headers, rootUrl },
+              )
+            : this.drive.files.create(
+                { requestBody: metadata, media, fields: fileFields },
+                { headers, rootUrl },
+              );
+        },
+        `uploading "${metadata.name ?? replaceId}"`,
+      );
+    } else {
+      const token = await this.options.tokens.getAccessToken();
+      const sessionUri = await startResumableSession({
+        apiBaseUrl: this.options.apiBaseUrl.replace(/\/+$/, ''),
+        accessToken: token,
+        metadata,
+        ...(replaceId ? { fileId: replaceId } : {}),
+        contentType: 'application/octet-stream',
+        ...(size !== undefined ? { totalSize: size } : {}),
+        fields: fileFields,
+        fetch: this.fetchImpl,
+      });
+      try {
+        file = await uploadThroughSession(sessionUri, counted(), {
+          chunkSize: this.options.chunkSize ?? defaultChunkSize,
+          ...(size !== undefined ? { totalSize: size } : {}),
+          fetch: this.fetchImpl,
+        });
+      } catch (error) {
+        await cancelSession(sessionUri, this.fetchImpl);
+        throw toDriveError(error, 'uploading');
+      }
+    }
+    const expected = md5.digest('hex');
+    if (file.md5Checksum && file.md5Checksum !== expected) {
+      if (!replaceId && file.id)
+        await this.api(
+          (headers) => this.drive.files.delete({ fileId: file.id! }, { headers }),
+          'cleanup',
+        ).catch(() => undefined);
+      throw new SkyfoldError(
+        'transient',
+        `Google Drive stored different bytes (md5 ${file.md5Checksum}, sent ${expected})`,
+      );
+    }
+    return file;
+  }
+
+  /** Runs one SDK call with a bearer token; on 401 refreshes once and repeats. Maps errors. */
+  private async api<T>(
+    call: (headers: Record<string, string>) => Promise<{ data: T }>,
+    what: string,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.options.tokens.getAccessToken();
+      try {
+        const response = await call({ Authorization: `Bearer ${token}` });
+        return response.data;
+      } catch (error) {
+        const mapped = toDriveError(error, `Google Drive, ${what}`);
+        if (mapped.code === 'auth_expired' && attempt === 0) {
+          this.options.tokens.invalidate(token);
+          continue;
+        }
+        throw mapped;
+      }
+    }
+  }
+
+  /** The file, unless missing or trashed (both not_found). */
+  private async liveFile(id: string): Promise<drive_v3.Schema$File> {
+    const file = await this.api(
+      (headers) => this.drive.files.get({ fileId: id, fields: fileFields }, { headers }),
+      `item ${id}`,
+    );
+    if (file.trashed) throw new SkyfoldError('not_found', `"${file.name}" is in the trash`);
+    return file;
+  }
+
+  private async liveFolder(id: string): Promise<drive_v3.Schema$File> {
+    const folder = await this.liveFile(id);
+    if (folder.mimeType !== folderMimeType)
+      throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
+    return folder;
+  }
+
+  /** A live child named exactly `name` (folders first), or undefined. */
+  private async childNamed(
+    parentId: string,
+    name: string,
+    exceptId?: string,
+  ): Promise<drive_v3.Schema$File | undefined> {
+    const page = await this.api(
+      (headers) =>
+        this.drive.files.list(
+          {
+            q: `${quoteQ(parentId)} in parents and name = ${quoteQ(name)} and trashed = false`,
+            fields: 'files(id,name,mimeType)',
+            pageSize: 10,
+            orderBy: 'folder',
+          },
+          { headers },
+        ),
+      `looking for "${name}"`,
+    );
+    return (page.files ?? []).find((file) => file.name === name && file.id !== exceptId);
+  }
+
+  private async freeName(parentId: string, name: string, exceptId?: string): Promise<string> {
+    for (let n = 2; n <= maxNumberedNames; n++) {
+      const candidate = numberedName(name, n);
+      if (!(await this.childNamed(parentId, candidate, exceptId))) return candidate;
+    }
+    throw new SkyfoldError('conflict', `no free name for "${name}"`);
+  }
+
+  private async resolveName(
+    parentId: string,
+    name: string,
+    policy: 'fail' | 'rename',
+    exceptId?: string,
+  ): Promise<string> {
+    if (!(await this.childNamed(parentId, name, exceptId))) return name;
+    if (policy === 'fail') throw new SkyfoldError('conflict', `"${name}" already exists there`);
+    return this.freeName(parentId, name, exceptId);
+  }
+
+  /** Throws invalid_argument when `targetParentId` is `id` or inside it. */
+  private async refuseDescendant(id: string, targetParentId: string, verb: string): Promise<void> {
+    let current: string | undefined = targetParentId;
+    for (let depth = 0; current && current !== this.rootId && depth < 1000; depth++) {
+      if (current === id) throw new SkyfoldError('invalid_argument', `cannot ${verb} a folder into itself`);
+      const parent: drive_v3.Schema$File = await this.liveFile(current);
+      current = parent.parents?.[0] ?? undefined;
+    }
+  }
+
+  private checkName(name: string): void {
+    const problem = this.nameProblem(name);
+    if (problem) throw new SkyfoldError('invalid_argument', `cannot use "${name}": ${problem}`);
+  }
+}
