@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../common/contract';
-import { SkyfoldError } from '../../common/errors';
 import { invokeContract } from './contract-dispatch';
 import { SkyfoldService } from './service';
 
