@@ -17,7 +17,6 @@ import { ItemStore } from '../main/core/index/item-store';
 import { indexMigrations } from '../main/core/index/migrations';
 import { SyncStateStore } from '../main/core/index/sync-state-store';
 import { LocalProvider } from '../main/core/providers/local/local-provider';
-import { Pacer } from '../main/core/providers/pacer';
 import { crawlAccount } from '../main/core/sync/crawl';
 import { bigFolderName, generateDemoFiles } from '../scripts/demo-files';
 
@@ -58,7 +57,6 @@ const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 
 // 1. Crawl
 const provider = await LocalProvider.open(root);
-const pacer = new Pacer({ maxConcurrency: 16, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
 const walkMs = await time(() => rawWalk(root), 3);
 let db = openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' });
 let items = new ItemStore(db);
@@ -67,8 +65,7 @@ const crawlMs = await time(async () => {
   db.close();
   db = openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' });
   items = new ItemStore(db);
-  seen = (await crawlAccount('bench', provider, pacer, { items, syncState: new SyncStateStore(db) }))
-    .itemCount;
+  seen = (await crawlAccount('bench', provider, { items, syncState: new SyncStateStore(db) })).itemCount;
 }, 3);
 rows.push([
   'crawl ' + seen.toLocaleString('en') + ' entries into the index',

@@ -9,6 +9,7 @@ import { parseAccountPath } from '../../common/account-path';
 import { sortKeys, maxPageRows, type Sort } from '../../common/contract';
 import type { AccountDto, ItemDto } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
+import { createCliBrowserOpener } from '../core/auth';
 import { defaultDataDir } from '../core/data-dir';
 import { SkyfoldService } from '../core/service';
 import { startWebHost } from '../server/web-host';
@@ -48,9 +49,29 @@ export function createProgram(io: CliIo): Command {
 
   const accounts = program.command('accounts').description('list, add and remove accounts');
 
-  accounts
-    .command('add')
-    .description('add an account')
+  const add = accounts.command('add').description('add an account');
+
+  /** Waits for the first index of a new account and reports it. */
+  const reportAdded = async (service: SkyfoldService, added: AccountDto, json: boolean) => {
+    const account = await service.refreshAccount({ accountId: added.id }).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SkyfoldError(
+        'permanent',
+        `added ${added.name} (${added.id}), but indexing it failed: ${message}`,
+      );
+    });
+    if (account.sync.state === 'error')
+      io.stderr(`skyfold: warning: ${printableName(account.sync.message)}\n`);
+    if (json) printJsonLine(account);
+    else {
+      io.stdout(
+        `Added ${printableName(account.name)} (${account.id}): ${printableName(account.location)}, ` +
+          `${account.sync.itemCount} items indexed\n`,
+      );
+    }
+  };
+
+  add
     .command('local')
     .description('add a local folder as an account and index it')
     .argument('<path>', 'the folder')
@@ -62,20 +83,25 @@ export function createProgram(io: CliIo): Command {
           path: path.resolve(io.cwd, folder),
           name: options.name,
         });
-        const account = await service.refreshAccount({ accountId: added.id }).catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          throw new SkyfoldError(
-            'permanent',
-            `added ${added.name} (${added.id}), but indexing it failed: ${message}`,
-          );
+        await reportAdded(service, added, options.json ?? false);
+      });
+    });
+
+  add
+    .command('gdrive')
+    .description('sign in to a Google Drive account in the browser and index it')
+    .option('--name <name>', 'account name (default: the e-mail address)')
+    .option('--endpoint <url>', "a server with Google's paths instead of Google (an emulator)")
+    .option('--no-browser', 'print the sign-in URL instead of opening a browser')
+    .option('--json', 'print the account as JSON')
+    .action(async (options: { name?: string; endpoint?: string; browser: boolean; json?: boolean }) => {
+      await withService(async (service) => {
+        const added = await service.addCloudAccount('gdrive', {
+          ...(options.name === undefined ? {} : { name: options.name }),
+          ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+          openBrowser: createCliBrowserOpener({ noBrowser: !options.browser, write: io.stderr }),
         });
-        if (account.sync.state === 'error')
-          io.stderr(`skyfold: warning: ${printableName(account.sync.message)}\n`);
-        if (options.json) printJsonLine(account);
-        else
-          io.stdout(
-            `Added ${account.name} (${account.id}): ${account.location}, ${account.sync.itemCount} items indexed\n`,
-          );
+        await reportAdded(service, added, options.json ?? false);
       });
     });
 

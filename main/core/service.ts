@@ -10,18 +10,28 @@ import type { AccountDto, ItemDto, SyncState } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
 import { numberedName, splitPath } from '../../common/names';
 import { AccountStore, type StoredAccount } from './accounts/account-store';
+import { openCloudProvider, signInCloud, signOutCloud, type CloudDependencies } from './accounts/cloud';
+import { openDefaultTokenStore, type AuthStateChange, type CloudKind, type TokenStore } from './auth';
 import { openDatabase, type SqliteDatabase } from './index/database';
 import { ItemStore } from './index/item-store';
 import { indexMigrations, stateMigrations } from './index/migrations';
 import { SyncStateStore } from './index/sync-state-store';
 import { LocalProvider } from './providers/local/local-provider';
-import { Pacer } from './providers/pacer';
 import type { Provider } from './providers/types';
 import { crawlAccount } from './sync/crawl';
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
   dataDir: string;
+  /** Environment for client configuration (SKYFOLD_GDRIVE_CLIENT_ID, endpoints...); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Opens the token store. Hosts choose: Electron's safeStorage; otherwise the OS keyring or a file
+   * readable only by this user (the default, which reports through `warn`).
+   */
+  openTokenStore?: () => Promise<TokenStore>;
+  /** Non-fatal notices for the user (e.g. tokens kept in a file). */
+  warn?: (message: string) => void;
 }
 
 /** The contract's methods, as the service implements them. */
@@ -29,17 +39,12 @@ export type ContractHandlers = {
   [M in keyof MethodResults]: (args: MethodArgs<M>) => Promise<MethodResults[M]>;
 };
 
-interface Connection {
-  provider: Provider;
-  pacer: Pacer;
-}
-
 /** Minimum time between two index-changed events for one account while it is being crawled. */
 const progressEventIntervalMs = 250;
 
 export class SkyfoldService implements ContractHandlers {
   private readonly events = new EventEmitter();
-  private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly connections = new Map<string, Promise<Provider>>();
   private readonly crawls = new Map<string, Promise<AccountDto>>();
   private readonly crawlAborts = new Map<string, AbortController>();
   private readonly syncStates = new Map<string, SyncState>();
@@ -47,10 +52,23 @@ export class SkyfoldService implements ContractHandlers {
   private readonly items: ItemStore;
   private readonly syncStore: SyncStateStore;
 
+  private readonly cloud: CloudDependencies;
+
   private constructor(
     private readonly stateDb: SqliteDatabase,
     private readonly indexDb: SqliteDatabase,
+    options: ServiceOptions,
   ) {
+    let tokenStore: Promise<TokenStore> | undefined;
+    this.cloud = {
+      dataDir: options.dataDir,
+      env: options.env ?? process.env,
+      tokenStore: () =>
+        (tokenStore ??=
+          options.openTokenStore?.() ??
+          openDefaultTokenStore(options.dataDir, { warn: options.warn ?? (() => undefined) })),
+      onAuthState: (change) => this.authStateChanged(change),
+    };
     this.accounts = new AccountStore(stateDb);
     this.items = new ItemStore(indexDb);
     this.syncStore = new SyncStateStore(indexDb);
@@ -68,7 +86,7 @@ export class SkyfoldService implements ContractHandlers {
         migrations: indexMigrations,
         synchronous: 'NORMAL',
       });
-      return new SkyfoldService(stateDb, indexDb);
+      return new SkyfoldService(stateDb, indexDb, options);
     } catch (error) {
       stateDb.close();
       throw error;
@@ -121,14 +139,60 @@ export class SkyfoldService implements ContractHandlers {
       rootId: provider.rootId,
       config: { path: provider.rootPath },
     });
-    this.connections.set(account.id, Promise.resolve(this.connect(provider)));
+    this.connections.set(account.id, Promise.resolve(provider));
+    this.emit({ type: 'accounts-changed' });
+    void this.refreshAccount({ accountId: account.id }).catch(() => undefined);
+    return this.toDto(account);
+  }
+
+  /**
+   * Signs in to a cloud account in the system browser (`openBrowser` shows the URL) and adds it, then
+   * starts indexing it. Throws SignInError (denied, timeout...), conflict (already added), and
+   * configuration errors (no client id: see main/core/auth/README.md).
+   */
+  async addCloudAccount(
+    kind: CloudKind,
+    options: {
+      name?: string;
+      endpoint?: string | null;
+      openBrowser: (url: string) => Promise<void>;
+      signal?: AbortSignal;
+    },
+  ): Promise<AccountDto> {
+    const signedIn = await signInCloud(kind, options, this.cloud);
+    const location = signedIn.about.displayName;
+    const endpoint = signedIn.endpoint;
+    const existing = this.accounts
+      .list()
+      .find(
+        (account) =>
+          account.provider === kind &&
+          account.location === location &&
+          (account.config.endpoint ?? null) === endpoint,
+      );
+    if (existing) throw new SkyfoldError('conflict', `${location} is already the account "${existing.name}"`);
+    const account = this.accounts.add({
+      name: options.name === undefined ? this.freeName(location) : checkAccountName(options.name),
+      provider: kind,
+      location,
+      rootId: signedIn.provider.rootId,
+      config: endpoint ? { endpoint } : {},
+    });
+    try {
+      await (await this.cloud.tokenStore()).set(account.id, signedIn.tokens);
+    } catch (error) {
+      this.accounts.remove(account.id);
+      throw error;
+    }
     this.emit({ type: 'accounts-changed' });
     void this.refreshAccount({ accountId: account.id }).catch(() => undefined);
     return this.toDto(account);
   }
 
   async removeAccount({ accountId }: MethodArgs<'removeAccount'>): Promise<null> {
-    if (!this.accounts.remove(this.requireAccount(accountId).id)) throw notFoundAccount(accountId);
+    const removed = this.requireAccount(accountId);
+    if (removed.provider !== 'local') await signOutCloud(removed, this.cloud);
+    if (!this.accounts.remove(removed.id)) throw notFoundAccount(accountId);
     this.crawlAborts.get(accountId)?.abort(notFoundAccount(accountId));
     this.items.deleteAccount(accountId);
     this.connections.delete(accountId);
@@ -209,11 +273,10 @@ export class SkyfoldService implements ContractHandlers {
       lastSyncedAt,
     });
     try {
-      const { provider, pacer } = await this.connection(account);
+      const provider = await this.connection(account);
       const result = await crawlAccount(
         account.id,
         provider,
-        pacer,
         { items: this.items, syncState: this.syncStore },
         {
           signal: abort.signal,
@@ -262,10 +325,21 @@ export class SkyfoldService implements ContractHandlers {
     }
   }
 
-  private connection(account: StoredAccount): Promise<Connection> {
+  private authStateChanged(change: AuthStateChange): void {
+    if (change.state !== 'needs_reconnect') return;
+    const current = this.syncStates.get(change.accountId);
+    this.setSyncState(change.accountId, {
+      state: 'error',
+      itemCount: current?.itemCount ?? this.items.countItems(change.accountId),
+      lastSyncedAt: current?.lastSyncedAt ?? null,
+      message: `needs reconnect: ${change.error?.message ?? 'sign-in expired'}`,
+    });
+  }
+
+  private connection(account: StoredAccount): Promise<Provider> {
     let connection = this.connections.get(account.id);
     if (!connection) {
-      connection = this.openProvider(account).then((provider) => this.connect(provider));
+      connection = this.openProvider(account);
       connection.catch(() => this.connections.delete(account.id));
       this.connections.set(account.id, connection);
     }
@@ -277,18 +351,8 @@ export class SkyfoldService implements ContractHandlers {
       case 'local':
         return LocalProvider.open(String(account.config.path));
       default:
-        throw new SkyfoldError('permanent', `${account.provider} accounts are not supported yet`);
+        return openCloudProvider(account, this.cloud);
     }
-  }
-
-  private connect(provider: Provider): Connection {
-    const pacer = new Pacer({
-      maxConcurrency: provider.kind === 'local' ? 16 : 4,
-      maxRetries: 5,
-      baseDelayMs: 200,
-      maxDelayMs: 30_000,
-    });
-    return { provider, pacer };
   }
 
   private requireAccount(accountId: string): StoredAccount {

@@ -8,14 +8,12 @@ import { ItemStore } from '../index/item-store';
 import { indexMigrations } from '../index/migrations';
 import { SyncStateStore } from '../index/sync-state-store';
 import { LocalProvider } from '../providers/local/local-provider';
-import { Pacer } from '../providers/pacer';
 import type { Provider, ProviderItem } from '../providers/types';
 import { crawlAccount } from './crawl';
 
 let root: string;
 let items: ItemStore;
 let syncState: SyncStateStore;
-const pacer = new Pacer({ maxConcurrency: 4, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
 
 beforeEach(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-crawl-'));
@@ -50,21 +48,20 @@ const ids = () =>
 describe('crawlAccount', () => {
   it('indexes every item and sweeps what disappeared', async () => {
     const provider = await LocalProvider.open(root);
-    expect((await crawlAccount('acc', provider, pacer, { items, syncState })).itemCount).toBe(8);
+    expect((await crawlAccount('acc', provider, { items, syncState })).itemCount).toBe(8);
     await fs.rm(path.join(root, 'b'), { recursive: true });
-    const second = await crawlAccount('acc', provider, pacer, { items, syncState });
+    const second = await crawlAccount('acc', provider, { items, syncState });
     expect(second).toMatchObject({ itemCount: 4, removed: 4, failures: [] });
   });
 
   it('keeps the last known content of an unreadable folder, reports it, and still sweeps elsewhere', async () => {
     const provider = await LocalProvider.open(root);
-    await crawlAccount('acc', provider, pacer, { items, syncState });
+    await crawlAccount('acc', provider, { items, syncState });
     await fs.rm(path.join(root, 'a', 'f.txt'));
     await fs.rm(path.join(root, 'top.txt'));
     const result = await crawlAccount(
       'acc',
       failing(provider, { b: new SkyfoldError('permanent', 'b: permission denied') }),
-      pacer,
       {
         items,
         syncState,
@@ -76,11 +73,10 @@ describe('crawlAccount', () => {
 
   it('treats a folder that vanished mid-crawl as gone, not as a failure', async () => {
     const provider = await LocalProvider.open(root);
-    await crawlAccount('acc', provider, pacer, { items, syncState });
+    await crawlAccount('acc', provider, { items, syncState });
     const result = await crawlAccount(
       'acc',
       failing(provider, { 'b/c': new SkyfoldError('not_found', 'gone') }),
-      pacer,
       {
         items,
         syncState,
@@ -92,27 +88,24 @@ describe('crawlAccount', () => {
 
   it('fails as a whole when the root cannot be listed, leaving the previous index', async () => {
     const provider = await LocalProvider.open(root);
-    await crawlAccount('acc', provider, pacer, { items, syncState });
+    await crawlAccount('acc', provider, { items, syncState });
     await expect(
-      crawlAccount(
-        'acc',
-        failing(provider, { '': new SkyfoldError('permanent', 'root unreadable') }),
-        pacer,
-        { items, syncState },
-      ),
+      crawlAccount('acc', failing(provider, { '': new SkyfoldError('permanent', 'root unreadable') }), {
+        items,
+        syncState,
+      }),
     ).rejects.toThrow('root unreadable');
     expect(ids()).toHaveLength(8);
   });
 
   it('stops on abort without sweeping', async () => {
     const provider = await LocalProvider.open(root);
-    await crawlAccount('acc', provider, pacer, { items, syncState });
+    await crawlAccount('acc', provider, { items, syncState });
     await fs.rm(path.join(root, 'top.txt'));
     const controller = new AbortController();
     const crawl = crawlAccount(
       'acc',
       provider,
-      pacer,
       { items, syncState },
       { signal: controller.signal, onProgress: () => controller.abort(new Error('account removed')) },
     );

@@ -3,14 +3,13 @@
  * as they arrive so the UI can browse while it runs, then rows no longer present swept away. Until
  * the sweep, the previous crawl's rows stay visible: an interrupted crawl leaves a usable index.
  *
- * A folder that vanishes during the crawl is simply gone; a folder that cannot be read (permission,
+ * Pages are idempotent upserts, so a repeated crawl is harmless. A folder that vanishes during the crawl is simply gone; a folder that cannot be read (permission,
  * retries spent) keeps its last known content and is reported in `failures`, so one bad folder
  * neither aborts the crawl nor blocks deletions elsewhere. Only a failure on the root is fatal.
  */
 import { SkyfoldError } from '../../../common/errors';
 import type { ItemStore } from '../index/item-store';
 import type { SyncStateStore } from '../index/sync-state-store';
-import type { Pacer } from '../providers/pacer';
 import type { Provider } from '../providers/types';
 
 export interface CrawlOptions {
@@ -40,14 +39,13 @@ export interface CrawlResult {
 export async function crawlAccount(
   accountId: string,
   provider: Provider,
-  pacer: Pacer,
   stores: { items: ItemStore; syncState: SyncStateStore },
   options: CrawlOptions = {},
 ): Promise<CrawlResult> {
   const { signal } = options;
   signal?.throwIfAborted();
   const generation = stores.syncState.nextGeneration(accountId);
-  const root = await pacer.call(() => provider.stat(provider.rootId));
+  const root = await provider.stat(provider.rootId);
   stores.items.upsert(accountId, [root], generation);
   let itemsWritten = 1;
   const failures: CrawlFailure[] = [];
@@ -59,8 +57,8 @@ export async function crawlAccount(
   let fatal: unknown = null;
 
   const listFolderInto = async (folderId: string): Promise<void> => {
-    // A listing is restarted whole on a retryable failure: pages are idempotent upserts.
-    await pacer.call(async () => {
+    // Providers retry their own requests (each has its account's pacer); a failure here is final.
+    await (async () => {
       for await (const page of provider.list(folderId, { pageSize: options.pageSize ?? 1000 })) {
         signal?.throwIfAborted();
         stores.items.upsert(accountId, page, generation);
@@ -73,7 +71,7 @@ export async function crawlAccount(
         itemsWritten += page.length;
         options.onProgress?.(itemsWritten);
       }
-    });
+    })();
   };
 
   const handleFailure = (folderId: string, error: unknown): void => {

@@ -29,6 +29,7 @@ import type {
   ProviderItem,
   WriteOptions,
 } from '../types';
+import { Pacer } from '../pacer';
 import { toDriveError } from './errors';
 import { cancelSession, startResumableSession, uploadThroughSession } from './resumable-upload';
 import { fileFields, folderMimeType, isGoogleNative, quoteQ, toProviderItem } from './wire';
@@ -45,6 +46,8 @@ export interface GdriveOptions {
   /** `https://www.googleapis.com` for Google; an emulator's origin in tests and demos. */
   apiBaseUrl: string;
   tokens: AccessTokenSource;
+  /** Every request goes through it (retries of rate limits and transient errors); default: no retries. */
+  pacer?: Pacer;
   /** Upload chunk size (multiple of 256 KiB); default 8 MiB. */
   chunkSize?: number;
   /** Files up to this size are sent in one multipart request; larger or unknown sizes use a session. */
@@ -90,6 +93,7 @@ export class GdriveProvider implements Provider {
   };
   private readonly drive: drive_v3.Drive;
   private readonly fetchImpl: typeof fetch;
+  private readonly pacer: Pacer;
 
   private constructor(
     private readonly options: GdriveOptions,
@@ -99,6 +103,8 @@ export class GdriveProvider implements Provider {
   ) {
     this.drive = drive;
     this.fetchImpl = options.fetch ?? fetch;
+    this.pacer =
+      options.pacer ?? new Pacer({ maxConcurrency: 4, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
   }
 
   /** Connects and looks up the root folder's id. Throws auth/network errors mapped to shared codes. */
@@ -398,17 +404,18 @@ export class GdriveProvider implements Provider {
         `uploading "${metadata.name ?? replaceId}"`,
       );
     } else {
-      const token = await this.options.tokens.getAccessToken();
-      const sessionUri = await startResumableSession({
-        apiBaseUrl: this.options.apiBaseUrl.replace(/\/+$/, ''),
-        accessToken: token,
-        metadata,
-        ...(replaceId ? { fileId: replaceId } : {}),
-        contentType: 'application/octet-stream',
-        ...(size !== undefined ? { totalSize: size } : {}),
-        fields: fileFields,
-        fetch: this.fetchImpl,
-      });
+      const sessionUri = await this.pacer.call(async () =>
+        startResumableSession({
+          apiBaseUrl: this.options.apiBaseUrl.replace(/\/+$/, ''),
+          accessToken: await this.options.tokens.getAccessToken(),
+          metadata,
+          ...(replaceId ? { fileId: replaceId } : {}),
+          contentType: 'application/octet-stream',
+          ...(size !== undefined ? { totalSize: size } : {}),
+          fields: fileFields,
+          fetch: this.fetchImpl,
+        }),
+      );
       try {
         file = await uploadThroughSession(sessionUri, counted(), {
           chunkSize: this.options.chunkSize ?? defaultChunkSize,
@@ -435,8 +442,16 @@ export class GdriveProvider implements Provider {
     return file;
   }
 
-  /** Runs one SDK call with a bearer token; on 401 refreshes once and repeats. Maps errors. */
-  private async api<T>(
+  /**
+   * Runs one SDK request through the account's pacer (which repeats it on rate limits and transient
+   * errors, so `call` must build a fresh request each time) with a bearer token; on 401 the token is
+   * refreshed once and the request repeated. Maps errors to shared codes.
+   */
+  private api<T>(call: (headers: Record<string, string>) => Promise<{ data: T }>, what: string): Promise<T> {
+    return this.pacer.call(() => this.authorized(call, what));
+  }
+
+  private async authorized<T>(
     call: (headers: Record<string, string>) => Promise<{ data: T }>,
     what: string,
   ): Promise<T> {
