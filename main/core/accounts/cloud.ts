@@ -47,12 +47,22 @@ function apiBaseUrl(kind: CloudKind, config: OAuthClientConfig): string {
   throw new SkyfoldError('permanent', `${kind} accounts are not supported yet`);
 }
 
+/**
+ * Each cloud account gets one pacer: every request of its provider goes through it (concurrency
+ * limit, backoff with jitter, Retry-After pausing the whole account), as in rclone's backends.
+ */
+function accountPacer(): Pacer {
+  return new Pacer({ maxConcurrency: 4, maxRetries: 6, baseDelayMs: 250, maxDelayMs: 30_000 });
+}
+
 async function connect(
   kind: CloudKind,
   config: OAuthClientConfig,
   tokens: AccessTokenSource,
 ): Promise<Provider> {
-  if (kind === 'gdrive') return GdriveProvider.connect({ apiBaseUrl: apiBaseUrl(kind, config), tokens });
+  if (kind === 'gdrive') {
+    return GdriveProvider.connect({ apiBaseUrl: apiBaseUrl(kind, config), tokens, pacer: accountPacer() });
+  }
   throw new SkyfoldError('permanent', `${kind} accounts are not supported yet`);
 }
 
