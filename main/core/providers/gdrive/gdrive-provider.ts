@@ -16,7 +16,7 @@
  */
 import { drive as createDrive, type drive_v3 } from '@googleapis/drive';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
 import { numberedName } from '../../../../common/names';
 import type {
@@ -109,7 +109,12 @@ export class GdriveProvider implements Provider {
 
   /** Connects and looks up the root folder's id. Throws auth/network errors mapped to shared codes. */
   static async connect(options: GdriveOptions): Promise<GdriveProvider> {
-    const drive = createDrive({ version: 'v3', rootUrl: `${options.apiBaseUrl.replace(/\/+$/, '')}/` });
+    // `retry: false`: gaxios' own retries would double the pacer's (and ignore Retry-After).
+    const drive = createDrive({
+      version: 'v3',
+      rootUrl: `${options.apiBaseUrl.replace(/\/+$/, '')}/`,
+      retry: false,
+    });
     const probe = new GdriveProvider(options, 'root', drive);
     const root = await probe.api(
       (headers) => drive.files.get({ fileId: 'root', fields: 'id' }, { headers }),
@@ -204,22 +209,48 @@ export class GdriveProvider implements Provider {
     const headers: Record<string, string> = {};
     if (range)
       headers.Range = `bytes=${range.start}-${range.end === undefined ? '' : Math.min(range.end, size - 1)}`;
-    return this.api(
-      (auth) =>
-        this.drive.files.get(
-          { fileId: id, alt: 'media' },
-          { headers: { ...auth, ...headers }, responseType: 'stream' },
-        ),
-      `reading "${file.name}"`,
-    ) as unknown as Promise<Readable>;
+    return this.download(`files/${encodeURIComponent(id)}?alt=media`, headers, `reading "${file.name}"`);
   }
 
   /** A Google-native document's bytes in `mimeType` (one of `exportFormats`). Throws invalid_argument otherwise. */
   async export(id: string, mimeType: string): Promise<Readable> {
-    return this.api(
-      (headers) => this.drive.files.export({ fileId: id, mimeType }, { headers, responseType: 'stream' }),
+    return this.download(
+      `files/${encodeURIComponent(id)}/export?mimeType=${encodeURIComponent(mimeType)}`,
+      {},
       'exporting a document',
-    ) as unknown as Promise<Readable>;
+    );
+  }
+
+  /**
+   * A streamed GET under /drive/v3/ (downloads and exports; the SDK would drop the error body, whose
+   * reason tells a rate limit from a refusal). Paced and authorized like every call; the stream
+   * fails with `transient` if the body ends before its Content-Length.
+   */
+  private download(pathAndQuery: string, headers: Record<string, string>, what: string): Promise<Readable> {
+    const url = `${this.options.apiBaseUrl.replace(/\/+$/, '')}/drive/v3/${pathAndQuery}`;
+    return this.api(async (auth) => {
+      const response = await this.fetchImpl(url, { headers: { ...auth, ...headers } });
+      if (!response.ok) {
+        const text = await response.text().catch(() => '');
+        let body: unknown = null;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: the status alone decides
+        }
+        throw Object.assign(new Error(`HTTP ${response.status}`), {
+          response: { status: response.status, data: body, headers: response.headers },
+        });
+      }
+      const expected = Number(response.headers.get('content-length') ?? NaN);
+      const body = response.body
+        ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+        : Readable.from([]);
+      if (!Number.isSafeInteger(expected)) return { data: body };
+      const checked = lengthChecked(expected);
+      body.on('error', (error) => checked.destroy(toDriveError(error, `Google Drive, ${what}`)));
+      return { data: body.pipe(checked) };
+    }, what);
   }
 
   async write(
@@ -543,4 +574,22 @@ export class GdriveProvider implements Provider {
     const problem = this.nameProblem(name);
     if (problem) throw new SkyfoldError('invalid_argument', `cannot use "${name}": ${problem}`);
   }
+}
+
+/** Passes bytes through and fails with `transient` when fewer or more than `expected` arrive. */
+function lengthChecked(expected: number): Transform {
+  let received = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback) {
+      callback(
+        received === expected
+          ? null
+          : new SkyfoldError('transient', `Google Drive sent ${received} of ${expected} bytes`),
+      );
+    },
+  });
 }
