@@ -17,6 +17,7 @@
 import { drive as createDrive, type drive_v3 } from '@googleapis/drive';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SkyfoldError } from '../../../../common/errors';
 import { numberedName } from '../../../../common/names';
 import type {
@@ -243,9 +244,7 @@ export class GdriveProvider implements Provider {
         });
       }
       const expected = Number(response.headers.get('content-length') ?? NaN);
-      const body = response.body
-        ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
-        : Readable.from([]);
+      const body = response.body ? Readable.fromWeb(response.body as WebReadableStream) : Readable.from([]);
       if (!Number.isSafeInteger(expected)) return { data: body };
       const checked = lengthChecked(expected);
       body.on('error', (error) => checked.destroy(toDriveError(error, `Google Drive, ${what}`)));
