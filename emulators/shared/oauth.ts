@@ -1,0 +1,436 @@
+/**
+ * A generic OAuth 2.0 authorization server for desktop clients (RFC 6749 code grant + RFC 7636 PKCE
+ * S256 + RFC 8252 loopback redirects), independent of HTTP wiring: each emulator maps its service's
+ * paths and response formats onto these operations.
+ *
+ * Contracts:
+ * - authorize: validates the request; errors that cannot be sent back to the client (unknown client,
+ *   bad redirect URI) become an error page, others redirect with `error=...&state=...`. A valid request
+ *   shows the consent page (an account picker among the seeded users, Allow / Deny) or, with
+ *   auto-consent, redirects at once with `code` and `state` (user: `login_hint` if seeded, else the first).
+ * - codes are single-use and expire (default 10 minutes); reusing one revokes what it granted.
+ * - access tokens expire after the configured lifetime; refresh tokens last until revoked.
+ * - revoking either token of a grant revokes the whole grant.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from './clock';
+
+export interface OAuthUser {
+  email: string;
+  displayName: string;
+}
+
+export interface OAuthClient {
+  id: string;
+  /** When set, token requests must present it. */
+  secret?: string;
+}
+
+export interface OAuthServerOptions {
+  /** Shown on the consent page ("Sign in with Google"). */
+  serviceName: string;
+  users: () => readonly OAuthUser[];
+  clock: Clock;
+  autoConsent: boolean;
+  /** Registered clients; absent = any client id is accepted, with any secret. */
+  clients?: readonly OAuthClient[];
+  accessTokenLifetimeSeconds: number;
+  codeLifetimeSeconds?: number;
+  /** Prefixes that make tokens look like the service's (`ya29.`, `1//`, `4/0A`). */
+  prefixes: { accessToken: string; refreshToken: string; code: string };
+  /** Allowed redirect URIs; default: `http://127.0.0.1|localhost|[::1]:PORT/...` (loopback with a port). */
+  isAllowedRedirectUri?: (uri: URL, clientId: string) => boolean;
+  /** Every refresh answers with a new refresh token and retires the old one (Microsoft). Default false. */
+  rotateRefreshTokens?: boolean;
+  /** Adds an `id_token` to token responses when the grant's scope asks for one. */
+  idToken?: (grant: Grant) => string | undefined;
+}
+
+export interface Grant {
+  readonly id: string;
+  readonly user: OAuthUser;
+  readonly clientId: string;
+  readonly scope: string;
+  refreshToken: string | undefined;
+  revoked: boolean;
+}
+
+interface AccessTokenRecord {
+  grant: Grant;
+  expiresAt: number;
+}
+
+interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  state: string | undefined;
+  codeChallenge: string;
+  offline: boolean;
+  loginHint: string | undefined;
+}
+
+interface CodeRecord extends AuthorizationRequest {
+  user: OAuthUser;
+  expiresAt: number;
+  used: boolean;
+  grant: Grant | undefined;
+}
+
+export type AuthorizeOutcome =
+  | { type: 'error-page'; status: number; error: string; description: string }
+  | { type: 'redirect'; location: string }
+  | {
+      type: 'consent';
+      requestId: string;
+      clientId: string;
+      scope: string;
+      users: readonly OAuthUser[];
+      selected: string | undefined;
+    };
+
+export interface TokenResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export type Authentication =
+  { ok: true; grant: Grant; expiresAt: number } | { ok: false; reason: 'invalid' | 'expired' };
+
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+const CHALLENGE = /^[A-Za-z0-9\-_]{43}$/;
+const MAX_PENDING = 1000;
+const MAX_ACCESS_TOKENS = 20_000;
+
+/** The default redirect rule of RFC 8252 §7.3: http on a loopback host, any port. */
+export function isLoopbackRedirect(uri: URL): boolean {
+  return (
+    uri.protocol === 'http:' &&
+    (uri.hostname === '127.0.0.1' || uri.hostname === 'localhost' || uri.hostname === '[::1]') &&
+    uri.port !== '' &&
+    uri.username === '' &&
+    uri.password === '' &&
+    uri.hash === ''
+  );
+}
+
+const tokenError = (status: number, error: string, description: string): TokenResult => ({
+  status,
+  body: { error, error_description: description },
+});
+
+export class OAuthServer {
+  private readonly pending = new Map<string, { request: AuthorizationRequest; expiresAt: number }>();
+  private readonly codes = new Map<string, CodeRecord>();
+  private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  private readonly refreshTokens = new Map<string, Grant>();
+
+  constructor(private readonly options: OAuthServerOptions) {}
+
+  /** GET authorize: validates the query and decides between an error, a redirect and the consent page. */
+  authorize(query: URLSearchParams): AuthorizeOutcome {
+    const clientId = query.get('client_id');
+    if (!clientId) return this.errorPage(400, 'invalid_request', 'Missing required parameter: client_id');
+    if (this.options.clients && !this.options.clients.some((c) => c.id === clientId))
+      return this.errorPage(401, 'invalid_client', 'The OAuth client was not found.');
+    const redirectUri = query.get('redirect_uri');
+    if (!redirectUri)
+      return this.errorPage(400, 'invalid_request', 'Missing required parameter: redirect_uri');
+    let parsed: URL;
+    try {
+      parsed = new URL(redirectUri);
+    } catch {
+      return this.errorPage(
+        400,
+        'invalid_request',
+        `Invalid parameter value for redirect_uri: ${redirectUri}`,
+      );
+    }
+    const allowed = this.options.isAllowedRedirectUri ?? isLoopbackRedirect;
+    if (!allowed(parsed, clientId))
+      return this.errorPage(400, 'redirect_uri_mismatch', `The redirect URI ${redirectUri} is not allowed.`);
+    const state = query.get('state') ?? undefined;
+    const fail = (error: string, description: string): AuthorizeOutcome => ({
+      type: 'redirect',
+      location: withQuery(redirectUri, { error, error_description: description, state }),
+    });
+    if (query.get('response_type') !== 'code')
+      return fail('unsupported_response_type', 'Only response_type=code is supported.');
+    const scope = (query.get('scope') ?? '').trim().split(/\s+/).filter(Boolean).join(' ');
+    if (!scope) return this.errorPage(400, 'invalid_request', 'Missing required parameter: scope');
+    const codeChallenge = query.get('code_challenge');
+    if (!codeChallenge) return fail('invalid_request', 'Missing required parameter: code_challenge');
+    if (query.get('code_challenge_method') !== 'S256')
+      return fail('invalid_request', 'code_challenge_method must be S256.');
+    if (!CHALLENGE.test(codeChallenge)) return fail('invalid_request', 'Invalid code_challenge.');
+    const request: AuthorizationRequest = {
+      clientId,
+      redirectUri,
+      scope,
+      state,
+      codeChallenge,
+      offline: query.get('access_type') !== 'online',
+      loginHint: query.get('login_hint') ?? undefined,
+    };
+    const users = this.options.users();
+    const hinted = users.find((u) => u.email === request.loginHint);
+    if (this.options.autoConsent) {
+      const user = hinted ?? users[0];
+      if (!user) return fail('access_denied', 'No account is available.');
+      return { type: 'redirect', location: this.approve(request, user) };
+    }
+    const requestId = randomToken(18);
+    this.prune();
+    this.pending.set(requestId, { request, expiresAt: this.options.clock.now() + this.codeLifetimeMs() });
+    return { type: 'consent', requestId, clientId, scope, users, selected: hinted?.email };
+  }
+
+  /** POST from the consent page: `request` (id), `user` (email), `decision` (`allow` or `deny`). */
+  decide(form: URLSearchParams): AuthorizeOutcome {
+    const requestId = form.get('request') ?? '';
+    const pending = this.pending.get(requestId);
+    if (!pending || pending.expiresAt <= this.options.clock.now())
+      return this.errorPage(
+        400,
+        'invalid_request',
+        'This sign-in request has expired. Start again from the app.',
+      );
+    this.pending.delete(requestId);
+    const { request } = pending;
+    if (form.get('decision') !== 'allow') {
+      return {
+        type: 'redirect',
+        location: withQuery(request.redirectUri, {
+          error: 'access_denied',
+          error_description: 'The user denied access.',
+          state: request.state,
+        }),
+      };
+    }
+    const user = this.options.users().find((u) => u.email === form.get('user'));
+    if (!user) return this.errorPage(400, 'invalid_request', 'Choose an account.');
+    return { type: 'redirect', location: this.approve(request, user) };
+  }
+
+  private approve(request: AuthorizationRequest, user: OAuthUser): string {
+    const code = this.options.prefixes.code + randomToken(48);
+    this.codes.set(code, {
+      ...request,
+      user,
+      expiresAt: this.options.clock.now() + this.codeLifetimeMs(),
+      used: false,
+      grant: undefined,
+    });
+    return withQuery(request.redirectUri, { code, scope: request.scope, state: request.state });
+  }
+
+  /**
+   * The token endpoint: `grant_type` authorization_code (code, redirect_uri, code_verifier, client_id)
+   * or refresh_token (refresh_token, client_id). Client credentials come from the form or HTTP Basic.
+   */
+  token(params: URLSearchParams, basic?: { id: string; secret: string }): TokenResult {
+    const clientId = params.get('client_id') ?? basic?.id;
+    if (!clientId) return tokenError(400, 'invalid_request', 'Could not determine client ID from request.');
+    const clientError = this.checkClient(clientId, params.get('client_secret') ?? basic?.secret);
+    if (clientError) return clientError;
+    const grantType = params.get('grant_type');
+    if (grantType === 'authorization_code') return this.exchangeCode(params, clientId);
+    if (grantType === 'refresh_token') return this.refresh(params, clientId);
+    if (!grantType) return tokenError(400, 'invalid_request', 'Missing required parameter: grant_type');
+    return tokenError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
+  }
+
+  private checkClient(clientId: string, secret: string | undefined | null): TokenResult | undefined {
+    if (!this.options.clients) return undefined;
+    const client = this.options.clients.find((c) => c.id === clientId);
+    if (!client) return tokenError(401, 'invalid_client', 'The OAuth client was not found.');
+    if (client.secret !== undefined && client.secret !== secret)
+      return tokenError(401, 'invalid_client', 'Unauthorized');
+    return undefined;
+  }
+
+  private exchangeCode(params: URLSearchParams, clientId: string): TokenResult {
+    const code = params.get('code');
+    if (!code) return tokenError(400, 'invalid_request', 'Missing required parameter: code');
+    const record = this.codes.get(code);
+    if (!record || record.expiresAt <= this.options.clock.now() || record.clientId !== clientId)
+      return tokenError(400, 'invalid_grant', 'Bad Request');
+    if (record.used) {
+      // RFC 6749 §4.1.2: a reused code revokes the tokens it granted.
+      if (record.grant) this.revokeGrant(record.grant);
+      return tokenError(400, 'invalid_grant', 'Bad Request');
+    }
+    if (params.get('redirect_uri') !== record.redirectUri)
+      return tokenError(400, 'redirect_uri_mismatch', 'Bad Request');
+    const verifier = params.get('code_verifier');
+    if (!verifier) return tokenError(400, 'invalid_grant', 'Missing code verifier.');
+    if (!VERIFIER.test(verifier) || s256(verifier) !== record.codeChallenge)
+      return tokenError(400, 'invalid_grant', 'Invalid code verifier.');
+    record.used = true;
+    const grant: Grant = {
+      id: randomToken(12),
+      user: record.user,
+      clientId,
+      scope: record.scope,
+      refreshToken: record.offline ? this.options.prefixes.refreshToken + randomToken(64) : undefined,
+      revoked: false,
+    };
+    record.grant = grant;
+    if (grant.refreshToken) this.refreshTokens.set(grant.refreshToken, grant);
+    return { status: 200, body: this.tokenResponse(grant, true) };
+  }
+
+  private refresh(params: URLSearchParams, clientId: string): TokenResult {
+    const token = params.get('refresh_token');
+    if (!token) return tokenError(400, 'invalid_request', 'Missing required parameter: refresh_token');
+    const grant = this.refreshTokens.get(token);
+    if (!grant || grant.revoked)
+      return tokenError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    if (grant.clientId !== clientId) return tokenError(401, 'unauthorized_client', 'Unauthorized');
+    if (this.options.rotateRefreshTokens) {
+      this.refreshTokens.delete(token);
+      grant.refreshToken = this.options.prefixes.refreshToken + randomToken(64);
+      this.refreshTokens.set(grant.refreshToken, grant);
+    }
+    return { status: 200, body: this.tokenResponse(grant, this.options.rotateRefreshTokens === true) };
+  }
+
+  private tokenResponse(grant: Grant, withRefreshToken: boolean): Record<string, unknown> {
+    const accessToken = this.options.prefixes.accessToken + randomToken(96);
+    this.pruneAccessTokens();
+    this.accessTokens.set(accessToken, {
+      grant,
+      expiresAt: this.options.clock.now() + this.options.accessTokenLifetimeSeconds * 1000,
+    });
+    const body: Record<string, unknown> = {
+      access_token: accessToken,
+      expires_in: this.options.accessTokenLifetimeSeconds,
+    };
+    if (withRefreshToken && grant.refreshToken) body.refresh_token = grant.refreshToken;
+    body.scope = grant.scope;
+    body.token_type = 'Bearer';
+    const idToken = this.options.idToken?.(grant);
+    if (idToken) body.id_token = idToken;
+    return body;
+  }
+
+  /** Revokes the grant behind an access or refresh token. False when the token is unknown or already dead. */
+  revoke(token: string): boolean {
+    const access = this.accessTokens.get(token);
+    if (access && access.expiresAt <= this.options.clock.now()) return false;
+    const grant = this.refreshTokens.get(token) ?? access?.grant;
+    if (!grant || grant.revoked) return false;
+    this.revokeGrant(grant);
+    return true;
+  }
+
+  private revokeGrant(grant: Grant): void {
+    grant.revoked = true;
+    if (grant.refreshToken) this.refreshTokens.delete(grant.refreshToken);
+    for (const [token, record] of this.accessTokens)
+      if (record.grant === grant) this.accessTokens.delete(token);
+  }
+
+  /** Checks a bearer token. */
+  authenticate(accessToken: string): Authentication {
+    const record = this.accessTokens.get(accessToken);
+    if (!record || record.grant.revoked) return { ok: false, reason: 'invalid' };
+    if (record.expiresAt <= this.options.clock.now()) return { ok: false, reason: 'expired' };
+    return { ok: true, grant: record.grant, expiresAt: record.expiresAt };
+  }
+
+  /** Makes access tokens expire now (all, or one user's); refresh tokens keep working. */
+  expireAccessTokens(email?: string): number {
+    let count = 0;
+    const now = this.options.clock.now();
+    for (const record of this.accessTokens.values()) {
+      if (email !== undefined && record.grant.user.email !== email) continue;
+      if (record.expiresAt > now) count++;
+      record.expiresAt = Math.min(record.expiresAt, now);
+    }
+    return count;
+  }
+
+  /** Expires one access token (fault `expire-token`). */
+  expireAccessToken(accessToken: string): void {
+    const record = this.accessTokens.get(accessToken);
+    if (record) record.expiresAt = Math.min(record.expiresAt, this.options.clock.now());
+  }
+
+  /** Revokes grants (all, or one user's): refreshing then fails with invalid_grant. */
+  revokeGrants(email?: string): number {
+    const grants = new Set<Grant>();
+    for (const grant of this.refreshTokens.values()) grants.add(grant);
+    for (const record of this.accessTokens.values()) grants.add(record.grant);
+    let count = 0;
+    for (const grant of grants) {
+      if (grant.revoked || (email !== undefined && grant.user.email !== email)) continue;
+      this.revokeGrant(grant);
+      count++;
+    }
+    return count;
+  }
+
+  /** Issues tokens for a user without the browser flow (admin endpoint, tests). */
+  issue(email: string, options: { clientId?: string; scope: string }): TokenResult {
+    const user = this.options.users().find((u) => u.email === email);
+    if (!user) return tokenError(400, 'invalid_request', `unknown user ${email}`);
+    const grant: Grant = {
+      id: randomToken(12),
+      user,
+      clientId: options.clientId ?? this.options.clients?.[0]?.id ?? 'emulator-client',
+      scope: options.scope,
+      refreshToken: this.options.prefixes.refreshToken + randomToken(64),
+      revoked: false,
+    };
+    this.refreshTokens.set(grant.refreshToken as string, grant);
+    return { status: 200, body: this.tokenResponse(grant, true) };
+  }
+
+  /** Forgets every code, pending consent, token and grant. */
+  reset(): void {
+    this.pending.clear();
+    this.codes.clear();
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+  }
+
+  private codeLifetimeMs(): number {
+    return (this.options.codeLifetimeSeconds ?? 600) * 1000;
+  }
+
+  private errorPage(status: number, error: string, description: string): AuthorizeOutcome {
+    return { type: 'error-page', status, error, description };
+  }
+
+  private prune(): void {
+    const now = this.options.clock.now();
+    for (const [id, pending] of this.pending) if (pending.expiresAt <= now) this.pending.delete(id);
+    for (const [code, record] of this.codes) if (record.expiresAt <= now) this.codes.delete(code);
+    while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value as string);
+  }
+
+  private pruneAccessTokens(): void {
+    if (this.accessTokens.size < MAX_ACCESS_TOKENS) return;
+    const now = this.options.clock.now();
+    for (const [token, record] of this.accessTokens)
+      if (record.expiresAt <= now) this.accessTokens.delete(token);
+    this.prune();
+  }
+}
+
+/** base64url(SHA-256(verifier)), the S256 code challenge. */
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function randomToken(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function withQuery(base: string, params: Record<string, string | undefined>): string {
+  const url = new URL(base);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(key, value);
+  return url.toString();
+}
