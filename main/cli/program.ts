@@ -38,6 +38,8 @@ export function createProgram(io: CliIo): Command {
     const dataDir = program.opts<{ dataDir?: string }>().dataDir;
     const service = SkyfoldService.open({
       dataDir: dataDir ? path.resolve(io.cwd, dataDir) : defaultDataDir(io.env),
+      env: io.env,
+      warn: (message) => io.stderr(`skyfold: warning: ${message}\n`),
     });
     try {
       return await run(service);

@@ -1,0 +1,118 @@
+/**
+ * `skyfold accounts add gdrive` end to end against the Drive emulator: the real loopback sign-in
+ * (PKCE, state), tokens stored, the account indexed, `ls` from the index, and removal revoking the
+ * grant at the server.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGdriveEmulator, type GdriveEmulator } from '../../emulators';
+import { runCli } from './program';
+
+let emulator: GdriveEmulator;
+let base: string;
+
+beforeAll(async () => {
+  emulator = await startGdriveEmulator({ seed: 'demo', autoConsent: true });
+  base = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-cli-gdrive-'));
+});
+afterAll(async () => {
+  await emulator.close();
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+/** Runs the CLI; when it prints the sign-in URL, "the browser" follows it (auto-consent redirects to the loopback). */
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const browsing: Promise<unknown>[] = [];
+  const status = await runCli(['--data-dir', path.join(base, 'data'), ...args], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => {
+      stderr += text;
+      const match = /Open this URL to sign in: (\S+)/.exec(text);
+      if (match) browsing.push(fetch(match[1]!).then((response) => response.text()));
+    },
+    env: { SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-tests.apps.googleusercontent.com' },
+    cwd: base,
+    rendererDir: base,
+    untilStopped: () => Promise.resolve(),
+  });
+  const pages = await Promise.all(browsing);
+  return { status, stdout, stderr, pages };
+}
+
+describe('skyfold accounts add gdrive', () => {
+  it('signs in through the browser, stores the tokens privately, indexes the drive, and removes it again', async () => {
+    const added = await cli(
+      'accounts',
+      'add',
+      'gdrive',
+      '--endpoint',
+      emulator.url,
+      '--no-browser',
+      '--json',
+    );
+    expect(added.status, added.stderr).toBe(0);
+    expect(added.pages[0]).toMatch(/close this window/i);
+    const account = JSON.parse(added.stdout) as {
+      id: string;
+      name: string;
+      provider: string;
+      sync: { itemCount: number };
+    };
+    expect(account).toMatchObject({ provider: 'gdrive', name: emulator.users[0] });
+    expect(account.sync.itemCount).toBeGreaterThan(10);
+
+    const credentials = path.join(base, 'data', 'credentials', 'tokens.json');
+    expect((await fs.stat(credentials)).mode & 0o777).toBe(0o600);
+    expect(await fs.readFile(credentials, 'utf8')).toContain(account.id);
+
+    const listed = await cli('ls', `${account.name}:`, '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    const names = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { name: string }).name);
+    expect(names.length).toBeGreaterThan(2);
+
+    const twice = await cli('accounts', 'add', 'gdrive', '--endpoint', emulator.url, '--no-browser');
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/already the account/);
+
+    const stored = JSON.stringify(JSON.parse(await fs.readFile(credentials, 'utf8')));
+    const refreshToken = new RegExp(`"${account.id}":\\{[^}]*"refreshToken":"([^"]+)"`).exec(stored)?.[1];
+    expect(refreshToken).toBeTruthy();
+    const removed = await cli('accounts', 'remove', account.id);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(await fs.readFile(credentials, 'utf8')).not.toContain(account.id);
+    // The grant was revoked at the server: the old refresh token no longer works.
+    const refresh = await fetch(`${emulator.url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken!,
+        client_id: 'skyfold-tests.apps.googleusercontent.com',
+      }),
+    });
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('explains what to do when no client id is configured', async () => {
+    let stderr = '';
+    const status = await runCli(
+      ['--data-dir', path.join(base, 'other'), 'accounts', 'add', 'gdrive', '--no-browser'],
+      {
+        stdout: () => undefined,
+        stderr: (text) => void (stderr += text),
+        env: {},
+        cwd: base,
+        rendererDir: base,
+        untilStopped: () => Promise.resolve(),
+      },
+    );
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/client id/i);
+  });
+});
