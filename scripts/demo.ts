@@ -1,42 +1,86 @@
 /**
  * `npm run demo` (desktop) and `npm run demo:web` (browser): generates the demo folder under .demo/,
- * registers it as the account "Demo" in a demo data directory through the real CLI, then opens
- * Skyfold on it. Later issues add the emulated clouds here.
+ * starts the cloud emulators with their demo seed, registers the folder ("Demo") and one emulated
+ * Google Drive account in a demo data directory through the real CLI (the Drive one through the
+ * real browser sign-in, answered by the emulator's auto-consent), then opens Skyfold on it.
+ *
+ * The emulators keep their state in memory, so each run signs the Drive account in again.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { startEmulators } from '../emulators';
 import { generateDemoFiles } from './demo-files';
 
 const mode = process.argv.includes('--electron') ? 'electron' : 'web';
 const demoDir = path.resolve('.demo');
 const dataDir = path.join(demoDir, 'data');
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['bin/skyfold.mjs', '--data-dir', dataDir, ...args], { encoding: 'utf8' });
+const skyfold = ['bin/skyfold.mjs', '--data-dir', dataDir];
 
 console.log('Preparing the demo folder (first run writes ~103,000 small files)...');
 const files = generateDemoFiles(path.join(demoDir, 'files'));
-const accounts = cli('accounts', 'list', '--json');
-if (accounts.status !== 0) throw new Error(accounts.stderr);
-if (!accounts.stdout.includes('"name":"Demo"')) {
+const emulators = await startEmulators({
+  seed: 'demo',
+  autoConsent: true,
+  dataDir: path.join(demoDir, 'emulators'),
+});
+const drive = emulators.gdrive;
+// The app reaches the emulated Google through these (see main/core/auth/README.md).
+const env = {
+  ...process.env,
+  SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-demo.apps.googleusercontent.com',
+  SKYFOLD_GDRIVE_ENDPOINT: drive.url,
+};
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [...skyfold, ...args], { encoding: 'utf8', env });
+
+const listed = cli('accounts', 'list', '--json');
+if (listed.status !== 0) throw new Error(listed.stderr);
+const accounts = listed.stdout
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { id: string; name: string; provider: string });
+if (!accounts.some((account) => account.name === 'Demo')) {
   const added = cli('accounts', 'add', 'local', files, '--name', 'Demo');
   if (added.status !== 0) throw new Error(added.stderr);
   process.stdout.write(added.stdout);
 }
+// Last run's emulated Drive is gone with its emulator: sign in afresh.
+for (const account of accounts.filter((candidate) => candidate.provider === 'gdrive'))
+  cli('accounts', 'remove', account.id);
+await signInToDrive();
 
 const child =
   mode === 'web'
-    ? spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', dataDir, 'serve'], { stdio: 'inherit' })
+    ? spawn(process.execPath, [...skyfold, 'serve'], { stdio: 'inherit', env })
     : // Electron's own launcher downloads its binary on first use (electron-vite's refuses instead).
-      spawn('npx', ['electron', '.'], {
-        stdio: 'inherit',
-        env: { ...process.env, SKYFOLD_DATA_DIR: dataDir },
-      });
-child.on('exit', (code) => {
+      spawn('npx', ['electron', '.'], { stdio: 'inherit', env: { ...env, SKYFOLD_DATA_DIR: dataDir } });
+child.on('exit', async (code) => {
   if (mode === 'electron' && code !== 0) {
     console.error(
       '\nElectron could not start. Its binary downloads on first launch; on an offline machine use `npm run demo:web`.',
     );
   }
+  await emulators.close();
   process.exit(code ?? 0);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+
+/** `skyfold accounts add gdrive --no-browser`, with this script playing the browser. */
+async function signInToDrive(): Promise<void> {
+  const adding = spawn(
+    process.execPath,
+    [...skyfold, 'accounts', 'add', 'gdrive', '--endpoint', drive.url, '--no-browser'],
+    {
+      env,
+      stdio: ['ignore', 'inherit', 'pipe'],
+    },
+  );
+  for await (const line of createInterface({ input: adding.stderr! })) {
+    const url = /Open this URL to sign in: (\S+)/.exec(line)?.[1];
+    if (url) await fetch(url).then((response) => response.text());
+    else console.error(line);
+  }
+  const code = await new Promise<number | null>((resolve) => adding.once('exit', resolve));
+  if (code !== 0) throw new Error('signing in to the emulated Google Drive failed');
+}

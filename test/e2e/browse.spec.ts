@@ -187,3 +187,24 @@ test('keyboard: arrows move, Enter opens, Backspace goes up', async ({ page }) =
     'Demo',
   ]);
 });
+
+test('browses an emulated Google Drive account signed in through the CLI', async ({ page }) => {
+  const user = process.env.SKYFOLD_E2E_DRIVE_USER!;
+  await page.goto(url());
+  await page
+    .getByRole('navigation', { name: 'Accounts' })
+    .getByRole('button', { name: user, exact: true })
+    .click();
+  await expect(grid(page)).toBeVisible();
+  const rootNames = await visibleNames(page);
+  expect(rootNames).toEqual(cliNames(`${user}:/`));
+  expect(rootNames.length).toBeGreaterThan(2);
+  const folderName = (await page
+    .locator('[data-testid="file-row"][data-kind="folder"]')
+    .first()
+    .getByTestId('file-name')
+    .textContent())!;
+  await open(page, folderName);
+  await expect.poll(() => visibleNames(page)).toEqual(cliNames(`${user}:/${folderName}`));
+  await screenshot(page, 'google-drive');
+});

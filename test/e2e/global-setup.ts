@@ -8,6 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { startEmulators } from '../../emulators';
 import { generateDemoFiles } from '../../scripts/demo-files';
 
 export const e2eDataDir = path.resolve('test-results/e2e-data');
@@ -36,8 +37,32 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   );
   if (added.status !== 0) throw new Error(`skyfold accounts add failed: ${added.stderr}`);
 
+  // The emulated Google Drive, signed in through the CLI's real loopback flow (auto-consent).
+  const emulators = await startEmulators({ seed: 'demo', autoConsent: true });
+  const env = {
+    ...process.env,
+    SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-e2e.apps.googleusercontent.com',
+    SKYFOLD_GDRIVE_ENDPOINT: emulators.gdrive.url,
+  };
+  const adding = spawn(
+    process.execPath,
+    ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'accounts', 'add', 'gdrive', '--no-browser'],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  for await (const line of createInterface({ input: adding.stderr! })) {
+    const signInUrl = /Open this URL to sign in: (\S+)/.exec(line)?.[1];
+    if (signInUrl) await fetch(signInUrl).then((response) => response.text());
+  }
+  const addStatus = await new Promise<number | null>((resolve) => adding.once('exit', resolve));
+  if (addStatus !== 0) throw new Error('skyfold accounts add gdrive failed');
+  process.env.SKYFOLD_E2E_DRIVE_USER = emulators.gdrive.users[0];
+
   const server = spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'serve', '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env,
   });
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: server.stdout! });
@@ -52,5 +77,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
+    await emulators.close();
   };
 }
