@@ -7,8 +7,12 @@
  *    the cheapest 200-row read SQLite can do from the same table (no order, no offset), and vs. the
  *    naive approach (load the whole folder, sort in JS, slice).
  *
+ * 3. Loading the Google Drive client: the per-API module `@googleapis/drive` (what the app ships)
+ *    vs. the whole `googleapis` package, in fresh Node processes; and both packages' size on disk.
+ *
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -112,6 +116,42 @@ rows.push([
   'indexed last page (above)',
   fmt(lastPageMs),
   `${(naiveMs / lastPageMs).toFixed(1)}x slower`,
+]);
+
+// 3. Google Drive client: per-API module vs. the whole googleapis package
+function loadMs(moduleName: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(moduleName)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const samples = Array.from({ length: 5 }, () =>
+    Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })),
+  );
+  return median(samples);
+}
+async function diskBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await fs.stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+const driveModuleMs = loadMs('@googleapis/drive');
+const googleapisMs = loadMs('googleapis');
+rows.push([
+  'load @googleapis/drive (shipped)',
+  fmt(driveModuleMs),
+  'load googleapis (every API)',
+  fmt(googleapisMs),
+  `${(googleapisMs / driveModuleMs).toFixed(1)}x faster`,
+]);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const driveBytes =
+  (await diskBytes('node_modules/@googleapis/drive')) + (await diskBytes('node_modules/googleapis-common'));
+const googleapisBytes = await diskBytes('node_modules/googleapis');
+rows.push([
+  '@googleapis/drive + googleapis-common on disk',
+  mib(driveBytes),
+  'googleapis on disk',
+  mib(googleapisBytes),
+  `${(googleapisBytes / driveBytes).toFixed(0)}x smaller`,
 ]);
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n`);
