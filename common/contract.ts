@@ -7,7 +7,7 @@
  * UI. The transports never change. Every argument is validated in main with these schemas.
  */
 import { z } from 'zod';
-import type { AccountDto, FolderPage, ItemDto } from './dto';
+import type { AccountDto, CloudProviderKind, FolderPage, ItemDto } from './dto';
 import type { MethodName } from './methods';
 
 export { isMethodName, methodNames, type MethodName } from './methods';
@@ -31,7 +31,18 @@ export const contractSchemas = {
   addLocalAccount: z
     .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() })
     .strict(),
-  /** Forgets an account and its index rows. Never touches the account's files. Throws not_found. */
+  /**
+   * Signs in to a cloud account in the system browser and adds it (then indexes it). Resolves when
+   * the sign-in completed; meanwhile a `sign-in` event carries the URL to open where the host cannot
+   * open a browser itself (the web host). Throws conflict (already added), permanent (denied,
+   * cancelled, no client id configured: the message says what to do), transient (timed out).
+   */
+  addCloudAccount: z
+    .object({ provider: z.enum(['gdrive']), name: z.string().min(1).max(200).optional() })
+    .strict(),
+  /** Cancels a sign-in in progress (its addCloudAccount call rejects). Idempotent. */
+  cancelSignIn: z.object({}).strict(),
+  /** Forgets an account and its index rows (cloud: revokes and deletes its tokens). Never touches files. Throws not_found. */
   removeAccount: accountRef,
   /** Re-reads an account into the index. Resolves when the index is up to date. */
   refreshAccount: accountRef,
@@ -59,6 +70,8 @@ export type MethodArgs<M extends MethodName> = z.input<(typeof contractSchemas)[
 export interface MethodResults {
   listAccounts: AccountDto[];
   addLocalAccount: AccountDto;
+  addCloudAccount: AccountDto;
+  cancelSignIn: null;
   removeAccount: null;
   refreshAccount: AccountDto;
   listFolder: FolderPage;
@@ -71,7 +84,9 @@ export type EngineEvent =
   /** Rows of this account's index changed (crawl progress, refresh, local edits). */
   | { type: 'index-changed'; accountId: string }
   /** An account was added, removed, or its sync state changed. */
-  | { type: 'accounts-changed' };
+  | { type: 'accounts-changed' }
+  /** A sign-in waits for the user: open `url` in a browser (`url` null: the sign-in ended). */
+  | { type: 'sign-in'; provider: CloudProviderKind; url: string | null };
 
 /** The whole API as the renderer sees it. */
 export type SkyfoldApi = {

@@ -2,6 +2,8 @@
 
 export const providerKinds = ['local', 'gdrive', 'dropbox', 'onedrive'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
+/** The clouds Skyfold can sign in to (today: Google Drive). */
+export type CloudProviderKind = 'gdrive';
 
 export type SyncState =
   | { state: 'idle'; itemCount: number; lastSyncedAt: number | null }
@@ -18,6 +20,10 @@ export interface AccountDto {
   /** The provider id of the root folder. */
   rootId: string;
   sync: SyncState;
+  /** Storage use as the provider last reported it; null until known (or for unlimited plans, totalBytes null). */
+  quota: { usedBytes: number | null; totalBytes: number | null } | null;
+  /** `needs_reconnect`: sign-in is gone (revoked, expired); the account's work is paused until it is added again. */
+  health: 'ok' | 'needs_reconnect';
 }
 
 export type ItemKind = 'file' | 'folder';

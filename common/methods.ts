@@ -6,6 +6,8 @@
 export const methodNames = [
   'listAccounts',
   'addLocalAccount',
+  'addCloudAccount',
+  'cancelSignIn',
   'removeAccount',
   'refreshAccount',
   'listFolder',

@@ -98,7 +98,7 @@ export function createProgram(io: CliIo): Command {
     .option('--json', 'print the account as JSON')
     .action(async (options: { name?: string; endpoint?: string; browser: boolean; json?: boolean }) => {
       await withService(async (service) => {
-        const added = await service.addCloudAccount('gdrive', {
+        const added = await service.signInCloudAccount('gdrive', {
           ...(options.name === undefined ? {} : { name: options.name }),
           ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
           openBrowser: createCliBrowserOpener({ noBrowser: !options.browser, write: io.stderr }),

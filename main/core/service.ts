@@ -32,6 +32,11 @@ export interface ServiceOptions {
   openTokenStore?: () => Promise<TokenStore>;
   /** Non-fatal notices for the user (e.g. tokens kept in a file). */
   warn?: (message: string) => void;
+  /**
+   * Opens a sign-in page in the system browser (Electron: shell.openExternal). Without it (the web
+   * host) the page is only announced with a `sign-in` event, for the UI to offer as a link.
+   */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** The contract's methods, as the service implements them. */
@@ -53,12 +58,18 @@ export class SkyfoldService implements ContractHandlers {
   private readonly syncStore: SyncStateStore;
 
   private readonly cloud: CloudDependencies;
+  private readonly openBrowser: ((url: string) => Promise<void>) | undefined;
+  /** The sign-in started through the contract, if one is waiting for the user. */
+  private signInAbort: AbortController | undefined;
+  private readonly quotas = new Map<string, AccountDto['quota']>();
+  private readonly needsReconnect = new Set<string>();
 
   private constructor(
     private readonly stateDb: SqliteDatabase,
     private readonly indexDb: SqliteDatabase,
     options: ServiceOptions,
   ) {
+    this.openBrowser = options.openBrowser;
     let tokenStore: Promise<TokenStore> | undefined;
     this.cloud = {
       dataDir: options.dataDir,
@@ -150,7 +161,7 @@ export class SkyfoldService implements ContractHandlers {
    * starts indexing it. Throws SignInError (denied, timeout...), conflict (already added), and
    * configuration errors (no client id: see main/core/auth/README.md).
    */
-  async addCloudAccount(
+  async signInCloudAccount(
     kind: CloudKind,
     options: {
       name?: string;
@@ -184,9 +195,36 @@ export class SkyfoldService implements ContractHandlers {
       this.accounts.remove(account.id);
       throw error;
     }
+    this.needsReconnect.delete(account.id);
     this.emit({ type: 'accounts-changed' });
     void this.refreshAccount({ accountId: account.id }).catch(() => undefined);
     return this.toDto(account);
+  }
+
+  /** The contract's sign-in: one at a time; the page goes to the host's browser and out as an event. */
+  async addCloudAccount({ provider, name }: MethodArgs<'addCloudAccount'>): Promise<AccountDto> {
+    if (this.signInAbort)
+      throw new SkyfoldError('conflict', 'another sign-in is waiting; finish or cancel it first');
+    const abort = new AbortController();
+    this.signInAbort = abort;
+    try {
+      return await this.signInCloudAccount(provider, {
+        ...(name === undefined ? {} : { name }),
+        signal: abort.signal,
+        openBrowser: async (url) => {
+          this.emit({ type: 'sign-in', provider, url });
+          await this.openBrowser?.(url);
+        },
+      });
+    } finally {
+      this.signInAbort = undefined;
+      this.emit({ type: 'sign-in', provider, url: null });
+    }
+  }
+
+  async cancelSignIn(): Promise<null> {
+    this.signInAbort?.abort(new SkyfoldError('permanent', 'sign-in cancelled'));
+    return null;
   }
 
   async removeAccount({ accountId }: MethodArgs<'removeAccount'>): Promise<null> {
@@ -197,6 +235,8 @@ export class SkyfoldService implements ContractHandlers {
     this.items.deleteAccount(accountId);
     this.connections.delete(accountId);
     this.syncStates.delete(accountId);
+    this.quotas.delete(accountId);
+    this.needsReconnect.delete(accountId);
     this.emit({ type: 'accounts-changed' });
     return null;
   }
@@ -274,6 +314,8 @@ export class SkyfoldService implements ContractHandlers {
     });
     try {
       const provider = await this.connection(account);
+      const about = await provider.about().catch(() => null);
+      if (about) this.quotas.set(account.id, { usedBytes: about.usedBytes, totalBytes: about.totalBytes });
       const result = await crawlAccount(
         account.id,
         provider,
@@ -326,7 +368,11 @@ export class SkyfoldService implements ContractHandlers {
   }
 
   private authStateChanged(change: AuthStateChange): void {
-    if (change.state !== 'needs_reconnect') return;
+    if (change.state !== 'needs_reconnect') {
+      if (this.needsReconnect.delete(change.accountId)) this.emit({ type: 'accounts-changed' });
+      return;
+    }
+    this.needsReconnect.add(change.accountId);
     const current = this.syncStates.get(change.accountId);
     this.setSyncState(change.accountId, {
       state: 'error',
@@ -384,6 +430,8 @@ export class SkyfoldService implements ContractHandlers {
       provider: account.provider,
       location: account.location,
       rootId: account.rootId,
+      quota: this.quotas.get(account.id) ?? null,
+      health: this.needsReconnect.has(account.id) ? 'needs_reconnect' : 'ok',
       sync: this.syncStates.get(account.id) ?? {
         state: 'idle',
         itemCount: this.items.countItems(account.id),

@@ -1,0 +1,82 @@
+/**
+ * Cloud accounts through the contract, against the Drive emulator: the sign-in announced as an event
+ * (the web host's way), quota and health on the account, cancelling, and needs-reconnect after the
+ * grant is revoked at the server.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startGdriveEmulator, type GdriveEmulator } from '../../emulators';
+import type { EngineEvent } from '../../common/contract';
+import { MemoryTokenStore } from './auth';
+import { SkyfoldService } from './service';
+
+let emulator: GdriveEmulator;
+let base: string;
+let service: SkyfoldService;
+let events: EngineEvent[];
+
+beforeEach(async () => {
+  emulator = await startGdriveEmulator({ seed: 'demo', autoConsent: true });
+  base = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-cloud-'));
+  const tokens = new MemoryTokenStore();
+  service = SkyfoldService.open({
+    dataDir: base,
+    env: { SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-tests', SKYFOLD_GDRIVE_ENDPOINT: emulator.url },
+    openTokenStore: async () => tokens,
+  });
+  events = [];
+  service.onEvent((event) => events.push(event));
+});
+afterEach(async () => {
+  service.close();
+  await emulator.close();
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+/** Plays the user's browser: follows the announced sign-in page (the emulator consents at once). */
+function followSignInPages(): void {
+  service.onEvent((event) => {
+    if (event.type === 'sign-in' && event.url) void fetch(event.url).then((response) => response.text());
+  });
+}
+
+describe('cloud accounts through the contract', () => {
+  it('announces the sign-in page, adds the account with its quota, and indexes it', async () => {
+    followSignInPages();
+    const account = await service.addCloudAccount({ provider: 'gdrive' });
+    expect(account).toMatchObject({ provider: 'gdrive', location: emulator.users[0], health: 'ok' });
+    const signInEvents = events.filter((event) => event.type === 'sign-in');
+    expect(signInEvents[0]).toMatchObject({
+      provider: 'gdrive',
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/),
+    });
+    expect(signInEvents.at(-1)).toEqual({ type: 'sign-in', provider: 'gdrive', url: null });
+    const indexed = await service.refreshAccount({ accountId: account.id });
+    expect(indexed.quota).toMatchObject({ usedBytes: expect.any(Number), totalBytes: 15 * 1024 ** 3 });
+    expect(indexed.sync.itemCount).toBeGreaterThan(10);
+  });
+
+  it('cancels a waiting sign-in, and allows one sign-in at a time', async () => {
+    const waiting = service.addCloudAccount({ provider: 'gdrive' }).catch((error: unknown) => error);
+    await expect.poll(() => events.some((event) => event.type === 'sign-in' && event.url)).toBe(true);
+    await expect(service.addCloudAccount({ provider: 'gdrive' })).rejects.toMatchObject({ code: 'conflict' });
+    await service.cancelSignIn();
+    expect(await waiting).toMatchObject({ code: 'permanent' });
+    expect(await service.listAccounts()).toEqual([]);
+  });
+
+  it('marks the account needs-reconnect when its grant is revoked at the server', async () => {
+    followSignInPages();
+    const account = await service.addCloudAccount({ provider: 'gdrive' });
+    await service.refreshAccount({ accountId: account.id });
+    emulator.admin.revokeTokens();
+    emulator.admin.expireTokens();
+    await expect(service.refreshAccount({ accountId: account.id })).rejects.toMatchObject({
+      code: 'needs_reconnect',
+    });
+    const [after] = await service.listAccounts();
+    expect(after).toMatchObject({ health: 'needs_reconnect', sync: { state: 'error' } });
+  });
+});
