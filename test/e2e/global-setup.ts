@@ -37,8 +37,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   );
   if (added.status !== 0) throw new Error(`skyfold accounts add failed: ${added.stderr}`);
 
-  // The emulated Google Drive, signed in through the CLI's real loopback flow (auto-consent).
-  const emulators = await startEmulators({ seed: 'demo', autoConsent: true });
+  // The emulated Google Drive, with its consent page; the first user is signed in through the CLI's
+  // real loopback flow (this script plays the browser and submits the consent form), the others
+  // stay free for the UI's own sign-in test.
+  const emulators = await startEmulators({ seed: 'demo' });
   const env = {
     ...process.env,
     SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-e2e.apps.googleusercontent.com',
@@ -54,11 +56,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   );
   for await (const line of createInterface({ input: adding.stderr! })) {
     const signInUrl = /Open this URL to sign in: (\S+)/.exec(line)?.[1];
-    if (signInUrl) await fetch(signInUrl).then((response) => response.text());
+    if (signInUrl) await consent(signInUrl, emulators.gdrive.users[0]!);
   }
   const addStatus = await new Promise<number | null>((resolve) => adding.once('exit', resolve));
   if (addStatus !== 0) throw new Error('skyfold accounts add gdrive failed');
   process.env.SKYFOLD_E2E_DRIVE_USER = emulators.gdrive.users[0];
+  process.env.SKYFOLD_E2E_DRIVE_FREE_USER = emulators.gdrive.users[1];
 
   const server = spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'serve', '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -79,4 +82,20 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await new Promise((resolve) => server.once('exit', resolve));
     await emulators.close();
   };
+}
+
+/** Does what a person does on the emulator's consent page: picks `user` and presses Allow. */
+async function consent(authorizeUrl: string, user: string): Promise<void> {
+  const page = await (await fetch(authorizeUrl)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+  const request = /name="request" value="([^"]+)"/.exec(page)?.[1];
+  if (!action || !request) throw new Error('the emulator did not show its consent page');
+  const decision = await fetch(new URL(action.replaceAll('&amp;', '&'), authorizeUrl), {
+    method: 'POST',
+    body: new URLSearchParams({ request, user, decision: 'allow' }),
+    redirect: 'manual',
+  });
+  const callback = decision.headers.get('location');
+  if (!callback) throw new Error(`the consent page answered ${decision.status} without a redirect`);
+  await (await fetch(callback)).text();
 }

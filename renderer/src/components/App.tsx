@@ -1,5 +1,5 @@
 /** The window: accounts sidebar, the explorer for the chosen folder, and the connection banner. */
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { Sort } from '../../../common/contract';
 import type { AccountDto } from '../../../common/dto';
@@ -7,11 +7,21 @@ import { useClient } from '../client/context';
 import { useConnectionStatus, useResyncAfterReconnect } from '../hooks/use-connection';
 import { useEngineEvents } from '../hooks/use-engine-events';
 import { useExplorerLocation } from '../hooks/use-explorer-location';
+import { SkyfoldError } from '../../../common/errors';
+import { useAddAccount } from '../hooks/use-add-account';
+import {
+  accountAfterRemoval,
+  accountNeedingReconnect,
+  isSignInProvider,
+  withoutAccount,
+} from '../lib/accounts';
 import { queryKeys } from '../lib/query-keys';
 import { defaultSort } from '../lib/sort';
+import { AddAccountDialog } from './AddAccountDialog';
 import { Explorer } from './Explorer';
+import { RemoveAccountDialog } from './RemoveAccountDialog';
 import { Sidebar } from './Sidebar';
-import { ConnectionBanner, ErrorState, LoadingState, NoAccountsState } from './States';
+import { ConnectionBanner, ErrorState, LoadingState, NoAccountsState, ReconnectBanner } from './States';
 
 export function App() {
   const { api, connection } = useClient();
@@ -41,6 +51,39 @@ export function App() {
     },
     [navigate],
   );
+  const addAccount = useAddAccount(api, selectAccount);
+  const queryClient = useQueryClient();
+  const [removing, setRemoving] = useState<AccountDto | null>(null);
+  const remove = useMutation({
+    mutationFn: async (target: AccountDto) => {
+      try {
+        await api.removeAccount({ accountId: target.id });
+      } catch (error) {
+        if (!(error instanceof SkyfoldError && error.code === 'not_found')) throw error; // already gone
+      }
+    },
+    onSuccess: (_result, target) => {
+      if (target.id === account?.id) {
+        const next = list ? accountAfterRemoval(list, target.id) : null;
+        setFocusHint(null);
+        navigate(next ? { accountId: next.id, folderId: null } : null);
+      }
+      queryClient.setQueryData<AccountDto[]>(queryKeys.accounts(), (old) => withoutAccount(old, target.id));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.accounts() });
+      setRemoving(null);
+    },
+  });
+  const askRemove = useCallback(
+    (target: AccountDto) => {
+      remove.reset();
+      setRemoving(target);
+    },
+    [remove],
+  );
+  // The banner names the selected account when it lost access, else any other that did (see accountNeedingReconnect).
+  const broken = accountNeedingReconnect(list, account?.id ?? null);
+  const reconnectProvider = broken && isSignInProvider(broken.provider) ? broken.provider : null;
+
   const accountId = account?.id;
   const rootId = account?.rootId;
   const openFolder = useCallback(
@@ -73,7 +116,7 @@ export function App() {
   } else if (!account || folderId === null) {
     main = (
       <main className="explorer">
-        <NoAccountsState />
+        <NoAccountsState onAdd={addAccount.open} />
       </main>
     );
   } else {
@@ -99,10 +142,31 @@ export function App() {
           accounts={list}
           selectedId={account?.id ?? null}
           onSelect={selectAccount}
+          onAdd={addAccount.open}
+          onRemove={askRemove}
           loading={accounts.isPending}
         />
-        {main}
+        <div className="workspace">
+          {broken ? (
+            <ReconnectBanner
+              account={broken}
+              busy={addAccount.state.step === 'signing-in'}
+              onReconnect={reconnectProvider ? () => addAccount.signIn(reconnectProvider) : null}
+            />
+          ) : null}
+          {main}
+        </div>
       </div>
+      <AddAccountDialog controller={addAccount} />
+      {removing ? (
+        <RemoveAccountDialog
+          account={removing}
+          busy={remove.isPending}
+          error={remove.error ? remove.error.message : null}
+          onConfirm={() => remove.mutate(removing)}
+          onCancel={() => setRemoving(null)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -106,3 +106,19 @@ export function SortIcon({ direction }: { direction: 'asc' | 'desc' | null }) {
     </svg>
   );
 }
+
+export function PlusIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M12 5v14M5 12h14" />
+    </svg>
+  );
+}
+
+export function TrashIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M4.5 7h15M9.5 7V4.75h5V7M6.5 7l.8 12.25a1 1 0 0 0 1 .9h7.4a1 1 0 0 0 1-.9L17.5 7M10 10.5v6M14 10.5v6" />
+    </svg>
+  );
+}

@@ -1,17 +1,22 @@
 import { useId } from 'react';
 import type { AccountDto } from '../../../common/dto';
-import { syncSummary } from '../lib/accounts';
-import { ProviderIcon } from './Icons';
+import { accountSubtitle, quotaSummary, syncSummary } from '../lib/accounts';
+import { displayName } from '../lib/format';
+import { PlusIcon, ProviderIcon, TrashIcon } from './Icons';
 
 export function Sidebar({
   accounts,
   selectedId,
   onSelect,
+  onAdd,
+  onRemove,
   loading,
 }: {
   accounts: readonly AccountDto[] | undefined;
   selectedId: string | null;
   onSelect: (account: AccountDto) => void;
+  onAdd: () => void;
+  onRemove: (account: AccountDto) => void;
   loading: boolean;
 }) {
   const idPrefix = useId();
@@ -28,13 +33,22 @@ export function Sidebar({
         <ul>
           {accounts?.map((account) => {
             const statusId = `${idPrefix}-${account.id}`;
+            const subtitle = accountSubtitle(account);
+            const quota = quotaSummary(account.quota);
             return (
-              <li key={account.id}>
+              <li
+                key={account.id}
+                className="account-row"
+                data-testid="account-row"
+                data-account-id={account.id}
+                data-provider={account.provider}
+                data-health={account.health}
+              >
                 <button
                   type="button"
                   className="account"
                   aria-label={account.name}
-                  aria-describedby={statusId}
+                  aria-describedby={subtitle ? `${statusId}-location ${statusId}` : statusId}
                   aria-current={account.id === selectedId ? 'true' : undefined}
                   data-sync={account.sync.state}
                   title={account.location}
@@ -42,17 +56,63 @@ export function Sidebar({
                 >
                   <ProviderIcon provider={account.provider} />
                   <span className="account-text">
-                    <span className="account-name">{account.name}</span>
+                    <span className="account-name">{displayName(account.name)}</span>
+                    {subtitle ? (
+                      <span
+                        className="account-location"
+                        id={`${statusId}-location`}
+                        data-testid="account-location"
+                      >
+                        {displayName(subtitle)}
+                      </span>
+                    ) : null}
                     <span className="account-status" id={statusId}>
-                      {syncSummary(account.sync)}
+                      {account.health === 'needs_reconnect'
+                        ? 'Needs reconnecting'
+                        : syncSummary(account.sync)}
                     </span>
                   </span>
                 </button>
+                <button
+                  type="button"
+                  className="icon-button account-remove"
+                  aria-label={`Remove ${account.name}`}
+                  title={`Remove ${account.name}`}
+                  onClick={() => onRemove(account)}
+                >
+                  <TrashIcon />
+                </button>
+                {quota ? (
+                  <div className="account-quota" data-level={quota.level}>
+                    {quota.percent !== null ? (
+                      <div
+                        className="quota-bar"
+                        role="meter"
+                        aria-label={quota.label}
+                        aria-valuemin={0}
+                        aria-valuemax={100}
+                        aria-valuenow={quota.percent}
+                        aria-valuetext={quota.text}
+                      >
+                        <span className="quota-fill" style={{ width: `${quota.percent}%` }} />
+                      </div>
+                    ) : null}
+                    <span className="quota-text" data-testid="account-quota">
+                      {quota.text}
+                    </span>
+                  </div>
+                ) : null}
               </li>
             );
           })}
         </ul>
       </nav>
+      <div className="sidebar-footer">
+        <button type="button" className="add-account-button" data-testid="add-account" onClick={onAdd}>
+          <PlusIcon />
+          Add account
+        </button>
+      </div>
     </aside>
   );
 }

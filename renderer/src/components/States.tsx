@@ -1,5 +1,7 @@
 /** Whole-pane states: loading, empty, error, no accounts, and the lost-connection banner. */
+import type { AccountDto } from '../../../common/dto';
 import type { ConnectionStatus } from '../client/connection';
+import { displayName } from '../lib/format';
 
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -53,17 +55,46 @@ export function ErrorState({
   );
 }
 
-export function NoAccountsState() {
+export function NoAccountsState({ onAdd }: { onAdd: () => void }) {
   return (
     <div className="state state-welcome" data-testid="no-accounts">
       <h2 className="state-title">No accounts yet</h2>
       <p className="state-text">
-        Skyfold shows your local folders and cloud drives side by side. Add a local folder from a terminal:
+        Skyfold shows your local folders and cloud drives side by side. Add Google Drive or a folder on this
+        computer to start.
       </p>
+      <div className="state-actions">
+        <button type="button" className="button" data-testid="no-accounts-add" onClick={onAdd}>
+          Add an account
+        </button>
+      </div>
+      <p className="state-text">Or from a terminal:</p>
       <pre className="command">
         <code>skyfold accounts add local PATH</code>
       </pre>
-      <p className="state-text">It appears here as soon as it is added.</p>
+    </div>
+  );
+}
+
+/** Shown above the explorer when an account's sign-in is gone; "Reconnect" signs in again. */
+export function ReconnectBanner({
+  account,
+  onReconnect,
+  busy,
+}: {
+  account: AccountDto;
+  /** Null when Skyfold cannot sign in to this provider from the UI. */
+  onReconnect: (() => void) | null;
+  busy: boolean;
+}) {
+  return (
+    <div className="banner reconnect-banner" role="alert" data-testid="reconnect-banner">
+      <span>Skyfold lost access to {displayName(account.name)}. Reconnect to keep it up to date.</span>
+      {onReconnect ? (
+        <button type="button" className="button button-small" onClick={onReconnect} disabled={busy}>
+          Reconnect
+        </button>
+      ) : null}
     </div>
   );
 }

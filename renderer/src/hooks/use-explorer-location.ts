@@ -5,7 +5,7 @@ import { formatLocationHash, parseLocationHash, type ExplorerLocation } from '..
  * The explorer's place, kept in the URL hash: navigating pushes a history entry (Back/Forward work in
  * a browser, reloads keep the place); editing the hash by hand navigates too.
  */
-export function useExplorerLocation(): [ExplorerLocation | null, (next: ExplorerLocation) => void] {
+export function useExplorerLocation(): [ExplorerLocation | null, (next: ExplorerLocation | null) => void] {
   const [location, setLocation] = useState<ExplorerLocation | null>(() =>
     parseLocationHash(window.location.hash),
   );
@@ -20,7 +20,15 @@ export function useExplorerLocation(): [ExplorerLocation | null, (next: Explorer
     };
   }, []);
 
-  const navigate = useCallback((next: ExplorerLocation) => {
+  /** `null`: no place (no accounts left); the hash is cleared. */
+  const navigate = useCallback((next: ExplorerLocation | null) => {
+    if (next === null) {
+      if (window.location.hash !== '') {
+        window.history.pushState(null, '', window.location.pathname + window.location.search);
+      }
+      setLocation(null);
+      return;
+    }
     const hash = formatLocationHash(next);
     if (window.location.hash !== hash) window.history.pushState(null, '', hash);
     setLocation(next);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEditableTarget, isGoUpKey, listKeyAction } from './keyboard';
+import { isEditableTarget, isGoUpKey, listKeyAction, nextFocusIndex } from './keyboard';
 
 const key = (
   k: string,
@@ -63,5 +63,17 @@ describe('isEditableTarget', () => {
     expect(isEditableTarget({ tagName: 'DIV', isContentEditable: false })).toBe(false);
     expect(isEditableTarget({ tagName: 'BUTTON' })).toBe(false);
     expect(isEditableTarget(null)).toBe(false);
+  });
+});
+
+describe('nextFocusIndex', () => {
+  it('wraps Tab and Shift+Tab at the ends and lets the browser move in between', () => {
+    expect(nextFocusIndex(2, 3, false)).toBe(0);
+    expect(nextFocusIndex(-1, 3, false)).toBe(0);
+    expect(nextFocusIndex(0, 3, false)).toBe(null);
+    expect(nextFocusIndex(0, 3, true)).toBe(2);
+    expect(nextFocusIndex(-1, 3, true)).toBe(2);
+    expect(nextFocusIndex(1, 3, true)).toBe(null);
+    expect(nextFocusIndex(-1, 0, false)).toBe(null);
   });
 });

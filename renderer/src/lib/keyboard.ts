@@ -60,3 +60,13 @@ export function isEditableTarget(target: { tagName?: string; isContentEditable?:
   const tag = target.tagName?.toUpperCase();
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }
+
+/**
+ * Tab in a modal dialog wraps around its `count` focusable elements: the index to focus instead of
+ * the browser's choice, or null to let Tab move on its own. `current` is -1 when none of them has focus.
+ */
+export function nextFocusIndex(current: number, count: number, backwards: boolean): number | null {
+  if (count <= 0) return null;
+  if (backwards) return current <= 0 ? count - 1 : null;
+  return current === -1 || current >= count - 1 ? 0 : null;
+}

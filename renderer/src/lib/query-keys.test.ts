@@ -46,3 +46,10 @@ describe('keysToInvalidate', () => {
     expect(stale).toEqual([true, true, true, false, false, true]);
   });
 });
+
+describe('keysToInvalidate for sign-in events', () => {
+  it('invalidates nothing: the sign-in dialog handles them, accounts-changed follows an add', () => {
+    expect(keysToInvalidate({ type: 'sign-in', provider: 'gdrive', url: 'https://example.com' })).toEqual([]);
+    expect(keysToInvalidate({ type: 'sign-in', provider: 'gdrive', url: null })).toEqual([]);
+  });
+});
