@@ -67,7 +67,7 @@ describe('cloud accounts through the contract', () => {
     expect(await service.listAccounts()).toEqual([]);
   });
 
-  it('marks the account needs-reconnect when its grant is revoked at the server', async () => {
+  it('marks the account needs-reconnect when its grant is revoked, and reconnects it on a new sign-in', async () => {
     followSignInPages();
     const account = await service.addCloudAccount({ provider: 'gdrive' });
     await service.refreshAccount({ accountId: account.id });
@@ -78,5 +78,14 @@ describe('cloud accounts through the contract', () => {
     });
     const [after] = await service.listAccounts();
     expect(after).toMatchObject({ health: 'needs_reconnect', sync: { state: 'error' } });
+
+    // Signing in again reconnects the same account.
+    const reconnected = await service.addCloudAccount({ provider: 'gdrive' });
+    expect(reconnected).toMatchObject({ id: account.id, health: 'ok' });
+    await expect(service.refreshAccount({ accountId: account.id })).resolves.toMatchObject({
+      sync: { state: 'idle' },
+    });
+    // ...while a healthy account signed in again is refused.
+    await expect(service.addCloudAccount({ provider: 'gdrive' })).rejects.toMatchObject({ code: 'conflict' });
   });
 });

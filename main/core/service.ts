@@ -158,7 +158,7 @@ export class SkyfoldService implements ContractHandlers {
 
   /**
    * Signs in to a cloud account in the system browser (`openBrowser` shows the URL) and adds it, then
-   * starts indexing it. Throws SignInError (denied, timeout...), conflict (already added), and
+   * starts indexing it. Signing in again to an account that needs reconnecting reconnects it. Throws SignInError (denied, timeout...), conflict (already added), and
    * configuration errors (no client id: see main/core/auth/README.md).
    */
   async signInCloudAccount(
@@ -181,7 +181,18 @@ export class SkyfoldService implements ContractHandlers {
           account.location === location &&
           (account.config.endpoint ?? null) === endpoint,
       );
-    if (existing) throw new SkyfoldError('conflict', `${location} is already the account "${existing.name}"`);
+    if (existing) {
+      if (!this.needsReconnect.has(existing.id)) {
+        throw new SkyfoldError('conflict', `${location} is already the account "${existing.name}"`);
+      }
+      // A reconnect: the same account signed in again gets the new tokens and resumes.
+      await (await this.cloud.tokenStore()).set(existing.id, signedIn.tokens);
+      this.needsReconnect.delete(existing.id);
+      this.connections.delete(existing.id);
+      this.emit({ type: 'accounts-changed' });
+      void this.refreshAccount({ accountId: existing.id }).catch(() => undefined);
+      return this.toDto(existing);
+    }
     const account = this.accounts.add({
       name: options.name === undefined ? this.freeName(location) : checkAccountName(options.name),
       provider: kind,
