@@ -358,6 +358,39 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       expect(item.hashes.sha256).toBe(expected);
     });
 
+    it('reports creations, renames, moves and removals in its change feed', async (context) => {
+      const feed = provider.changeFeed;
+      if (!feed)
+        return context.skip(
+          'the provider has no change feed (features.changeFeed is false): it is re-crawled',
+        );
+      expect(provider.features.changeFeed).toBe(true);
+      const kept = await write(scratch, 'kept.txt', 'k');
+      const gone = await write(scratch, 'gone.txt', 'g');
+      const cursor = await feed.startCursor();
+      const folder = await provider.mkdir(scratch, 'moved-into', { conflict: 'fail' });
+      const created = await write(scratch, 'created.txt', 'c');
+      await provider.move(kept.id, { parentId: folder.id, name: 'renamed.txt', conflict: 'fail' });
+      await provider.trash(gone.id);
+      const { changes, cursor: next } = await feed.changesSince(cursor);
+      const last = new Map<string, (typeof changes)[number]>();
+      for (const change of changes) last.set(change.kind === 'upsert' ? change.item.id : change.id, change);
+      expect(last.get(folder.id)).toMatchObject({
+        kind: 'upsert',
+        item: { name: 'moved-into', kind: 'folder' },
+      });
+      expect(last.get(created.id)).toMatchObject({
+        kind: 'upsert',
+        item: { name: 'created.txt', parentId: scratch },
+      });
+      expect(last.get(kept.id)).toMatchObject({
+        kind: 'upsert',
+        item: { name: 'renamed.txt', parentId: folder.id },
+      });
+      expect(last.get(gone.id)).toEqual({ kind: 'remove', id: gone.id });
+      expect((await feed.changesSince(next)).changes).toEqual([]);
+    });
+
     it('answers about() with a display name', async () => {
       const about = await provider.about();
       expect(about.displayName.length).toBeGreaterThan(0);

@@ -76,6 +76,21 @@ export interface MoveTarget {
   conflict: Exclude<ConflictPolicy, 'replace'>;
 }
 
+/** One entry of a change feed: the item's state now, or its removal (deleted or trashed). */
+export type ProviderChange = { kind: 'upsert'; item: ProviderItem } | { kind: 'remove'; id: string };
+
+/** A provider's change feed (present when `features.changeFeed`). Cursors are opaque strings to persist. */
+export interface ChangeFeed {
+  /** A cursor for "now": later changes are reported from it. Safe to repeat. */
+  startCursor(): Promise<string>;
+  /**
+   * Every change since `cursor`, oldest first (an item can appear more than once: the last entry
+   * wins), and the cursor to use next. Safe to repeat with the same cursor. Throws invalid_argument
+   * when the cursor is no longer valid (the caller must crawl again).
+   */
+  changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string }>;
+}
+
 export interface Provider {
   readonly kind: string;
   readonly features: ProviderFeatures;
@@ -132,6 +147,9 @@ export interface Provider {
    * `move`.
    */
   copy?(id: string, target: MoveTarget): Promise<ProviderItem>;
+
+  /** The change feed; present exactly when `features.changeFeed`. */
+  readonly changeFeed?: ChangeFeed;
 
   /** Moves an item to the provider's trash (recoverable). Throws not_found. */
   trash(id: string): Promise<void>;
