@@ -75,7 +75,22 @@ describe('skyfold accounts add gdrive', () => {
       .trim()
       .split('\n')
       .map((line) => (JSON.parse(line) as { name: string }).name);
-    expect(names.length).toBeGreaterThan(2);
+    expect(names).toContain('Documents');
+    // Google documents are listed with the formats they download as; files with bytes are not.
+    const documents = await cli('ls', `${account.name}:/Documents`, '--json');
+    const byName = new Map(
+      documents.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { name: string; exportFormats?: string[] })
+        .map((entry) => [entry.name, entry.exportFormats]),
+    );
+    expect(byName.get('Project plan')?.[0]).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(byName.get('Budget 2025')).toContain('text/csv');
+    expect(byName.has('notes.txt')).toBe(true);
+    expect(byName.get('notes.txt')).toBeUndefined();
 
     const twice = await cli('accounts', 'add', 'gdrive', '--endpoint', emulator.url, '--no-browser');
     expect(twice.status).toBe(1);

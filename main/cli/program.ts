@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { parseAccountPath } from '../../common/account-path';
+import { exportFormatsFor } from '../../common/export-formats';
 import { sortKeys, maxPageRows, type Sort } from '../../common/contract';
 import type { AccountDto, ItemDto } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
@@ -181,6 +182,10 @@ export function createProgram(io: CliIo): Command {
               kind: entry.kind,
               size: entry.size,
               modified: entry.modifiedAt === null ? null : new Date(entry.modifiedAt).toISOString(),
+              // Google documents download as one of these (the first by default).
+              ...(exportFormatsFor(entry.mimeType).length > 0
+                ? { exportFormats: exportFormatsFor(entry.mimeType) }
+                : {}),
             });
           }
           return;

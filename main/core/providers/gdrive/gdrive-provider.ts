@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SkyfoldError } from '../../../../common/errors';
+import { exportFormatsFor } from '../../../../common/export-formats';
 import { numberedName } from '../../../../common/names';
 import type {
   AboutInfo,
@@ -57,25 +58,6 @@ export interface GdriveOptions {
   multipartLimit?: number;
   fetch?: typeof fetch;
 }
-
-/** Export formats offered for Google-native documents (the first is the default). */
-export const exportFormats: Record<string, string[]> = {
-  'application/vnd.google-apps.document': [
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    'application/pdf',
-    'text/plain',
-  ],
-  'application/vnd.google-apps.spreadsheet': [
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    'application/pdf',
-    'text/csv',
-  ],
-  'application/vnd.google-apps.presentation': [
-    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    'application/pdf',
-  ],
-  'application/vnd.google-apps.drawing': ['image/png', 'application/pdf'],
-};
 
 const defaultChunkSize = 8 * 1024 * 1024;
 const defaultMultipartLimit = 5 * 1024 * 1024;
@@ -198,7 +180,7 @@ export class GdriveProvider implements Provider {
     if (isGoogleNative(file.mimeType)) {
       if (range)
         throw new SkyfoldError('invalid_argument', 'byte ranges are not available for Google documents');
-      return this.export(id, exportFormats[file.mimeType!]?.[0] ?? 'application/pdf');
+      return this.export(id, exportFormatsFor(file.mimeType)[0] ?? 'application/pdf');
     }
     const size = Number(file.size ?? 0);
     if (range) {
@@ -217,7 +199,7 @@ export class GdriveProvider implements Provider {
     return this.download(`files/${encodeURIComponent(id)}?alt=media`, headers, `reading "${file.name}"`);
   }
 
-  /** A Google-native document's bytes in `mimeType` (one of `exportFormats`). Throws invalid_argument otherwise. */
+  /** A Google-native document's bytes in `mimeType` (one of `exportFormatsFor(its mimeType)`). Throws invalid_argument otherwise. */
   async export(id: string, mimeType: string): Promise<Readable> {
     return this.download(
       `files/${encodeURIComponent(id)}/export?mimeType=${encodeURIComponent(mimeType)}`,

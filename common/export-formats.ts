@@ -1,0 +1,27 @@
+/**
+ * Google-native documents (Docs, Sheets, Slides, Drawings) have no bytes of their own: they are
+ * downloaded as an export (https://developers.google.com/workspace/drive/api/guides/ref-export-formats).
+ * The formats Skyfold offers for each, the first being the default for a plain download.
+ */
+const formats: Record<string, readonly string[]> = {
+  'application/vnd.google-apps.document': [
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/pdf',
+    'text/plain',
+  ],
+  'application/vnd.google-apps.spreadsheet': [
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/pdf',
+    'text/csv',
+  ],
+  'application/vnd.google-apps.presentation': [
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    'application/pdf',
+  ],
+  'application/vnd.google-apps.drawing': ['image/png', 'application/pdf'],
+};
+
+/** The export formats for an item's MIME type; empty for everything that has bytes of its own. */
+export function exportFormatsFor(mimeType: string | null | undefined): readonly string[] {
+  return (mimeType && formats[mimeType]) || [];
+}
