@@ -32,7 +32,6 @@ describe('GdriveProvider with Google documents', () => {
     expect(plan).toMatchObject({
       kind: 'file',
       mimeType: 'application/vnd.google-apps.document',
-      size: null,
     });
     const docx = await readAll(await provider.read(plan.id));
     expect(docx.subarray(0, 2).toString('latin1')).toBe('PK'); // a zip container: Office Open XML
