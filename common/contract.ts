@@ -27,6 +27,8 @@ export const maxPageRows = 1000;
 export const contractSchemas = {
   /** All accounts, in the order they were added. */
   listAccounts: z.object({}).strict(),
+  /** Things the user should know that are not errors (e.g. tokens kept in a file). Newest last. */
+  listNotices: z.object({}).strict(),
   /** Adds a local folder as an account and starts indexing it. Throws invalid_argument if the path is not a directory, conflict if the folder or name is already an account. */
   addLocalAccount: z
     .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() })
@@ -69,6 +71,7 @@ export type MethodArgs<M extends MethodName> = z.input<(typeof contractSchemas)[
 /** What each method resolves to. */
 export interface MethodResults {
   listAccounts: AccountDto[];
+  listNotices: string[];
   addLocalAccount: AccountDto;
   addCloudAccount: AccountDto;
   cancelSignIn: null;
@@ -85,6 +88,8 @@ export type EngineEvent =
   | { type: 'index-changed'; accountId: string }
   /** An account was added, removed, or its sync state changed. */
   | { type: 'accounts-changed' }
+  /** The notices (listNotices) changed. */
+  | { type: 'notices-changed' }
   /** A sign-in waits for the user: open `url` in a browser (`url` null: the sign-in ended). */
   | { type: 'sign-in'; provider: CloudProviderKind; url: string | null };
 

@@ -5,6 +5,7 @@
  */
 export const methodNames = [
   'listAccounts',
+  'listNotices',
   'addLocalAccount',
   'addCloudAccount',
   'cancelSignIn',

@@ -147,6 +147,24 @@ describe('SkyfoldService', () => {
   });
 });
 
+describe('SkyfoldService notices', () => {
+  it('keeps notices for the UI, passes them to the host once, and announces changes', async () => {
+    const told: string[] = [];
+    const events: EngineEvent[] = [];
+    const noisy = SkyfoldService.open({
+      dataDir: path.join(base, 'notices'),
+      warn: (message) => told.push(message),
+    });
+    noisy.onEvent((event) => events.push(event));
+    noisy.notify('Tokens are kept in a file.');
+    noisy.notify('Tokens are kept in a file.');
+    expect(await noisy.listNotices()).toEqual(['Tokens are kept in a file.']);
+    expect(told).toEqual(['Tokens are kept in a file.']);
+    expect(events).toEqual([{ type: 'notices-changed' }]);
+    noisy.close();
+  });
+});
+
 describe('SkyfoldService while crawling', () => {
   it('stops a crawl when its account is removed and leaves no rows behind', async () => {
     for (let i = 0; i < 300; i++) await fs.writeFile(path.join(files, `bulk-${i}.txt`), 'x');

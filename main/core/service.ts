@@ -62,6 +62,8 @@ export class SkyfoldService implements ContractHandlers {
   /** The sign-in started through the contract, if one is waiting for the user. */
   private signInAbort: AbortController | undefined;
   private readonly quotas = new Map<string, AccountDto['quota']>();
+  private readonly notices: string[] = [];
+  private readonly hostWarn: ((message: string) => void) | undefined;
   private readonly needsReconnect = new Set<string>();
 
   private constructor(
@@ -70,6 +72,7 @@ export class SkyfoldService implements ContractHandlers {
     options: ServiceOptions,
   ) {
     this.openBrowser = options.openBrowser;
+    this.hostWarn = options.warn;
     let tokenStore: Promise<TokenStore> | undefined;
     this.cloud = {
       dataDir: options.dataDir,
@@ -77,7 +80,7 @@ export class SkyfoldService implements ContractHandlers {
       tokenStore: () =>
         (tokenStore ??=
           options.openTokenStore?.() ??
-          openDefaultTokenStore(options.dataDir, { warn: options.warn ?? (() => undefined) })),
+          openDefaultTokenStore(options.dataDir, { warn: (message) => this.notify(message) })),
       onAuthState: (change) => this.authStateChanged(change),
     };
     this.accounts = new AccountStore(stateDb);
@@ -124,6 +127,22 @@ export class SkyfoldService implements ContractHandlers {
   }
 
   // --- contract ------------------------------------------------------------------------------
+
+  /** Non-fatal notices gathered so far, oldest first. */
+  async listNotices(): Promise<string[]> {
+    return [...this.notices];
+  }
+
+  /**
+   * Tells the user something that is not an error (tokens kept in a file, Electron's basic_text
+   * storage): passed to the host's `warn` and kept for listNotices. Repeats are dropped.
+   */
+  notify(message: string): void {
+    if (this.notices.includes(message)) return;
+    this.notices.push(message);
+    this.hostWarn?.(message);
+    this.emit({ type: 'notices-changed' });
+  }
 
   async listAccounts(): Promise<AccountDto[]> {
     return this.accounts.list().map((account) => this.toDto(account));

@@ -16,17 +16,13 @@ import { SafeStorageTokenStore, tokenStorageWarning } from './token-store';
 const here = path.dirname(fileURLToPath(import.meta.url)); // out/main
 
 app.setName(productName);
-app.whenReady().then(() => {
-  const warning = tokenStorageWarning();
-  if (warning) console.warn(warning);
-});
 
 launch({
   dataDir: defaultDataDir(),
   rendererDir: path.join(here, '../renderer'),
   preloadPath: path.join(here, '../preload/index.cjs'),
-  openService: (options) =>
-    SkyfoldService.open({
+  openService: (options) => {
+    const service = SkyfoldService.open({
       ...options,
       // Tokens encrypted with the OS keychain through safeStorage (created after ready, as required).
       openTokenStore: async () => new SafeStorageTokenStore(options.dataDir),
@@ -38,6 +34,11 @@ launch({
           throw new Error(`refusing to open ${protocol} URL`);
         await shell.openExternal(url);
       },
-    }),
+    });
+    // Linux without a keyring: safeStorage is plain text; the UI shows this notice.
+    const warning = tokenStorageWarning();
+    if (warning) service.notify(warning);
+    return service;
+  },
   devTools: !app.isPackaged,
 });

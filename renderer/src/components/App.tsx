@@ -21,7 +21,14 @@ import { AddAccountDialog } from './AddAccountDialog';
 import { Explorer } from './Explorer';
 import { RemoveAccountDialog } from './RemoveAccountDialog';
 import { Sidebar } from './Sidebar';
-import { ConnectionBanner, ErrorState, LoadingState, NoAccountsState, ReconnectBanner } from './States';
+import {
+  ConnectionBanner,
+  ErrorState,
+  LoadingState,
+  NoAccountsState,
+  NoticesBanner,
+  ReconnectBanner,
+} from './States';
 
 export function App() {
   const { api, connection } = useClient();
@@ -30,6 +37,8 @@ export function App() {
   const status = useConnectionStatus(connection);
 
   const accounts = useQuery({ queryKey: queryKeys.accounts(), queryFn: () => api.listAccounts({}) });
+  const notices = useQuery({ queryKey: queryKeys.notices(), queryFn: () => api.listNotices({}) });
+  const [dismissed, setDismissed] = useState<string[]>([]);
   const [location, navigate] = useExplorerLocation();
   const [sort, setSort] = useState<Sort>(defaultSort);
   /** A row to focus in the folder we navigate to: `{folder, item}`. */
@@ -137,6 +146,10 @@ export function App() {
   return (
     <div className="app">
       <ConnectionBanner status={status} onReconnect={connection.reconnect} />
+      <NoticesBanner
+        notices={(notices.data ?? []).filter((notice) => !dismissed.includes(notice))}
+        onDismiss={(notice) => setDismissed((list) => [...list, notice])}
+      />
       <div className="layout">
         <Sidebar
           accounts={list}

@@ -99,6 +99,29 @@ export function ReconnectBanner({
   );
 }
 
+/** Notices from the engine (e.g. where sign-in tokens are kept), each dismissible for this session. */
+export function NoticesBanner({
+  notices,
+  onDismiss,
+}: {
+  notices: readonly string[];
+  onDismiss: (notice: string) => void;
+}) {
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices" data-testid="notices">
+      {notices.map((notice) => (
+        <div key={notice} className="banner banner-notice" role="status">
+          <span>{notice}</span>
+          <button type="button" className="button button-small" onClick={() => onDismiss(notice)}>
+            Dismiss
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export function ConnectionBanner({
   status,
   onReconnect,

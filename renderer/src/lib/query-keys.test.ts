@@ -23,6 +23,10 @@ describe('keysToInvalidate', () => {
       ['accounts'],
     ]);
   });
+  it('maps notices-changed to the notices', () => {
+    expect(keysToInvalidate({ type: 'notices-changed' })).toEqual([['notices']]);
+  });
+
   it('maps accounts-changed to the account list', () => {
     expect(keysToInvalidate({ type: 'accounts-changed' })).toEqual([['accounts']]);
   });

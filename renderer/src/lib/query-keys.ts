@@ -6,6 +6,7 @@ import type { EngineEvent, Sort } from '../../../common/contract';
 
 export const queryKeys = {
   accounts: () => ['accounts'] as const,
+  notices: () => ['notices'] as const,
   listAccount: (accountId: string) => ['list', accountId] as const,
   listFolder: (accountId: string, folderId: string) => ['list', accountId, folderId] as const,
   listPage: (accountId: string, folderId: string, sort: Sort, page: number) =>
@@ -28,6 +29,8 @@ export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unk
       ];
     case 'accounts-changed':
       return [queryKeys.accounts()];
+    case 'notices-changed':
+      return [queryKeys.notices()];
     default:
       return [];
   }
