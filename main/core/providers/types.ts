@@ -66,6 +66,23 @@ export interface WriteOptions {
   size?: number;
   /** Modification time to set, epoch ms. */
   modifiedAt?: number;
+  /**
+   * Where a resumable upload (`features.resumableUpload`) keeps its progress, so that a later write of
+   * the same bytes (after a crash or restart) continues the server-side session instead of starting
+   * over. The source of every attempt starts at byte 0: already-confirmed bytes are read and hashed
+   * (verification covers the whole file) but not sent again.
+   */
+  checkpoint?: UploadCheckpoint;
+}
+
+/** Durable storage for one upload's progress (the transfer journal provides it). */
+export interface UploadCheckpoint {
+  /** The saved state, or null when there is none. */
+  load(): Promise<string | null>;
+  /** Saves the state; must be durable when it resolves (the server may already hold the bytes). */
+  save(state: string): Promise<void>;
+  /** Forgets the state (the upload finished, or cannot be resumed). */
+  clear(): Promise<void>;
 }
 
 export interface MoveTarget {

@@ -1,4 +1,6 @@
 /** Drive-specific behaviour beyond the shared conformance suite, against the emulator's demo seed. */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGdriveEmulator, type GdriveEmulator } from '../../../../emulators';
 import { readAll } from '../../../../test/conformance/provider-suite';
@@ -46,5 +48,65 @@ describe('GdriveProvider with Google documents', () => {
       code: 'invalid_argument',
     });
     await expect(provider.hash(budget.id, 'md5')).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
+describe('GdriveProvider resumable uploads across restarts', () => {
+  function pattern(length: number): Buffer {
+    const bytes = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) bytes[i] = (i * 13 + 7) & 0xff;
+    return bytes;
+  }
+
+  it('continues an interrupted upload from its checkpoint, sending only the missing bytes', async () => {
+    const KiB = 1024;
+    const bytes = pattern(1536 * KiB);
+    let saved: string | null = null;
+    const checkpoint = {
+      load: async () => saved,
+      save: async (state: string) => void (saved = state),
+      clear: async () => void (saved = null),
+    };
+    const token = emulator.admin.issueTokens(emulator.users[0]!).access_token;
+    let sentBytes = 0;
+    const counting: typeof fetch = async (input, init) => {
+      if (init?.method === 'PUT' && init.body) sentBytes += (init.body as Uint8Array).byteLength;
+      return fetch(input, init);
+    };
+    const connect = () =>
+      GdriveProvider.connect({
+        apiBaseUrl: emulator.url,
+        tokens: { getAccessToken: async () => token, invalidate: () => undefined },
+        chunkSize: 256 * KiB,
+        fetch: counting,
+      });
+
+    // First attempt: the source dies after 600 KiB (a crash, a lost download...).
+    const first = await connect();
+    async function* dying() {
+      yield bytes.subarray(0, 600 * KiB);
+      throw new Error('the process was killed');
+    }
+    await expect(
+      first.write(first.rootId, 'resumed.bin', Readable.from(dying()), {
+        conflict: 'fail',
+        size: bytes.length,
+        checkpoint,
+      }),
+    ).rejects.toMatchObject({ code: 'transient' });
+    expect(JSON.parse(saved!)).toMatchObject({ confirmed: 512 * KiB, size: bytes.length });
+
+    // After a "restart": a new provider, the same checkpoint, the whole source again.
+    sentBytes = 0;
+    const second = await connect();
+    const item = await second.write(second.rootId, 'resumed.bin', Readable.from([bytes]), {
+      conflict: 'fail',
+      size: bytes.length,
+      checkpoint,
+    });
+    expect(sentBytes).toBe(bytes.length - 512 * KiB);
+    expect(saved).toBeNull();
+    expect(item.hashes.md5).toBe(createHash('md5').update(bytes).digest('hex'));
+    expect((await readAll(await second.read(item.id))).equals(bytes)).toBe(true);
   });
 });

@@ -31,11 +31,12 @@ import type {
   Provider,
   ProviderFeatures,
   ProviderItem,
+  UploadCheckpoint,
   WriteOptions,
 } from '../types';
 import { Pacer } from '../pacer';
 import { toDriveError } from './errors';
-import { cancelSession, startResumableSession, uploadThroughSession } from './resumable-upload';
+import { cancelSession, querySession, startResumableSession, uploadThroughSession } from './resumable-upload';
 import { fileFields, folderMimeType, isGoogleNative, quoteQ, toProviderItem } from './wire';
 
 /** Supplies access tokens; implemented by the auth layer's TokenManager. */
@@ -262,7 +263,7 @@ export class GdriveProvider implements Provider {
     }
     const metadata: drive_v3.Schema$File = replaceId ? {} : { name: targetName, parents: [parentId] };
     if (options.modifiedAt !== undefined) metadata.modifiedTime = new Date(options.modifiedAt).toISOString();
-    const file = await this.upload(source, metadata, options.size, replaceId);
+    const file = await this.upload(source, metadata, options.size, replaceId, options.checkpoint);
     return toProviderItem(file, this.rootId);
   }
 
@@ -427,26 +428,33 @@ export class GdriveProvider implements Provider {
     metadata: drive_v3.Schema$File,
     size: number | undefined,
     replaceId: string | undefined,
+    checkpoint?: UploadCheckpoint,
   ): Promise<drive_v3.Schema$File> {
     const md5 = createHash('md5');
     let received = 0;
-    async function* counted(): AsyncGenerator<Buffer> {
-      for await (const chunk of source) {
-        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    /** The source's bytes, counted and hashed; the first `skip` bytes (already on the server) are not yielded. */
+    let sourceFailed = false;
+    async function* counted(skip = 0): AsyncGenerator<Buffer> {
+      for await (const chunk of failuresMarked(source, () => (sourceFailed = true))) {
+        let buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
         received += buffer.length;
         if (size !== undefined && received > size) {
           throw new SkyfoldError('transient', `the source sent more than the expected ${size} bytes`);
         }
         md5.update(buffer);
-        yield buffer;
+        const skipped = Math.min(skip, buffer.length);
+        skip -= skipped;
+        buffer = buffer.subarray(skipped);
+        if (buffer.length > 0) yield buffer;
       }
       if (size !== undefined && received !== size) {
+        sourceFailed = true;
         throw new SkyfoldError('transient', `received ${received} bytes of ${size}`);
       }
     }
 
     let file: drive_v3.Schema$File;
-    if (size !== undefined && size <= (this.options.multipartLimit ?? defaultMultipartLimit)) {
+    if (!checkpoint && size !== undefined && size <= (this.options.multipartLimit ?? defaultMultipartLimit)) {
       const chunks: Buffer[] = [];
       for await (const chunk of counted()) chunks.push(chunk);
       const body = Buffer.concat(chunks);
@@ -467,28 +475,51 @@ export class GdriveProvider implements Provider {
         `uploading "${metadata.name ?? replaceId}"`,
       );
     } else {
-      const sessionUri = await this.pacer.call(async () =>
-        startResumableSession({
-          apiBaseUrl: this.options.apiBaseUrl.replace(/\/+$/, ''),
-          accessToken: await this.options.tokens.getAccessToken(),
-          metadata,
-          ...(replaceId ? { fileId: replaceId } : {}),
-          contentType: 'application/octet-stream',
-          ...(size !== undefined ? { totalSize: size } : {}),
-          fields: fileFields,
-          fetch: this.fetchImpl,
-        }),
-      );
+      const resumed = await this.resumableSession(checkpoint, size);
+      const sessionUri =
+        resumed?.uri ??
+        (await this.pacer.call(async () =>
+          startResumableSession({
+            apiBaseUrl: this.options.apiBaseUrl.replace(/\/+$/, ''),
+            accessToken: await this.options.tokens.getAccessToken(),
+            metadata,
+            ...(replaceId ? { fileId: replaceId } : {}),
+            contentType: 'application/octet-stream',
+            ...(size !== undefined ? { totalSize: size } : {}),
+            fields: fileFields,
+            fetch: this.fetchImpl,
+          }),
+        ));
+      const save = (confirmed: number) =>
+        checkpoint?.save(JSON.stringify({ uri: sessionUri, size: size ?? null, confirmed }));
+      if (!resumed) await save(0);
       try {
-        file = await uploadThroughSession(sessionUri, counted(), {
-          chunkSize: this.options.chunkSize ?? defaultChunkSize,
-          ...(size !== undefined ? { totalSize: size } : {}),
-          fetch: this.fetchImpl,
-        });
+        const startOffset = resumed?.confirmed ?? 0;
+        file = await uploadThroughSession(
+          sessionUri,
+          counted(startOffset),
+          {
+            chunkSize: this.options.chunkSize ?? defaultChunkSize,
+            ...(size !== undefined ? { totalSize: size } : {}),
+            fetch: this.fetchImpl,
+            onProgress: save,
+          },
+          startOffset,
+        );
       } catch (error) {
-        await cancelSession(sessionUri, this.fetchImpl);
-        throw toDriveError(error, 'uploading');
+        const mapped = sourceFailed
+          ? new SkyfoldError('transient', `the source failed: ${(error as Error).message}`, { cause: error })
+          : toDriveError(error, 'uploading');
+        // With a checkpoint, a session that can go on (the source failed, the network broke) is kept
+        // for the next attempt; one the server refused is cancelled.
+        const resumable = sourceFailed || mapped.code === 'transient' || mapped.code === 'rate_limited';
+        if (!checkpoint || !resumable) {
+          await cancelSession(sessionUri, this.fetchImpl);
+          await checkpoint?.clear();
+        }
+        throw mapped;
       }
+      await checkpoint?.clear();
     }
     const expected = md5.digest('hex');
     if (file.md5Checksum && file.md5Checksum !== expected) {
@@ -503,6 +534,29 @@ export class GdriveProvider implements Provider {
       );
     }
     return file;
+  }
+
+  /**
+   * The checkpoint's session if the server still has it: its URI and confirmed byte count. A missing,
+   * unreadable, expired or mismatched one is cleared (the upload then starts over).
+   */
+  private async resumableSession(
+    checkpoint: UploadCheckpoint | undefined,
+    size: number | undefined,
+  ): Promise<{ uri: string; confirmed: number } | null> {
+    const saved = checkpoint ? await checkpoint.load() : null;
+    if (!checkpoint || !saved) return null;
+    try {
+      const state = JSON.parse(saved) as { uri?: unknown; size?: unknown };
+      if (typeof state.uri !== 'string' || (state.size ?? undefined) !== size)
+        throw new Error('another upload');
+      const status = await querySession(state.uri, size, this.fetchImpl);
+      if (status.done) throw new Error('already finished'); // cannot tell it was these bytes: start over
+      return { uri: state.uri, confirmed: status.confirmed };
+    } catch {
+      await checkpoint.clear();
+      return null;
+    }
   }
 
   /**
@@ -624,4 +678,23 @@ function lengthChecked(expected: number): Transform {
       );
     },
   });
+}
+
+/** Iterates `source`, calling `onFailure` before rethrowing any error the source itself raises. */
+async function* failuresMarked(
+  source: AsyncIterable<unknown>,
+  onFailure: () => void,
+): AsyncGenerator<unknown> {
+  const iterator = source[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      onFailure();
+      throw error;
+    }
+    if (next.done) return;
+    yield next.value;
+  }
 }

@@ -78,6 +78,19 @@ describe('uploadThroughSession', () => {
     ]);
   });
 
+  it('sends every byte exactly once when the known total ends on a chunk boundary', async () => {
+    const session = fakeSession();
+    const bytes = pattern(512 * KiB);
+    const file = await uploadThroughSession('http://x/s', inPieces(bytes, 512 * KiB), {
+      chunkSize: 256 * KiB,
+      totalSize: bytes.length,
+      fetch: session.fetchImpl,
+    });
+    expect(file.id).toBe('new-file');
+    expect(session.ranges).toEqual([`bytes 0-${512 * KiB - 1}/${512 * KiB}`]);
+    expect(session.received().equals(bytes)).toBe(true);
+  });
+
   it('works without a known total (`/*`) and finishes on the last chunk', async () => {
     const session = fakeSession();
     const bytes = pattern(600 * KiB);
@@ -98,7 +111,7 @@ describe('uploadThroughSession', () => {
       chunkSize: 512 * KiB,
       totalSize: bytes.length,
       fetch: session.fetchImpl,
-      onProgress: (n) => progress.push(n),
+      onProgress: (n) => void progress.push(n),
     });
     expect(session.received().equals(bytes)).toBe(true);
     expect(progress).toEqual([256 * KiB, 512 * KiB]);

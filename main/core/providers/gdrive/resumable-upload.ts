@@ -27,7 +27,7 @@ export interface ResumableUploadOptions {
   /** Retries of one chunk after a transient failure (each preceded by a status query). */
   maxChunkRetries?: number;
   /** Called after every confirmed chunk with the confirmed byte count (persist it to resume after a restart). */
-  onProgress?: (confirmedBytes: number) => void;
+  onProgress?: (confirmedBytes: number) => void | Promise<void>;
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
 }
@@ -175,7 +175,7 @@ export async function uploadThroughSession(
       pending = unconfirmed.length > 0 ? [Buffer.from(unconfirmed)] : [];
       pendingBytes = unconfirmed.length;
       bufferStart = status.confirmed;
-      options.onProgress?.(bufferStart);
+      await options.onProgress?.(bufferStart);
       attempt = -1; // progress was made: the retry budget starts again
       if (!final && pendingBytes < chunkSize) return null;
       if (final && sendLength === 0 && pendingBytes === 0) {
@@ -184,16 +184,24 @@ export async function uploadThroughSession(
     }
   };
 
+  let finished: drive_v3.Schema$File | null = null;
   for await (const chunk of source) {
     const buffer =
       typeof chunk === 'string'
         ? Buffer.from(chunk)
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (finished) {
+      // The server completed the file at the declared total: the source must end there too.
+      if (buffer.length > 0)
+        throw new SkyfoldError('transient', 'the source sent more bytes than the declared size');
+      continue;
+    }
     pending.push(buffer);
     pendingBytes += buffer.length;
-    if (pendingBytes >= chunkSize) await send(false);
+    // A chunk that reaches the declared total completes the upload (200 with the File).
+    if (pendingBytes >= chunkSize) finished = await send(false);
   }
-  const file = await send(true);
+  const file = finished ?? (await send(true));
   if (!file) throw new SkyfoldError('permanent', 'Google Drive did not return the uploaded file');
   return file;
 }
