@@ -40,6 +40,11 @@ export interface ItemDto {
   /** Epoch milliseconds; null when the provider does not say. */
   modifiedAt: number | null;
   mimeType: string | null;
+  /**
+   * For a shortcut (Google Drive): the id of the item it points to, in the same account; `kind` is
+   * the target's kind. Opening a folder shortcut opens its target. null for everything else.
+   */
+  targetId: string | null;
 }
 
 export interface FolderPage {

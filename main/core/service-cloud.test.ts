@@ -58,6 +58,34 @@ describe('cloud accounts through the contract', () => {
     expect(indexed.sync.itemCount).toBeGreaterThan(10);
   });
 
+  it('opens a folder shortcut as its target and does not crawl through it', async () => {
+    followSignInPages();
+    const account = await service.addCloudAccount({ provider: 'gdrive' });
+    await service.refreshAccount({ accountId: account.id });
+    const byName = { by: 'name', direction: 'asc' } as const;
+    const shortcut = await service.resolvePath({ accountId: account.id, path: '/Summer photos' });
+    const target = await service.resolvePath({ accountId: account.id, path: '/Photos/2024' });
+    expect(shortcut.targetId).toBe(target.id);
+    const viaShortcut = await service.listFolder({
+      accountId: account.id,
+      folderId: shortcut.id,
+      sort: byName,
+      offset: 0,
+      limit: 100,
+    });
+    const direct = await service.listFolder({
+      accountId: account.id,
+      folderId: target.id,
+      sort: byName,
+      offset: 0,
+      limit: 100,
+    });
+    expect(viaShortcut.folder.id).toBe(target.id);
+    expect(viaShortcut.items.map((item) => item.id)).toEqual(direct.items.map((item) => item.id));
+    expect(direct.items.length).toBeGreaterThan(0);
+    expect(direct.items.every((item) => item.parentId === target.id)).toBe(true);
+  });
+
   it('cancels a waiting sign-in, and allows one sign-in at a time', async () => {
     const waiting = service.addCloudAccount({ provider: 'gdrive' }).catch((error: unknown) => error);
     await expect.poll(() => events.some((event) => event.type === 'sign-in' && event.url)).toBe(true);

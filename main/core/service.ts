@@ -289,10 +289,12 @@ export class SkyfoldService implements ContractHandlers {
     limit,
   }: MethodArgs<'listFolder'>): Promise<MethodResults['listFolder']> {
     this.requireAccount(accountId);
-    const folder = this.requireItem(accountId, folderId);
+    const listed = this.requireItem(accountId, folderId);
+    // A folder shortcut opens its target.
+    const folder = listed.targetId === null ? listed : this.requireItem(accountId, listed.targetId);
     if (folder.kind !== 'folder')
       throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
-    const page = this.items.listChildren(accountId, folderId, sort, offset, limit);
+    const page = this.items.listChildren(accountId, folder.id, sort, offset, limit);
     return {
       folder,
       ancestors: this.items.ancestors(accountId, folder),

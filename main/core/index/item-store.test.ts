@@ -12,6 +12,7 @@ const item = (id: string, overrides: Partial<ProviderItem> = {}): ProviderItem =
   size: 1,
   modifiedAt: 1,
   mimeType: null,
+  targetId: null,
   hashes: {},
   ...overrides,
 });

@@ -18,9 +18,10 @@ interface ItemRow {
   size: number | null;
   modified_at: number | null;
   mime_type: string | null;
+  target_id: string | null;
 }
 
-const itemColumns = 'account_id, id, parent_id, name, is_folder, size, modified_at, mime_type';
+const itemColumns = 'account_id, id, parent_id, name, is_folder, size, modified_at, mime_type, target_id';
 const sortColumn: Record<Sort['by'], string> = {
   name: 'name_key',
   size: 'size',
@@ -54,12 +55,12 @@ export class ItemStore {
 
   constructor(private readonly db: SqliteDatabase) {
     this.upsertStatement = db.prepare(`
-      INSERT INTO items (account_id, id, parent_id, name, name_key, is_folder, size, modified_at, mime_type, hashes, crawl_gen)
-      VALUES (@accountId, @id, @parentId, @name, @nameKey, @isFolder, @size, @modifiedAt, @mimeType, @hashes, @generation)
+      INSERT INTO items (account_id, id, parent_id, name, name_key, is_folder, size, modified_at, mime_type, target_id, hashes, crawl_gen)
+      VALUES (@accountId, @id, @parentId, @name, @nameKey, @isFolder, @size, @modifiedAt, @mimeType, @targetId, @hashes, @generation)
       ON CONFLICT (account_id, id) DO UPDATE SET
         parent_id = excluded.parent_id, name = excluded.name, name_key = excluded.name_key,
         is_folder = excluded.is_folder, size = excluded.size, modified_at = excluded.modified_at,
-        mime_type = excluded.mime_type,
+        mime_type = excluded.mime_type, target_id = excluded.target_id,
         -- Known hashes survive a listing that carries none, but only while the content looks the same.
         hashes = CASE
           WHEN excluded.hashes IS NOT NULL THEN excluded.hashes
@@ -89,6 +90,7 @@ export class ItemStore {
             size: item.size,
             modifiedAt: item.modifiedAt,
             mimeType: item.mimeType,
+            targetId: item.targetId,
             hashes: Object.keys(item.hashes).length > 0 ? JSON.stringify(item.hashes) : null,
             generation,
           });
@@ -290,5 +292,6 @@ function toDto(row: ItemRow): ItemDto {
     size: row.size,
     modifiedAt: row.modified_at,
     mimeType: row.mime_type,
+    targetId: row.target_id,
   };
 }

@@ -33,6 +33,10 @@ export const indexMigrations: readonly Migration[] = [
       );
     `);
   },
+  // Shortcuts (Google Drive): the id of the item a shortcut points to.
+  (db) => {
+    db.exec('ALTER TABLE items ADD COLUMN target_id TEXT');
+  },
 ];
 
 /** Durable state that is NOT a cache: accounts (later: tokens' metadata, the transfer journal). */

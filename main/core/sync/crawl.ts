@@ -63,7 +63,8 @@ export async function crawlAccount(
         signal?.throwIfAborted();
         stores.items.upsert(accountId, page, generation);
         for (const item of page) {
-          if (item.kind === 'folder' && !queued.has(item.id)) {
+          // Shortcuts are not descended into: their targets are crawled where they live.
+          if (item.kind === 'folder' && item.targetId === null && !queued.has(item.id)) {
             queued.add(item.id);
             pending.push(item.id);
           }

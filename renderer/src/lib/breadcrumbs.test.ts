@@ -12,6 +12,7 @@ function folder(id: string, name: string, parentId: string | null): ItemDto {
     size: null,
     modifiedAt: null,
     mimeType: null,
+    targetId: null,
   };
 }
 

@@ -12,6 +12,7 @@ function item(id: string): ItemDto {
     size: 1,
     modifiedAt: 0,
     mimeType: null,
+    targetId: null,
   };
 }
 

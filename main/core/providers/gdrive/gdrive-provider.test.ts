@@ -51,6 +51,20 @@ describe('GdriveProvider with Google documents', () => {
   });
 });
 
+describe('GdriveProvider with shortcuts', () => {
+  it('lists a folder shortcut as a folder pointing at its target, and reads through file shortcuts only', async () => {
+    const shortcut = await childNamed(provider.rootId, 'Summer photos');
+    const photos = await childNamed(provider.rootId, 'Photos');
+    const target = await childNamed(photos.id, '2024');
+    expect(shortcut).toMatchObject({
+      kind: 'folder',
+      mimeType: 'application/vnd.google-apps.shortcut',
+      targetId: target.id,
+    });
+    await expect(provider.read(shortcut.id)).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
 describe('GdriveProvider resumable uploads across restarts', () => {
   function pattern(length: number): Buffer {
     const bytes = Buffer.alloc(length);

@@ -37,7 +37,7 @@ import type {
 import { Pacer } from '../pacer';
 import { toDriveError } from './errors';
 import { cancelSession, querySession, startResumableSession, uploadThroughSession } from './resumable-upload';
-import { fileFields, folderMimeType, isGoogleNative, quoteQ, toProviderItem } from './wire';
+import { fileFields, folderMimeType, isGoogleNative, quoteQ, shortcutMimeType, toProviderItem } from './wire';
 
 /** Supplies access tokens; implemented by the auth layer's TokenManager. */
 export interface AccessTokenSource {
@@ -176,6 +176,14 @@ export class GdriveProvider implements Provider {
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
     const file = await this.liveFile(id);
+    const target = file.mimeType === shortcutMimeType ? file.shortcutDetails?.targetId : undefined;
+    if (target) {
+      // A shortcut reads as its target. Drive never points a shortcut at a shortcut; refuse a server that does.
+      const resolved = await this.liveFile(target);
+      if (resolved.mimeType === shortcutMimeType)
+        throw new SkyfoldError('permanent', `"${file.name}" points to a shortcut`);
+      return this.read(target, range);
+    }
     if (file.mimeType === folderMimeType)
       throw new SkyfoldError('invalid_argument', `"${file.name}" is a folder`);
     if (isGoogleNative(file.mimeType)) {

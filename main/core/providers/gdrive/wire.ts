@@ -30,7 +30,11 @@ export function toProviderItem(file: drive_v3.Schema$File, rootId: string): Prov
   if (!file.id || typeof file.name !== 'string') {
     throw new SkyfoldError('permanent', 'Google Drive sent a file without an id or a name');
   }
-  const isFolder = file.mimeType === folderMimeType;
+  // A shortcut takes its target's kind; opening a folder shortcut opens the target.
+  const targetId = file.mimeType === shortcutMimeType ? (file.shortcutDetails?.targetId ?? null) : null;
+  const isFolder =
+    file.mimeType === folderMimeType ||
+    (targetId !== null && file.shortcutDetails?.targetMimeType === folderMimeType);
   const size = file.size === undefined || file.size === null ? null : Number(file.size);
   if (size !== null && !Number.isSafeInteger(size)) {
     throw new SkyfoldError('permanent', `Google Drive sent an invalid size for ${file.id}`);
@@ -48,6 +52,7 @@ export function toProviderItem(file: drive_v3.Schema$File, rootId: string): Prov
     size: isFolder ? null : size,
     modifiedAt: Number.isNaN(modifiedAt) ? null : modifiedAt,
     mimeType: file.mimeType ?? null,
+    targetId,
     hashes,
   };
 }

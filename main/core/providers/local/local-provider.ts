@@ -444,6 +444,7 @@ export class LocalProvider implements Provider {
       size: stats.isDirectory() ? null : stats.size,
       modifiedAt: Math.floor(stats.mtimeMs),
       mimeType: null,
+      targetId: null,
       hashes: {},
     };
   }
