@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../common/errors';
 import { credentialsFilePath, FileTokenStore, plainJsonCodec, type TokenFileCodec } from './file-token-store';
 import type { Tokens } from './tokens';
+import { rejectionOf } from './test-helpers';
 
 const posix = process.platform !== 'win32';
 let dataDir: string;
@@ -21,15 +22,7 @@ function tokens(n: number): Tokens {
   return { accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_000 + n, scope: 'files' };
 }
 
-async function thrown(promise: Promise<unknown>): Promise<SkyfoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SkyfoldError) return error;
-    throw error;
-  }
-  throw new Error('expected a SkyfoldError');
-}
+const thrown = (promise: Promise<unknown>) => rejectionOf(promise, SkyfoldError);
 
 describe('FileTokenStore', () => {
   it('stores, reads and deletes tokens per account', async () => {

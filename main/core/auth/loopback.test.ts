@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SignInError } from './errors';
 import { type LoopbackListener, startLoopbackListener } from './loopback';
 import { createState } from './pkce';
-import { freePort, occupyPort, rawRequest, tryConnect } from './test-helpers';
+import { freePort, occupyPort, rawRequest, tryConnect, rejectionOf } from './test-helpers';
 
 const listeners: LoopbackListener[] = [];
 
@@ -29,15 +29,7 @@ async function settledState(promise: Promise<unknown>): Promise<'pending' | 'res
   return state;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<SignInError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignInError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, SignInError);
 
 describe('startLoopbackListener', () => {
   it('accepts one valid callback, answers with a close-this-window page, then closes the port', async () => {

@@ -3,6 +3,7 @@ import { resolveClientConfig } from './client-config';
 import { InvalidGrantError, OAuthError } from './errors';
 import { createOAuthClient } from './oauth-client';
 import { exchangeAuthorizationCode, parseRetryAfter, refreshAccessToken } from './token-endpoint';
+import { rejectionOf } from './test-helpers';
 
 interface Recorded {
   url: string;
@@ -38,15 +39,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 const refreshRequest = { tokenUrl: 'https://auth.example/token', clientId: 'c', refreshToken: 'rt-old' };
 
-async function failure(promise: Promise<unknown>): Promise<OAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected an OAuthError');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, OAuthError);
 
 describe('token endpoint', () => {
   it('exchanges a code with a form POST and parses the answer', async () => {

@@ -4,6 +4,7 @@ import { InvalidGrantError } from './errors';
 import { type AuthStateChange, type RefreshFunction, TokenManager } from './token-manager';
 import type { TokenStore } from './token-store';
 import type { Tokens } from './tokens';
+import { rejectionOf } from './test-helpers';
 
 /** A store that records every operation in a shared log and can be made slow or failing. */
 class RecordingStore implements TokenStore {
@@ -89,15 +90,7 @@ function setup(
   return { manager, store, log, clock, refreshCalls, changes };
 }
 
-async function thrown(promise: Promise<unknown>): Promise<SkyfoldError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SkyfoldError) return error;
-    throw error;
-  }
-  throw new Error('expected a SkyfoldError');
-}
+const thrown = (promise: Promise<unknown>) => rejectionOf(promise, SkyfoldError);
 
 describe('TokenManager', () => {
   it('hands out a stored token that is still fresh, loading it once and refreshing nothing', async () => {
