@@ -10,9 +10,13 @@
  * 3. Loading the Google Drive client: the per-API module `@googleapis/drive` (what the app ships)
  *    vs. the whole `googleapis` package, in fresh Node processes; and both packages' size on disk.
  *
+ * 4. Content hashes over 64 MiB in memory: QuickXorHash (OneDrive) and Dropbox's content_hash vs.
+ *    Node's native SHA-256 (the baseline: what hashing costs at best).
+ *
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +24,8 @@ import { openDatabase } from '../main/core/index/database';
 import { ItemStore } from '../main/core/index/item-store';
 import { indexMigrations } from '../main/core/index/migrations';
 import { SyncStateStore } from '../main/core/index/sync-state-store';
+import { DropboxContentHash } from '../main/core/providers/hashes/dropbox-content-hash';
+import { QuickXorHash } from '../main/core/providers/hashes/quickxor';
 import { LocalProvider } from '../main/core/providers/local/local-provider';
 import { crawlAccount } from '../main/core/sync/crawl';
 import { bigFolderName, generateDemoFiles } from '../scripts/demo-files';
@@ -153,6 +159,24 @@ rows.push([
   mib(googleapisBytes),
   `${(googleapisBytes / driveBytes).toFixed(0)}x smaller`,
 ]);
+
+// 4. Content hashes
+const hashInput = Buffer.alloc(64 * 1024 * 1024, 0x5a);
+const mibPerSecond = (ms: number) => (64 / (ms / 1000)).toFixed(0);
+const sha256Ms = await time(() => createHash('sha256').update(hashInput).digest(), 3);
+for (const [label, run] of [
+  ['QuickXorHash (OneDrive), 64 MiB', () => new QuickXorHash().update(hashInput).digest()],
+  ['Dropbox content_hash, 64 MiB', () => new DropboxContentHash().update(hashInput).digest()],
+] as const) {
+  const ms = await time(run, 3);
+  rows.push([
+    `${label}: ${mibPerSecond(ms)} MiB/s`,
+    fmt(ms),
+    `SHA-256: ${mibPerSecond(sha256Ms)} MiB/s`,
+    fmt(sha256Ms),
+    `${(ms / sha256Ms).toFixed(2)}x`,
+  ]);
+}
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n`);
 console.log('| measurement | time | baseline | baseline time | ratio |');
