@@ -174,6 +174,7 @@ export function createProgram(io: CliIo): Command {
         if (options.json) {
           for (const entry of entries) {
             const entryPath = item.kind === 'folder' ? `${base}/${entry.name}` : base;
+            const formats = exportFormatsFor(entry.mimeType);
             printJsonLine({
               account: account.name,
               id: entry.id,
@@ -183,9 +184,7 @@ export function createProgram(io: CliIo): Command {
               size: entry.size,
               modified: entry.modifiedAt === null ? null : new Date(entry.modifiedAt).toISOString(),
               // Google documents download as one of these (the first by default).
-              ...(exportFormatsFor(entry.mimeType).length > 0
-                ? { exportFormats: exportFormatsFor(entry.mimeType) }
-                : {}),
+              ...(formats.length > 0 ? { exportFormats: formats } : {}),
             });
           }
           return;

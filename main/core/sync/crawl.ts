@@ -58,21 +58,19 @@ export async function crawlAccount(
 
   const listFolderInto = async (folderId: string): Promise<void> => {
     // Providers retry their own requests (each has its account's pacer); a failure here is final.
-    await (async () => {
-      for await (const page of provider.list(folderId, { pageSize: options.pageSize ?? 1000 })) {
-        signal?.throwIfAborted();
-        stores.items.upsert(accountId, page, generation);
-        for (const item of page) {
-          // Shortcuts are not descended into: their targets are crawled where they live.
-          if (item.kind === 'folder' && item.targetId === null && !queued.has(item.id)) {
-            queued.add(item.id);
-            pending.push(item.id);
-          }
+    for await (const page of provider.list(folderId, { pageSize: options.pageSize ?? 1000 })) {
+      signal?.throwIfAborted();
+      stores.items.upsert(accountId, page, generation);
+      for (const item of page) {
+        // Shortcuts are not descended into: their targets are crawled where they live.
+        if (item.kind === 'folder' && item.targetId === null && !queued.has(item.id)) {
+          queued.add(item.id);
+          pending.push(item.id);
         }
-        itemsWritten += page.length;
-        options.onProgress?.(itemsWritten);
       }
-    })();
+      itemsWritten += page.length;
+      options.onProgress?.(itemsWritten);
+    }
   };
 
   const handleFailure = (folderId: string, error: unknown): void => {

@@ -81,6 +81,8 @@ export class GdriveProvider implements Provider {
   };
   private readonly drive: drive_v3.Drive;
   private readonly fetchImpl: typeof fetch;
+  /** `options.apiBaseUrl` without trailing slashes. */
+  private readonly apiBaseUrl: string;
   private readonly pacer: Pacer;
 
   private constructor(
@@ -91,6 +93,7 @@ export class GdriveProvider implements Provider {
   ) {
     this.drive = drive;
     this.fetchImpl = options.fetch ?? fetch;
+    this.apiBaseUrl = trimSlashes(options.apiBaseUrl);
     this.pacer =
       options.pacer ?? new Pacer({ maxConcurrency: 4, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
   }
@@ -100,7 +103,7 @@ export class GdriveProvider implements Provider {
     // `retry: false`: gaxios' own retries would double the pacer's (and ignore Retry-After).
     const drive = createDrive({
       version: 'v3',
-      rootUrl: `${options.apiBaseUrl.replace(/\/+$/, '')}/`,
+      rootUrl: `${trimSlashes(options.apiBaseUrl)}/`,
       retry: false,
     });
     const probe = new GdriveProvider(options, 'root', drive);
@@ -223,7 +226,7 @@ export class GdriveProvider implements Provider {
    * fails with `transient` if the body ends before its Content-Length.
    */
   private download(pathAndQuery: string, headers: Record<string, string>, what: string): Promise<Readable> {
-    const url = `${this.options.apiBaseUrl.replace(/\/+$/, '')}/drive/v3/${pathAndQuery}`;
+    const url = `${this.apiBaseUrl}/drive/v3/${pathAndQuery}`;
     return this.api(async (auth) => {
       const response = await this.fetchImpl(url, { headers: { ...auth, ...headers } });
       if (!response.ok) {
@@ -469,7 +472,7 @@ export class GdriveProvider implements Provider {
       file = await this.api(
         (headers) => {
           const media = { mimeType: 'application/octet-stream', body: Readable.from([body]) };
-          const rootUrl = `${this.options.apiBaseUrl.replace(/\/+$/, '')}/`;
+          const rootUrl = `${this.apiBaseUrl}/`;
           return replaceId
             ? this.drive.files.update(
                 { fileId: replaceId, requestBody: metadata, media, fields: fileFields },
@@ -488,7 +491,7 @@ export class GdriveProvider implements Provider {
         resumed?.uri ??
         (await this.pacer.call(async () =>
           startResumableSession({
-            apiBaseUrl: this.options.apiBaseUrl.replace(/\/+$/, ''),
+            apiBaseUrl: this.apiBaseUrl,
             accessToken: await this.options.tokens.getAccessToken(),
             metadata,
             ...(replaceId ? { fileId: replaceId } : {}),
@@ -705,4 +708,8 @@ async function* failuresMarked(
     if (next.done) return;
     yield next.value;
   }
+}
+
+function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
 }
