@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startGdriveEmulator, type GdriveEmulator } from '../../emulators';
-import { GdriveProvider, type AccessTokenSource } from '../../main/core/providers/gdrive/gdrive-provider';
+import { GdriveProvider } from '../../main/core/providers/gdrive/gdrive-provider';
+import type { AccessTokenSource } from '../../main/core/providers/types';
 import { Pacer } from '../../main/core/providers/pacer';
 import { defineProviderConformance } from './provider-suite';
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError, type ErrorCode } from '../../common/errors';
-import type { Provider, ProviderItem } from '../../main/core/providers/types';
+import type { Provider, ProviderChange, ProviderItem } from '../../main/core/providers/types';
 
 export interface ConformanceTarget {
   provider: Provider;
@@ -64,6 +64,77 @@ function patternStream(size: number): { stream: Readable; expected: Buffer } {
   const chunks: Buffer[] = [];
   for (let offset = 0; offset < size; offset += 65536) chunks.push(expected.subarray(offset, offset + 65536));
   return { stream: Readable.from(chunks), expected };
+}
+
+/** What an index knows of an item: enough to apply a change feed. */
+interface KnownItem {
+  name: string;
+  parentId: string | null;
+  kind: ProviderItem['kind'];
+}
+
+/** The chain of folders from the root down to `folderId`, plus everything under `folderId`. */
+async function snapshotAround(provider: Provider, folderId: string): Promise<Map<string, KnownItem>> {
+  const known = new Map<string, KnownItem>();
+  for (let id: string | null = folderId; id !== null;) {
+    const item = await provider.stat(id);
+    known.set(item.id, { name: item.name, parentId: item.parentId, kind: item.kind });
+    id = item.parentId;
+  }
+  const pending = [folderId];
+  while (pending.length > 0) {
+    const parent = pending.pop()!;
+    for (const child of await listAll(provider, parent)) {
+      known.set(child.id, { name: child.name, parentId: child.parentId, kind: child.kind });
+      if (child.kind === 'folder') pending.push(child.id);
+    }
+  }
+  return known;
+}
+
+/**
+ * Applies a change feed the way the index does: upserts and removals by id; path removals resolved
+ * name by name from the root, removing the item and everything under it.
+ */
+function applyChanges(
+  known: ReadonlyMap<string, KnownItem>,
+  changes: readonly ProviderChange[],
+  caseInsensitive: boolean,
+): Map<string, KnownItem> {
+  const items = new Map(known);
+  const same = (a: string, b: string) => (caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
+  const removeWithDescendants = (id: string) => {
+    items.delete(id);
+    for (const [childId, child] of [...items]) if (child.parentId === id) removeWithDescendants(childId);
+  };
+  for (const change of changes) {
+    if (change.kind === 'upsert') {
+      const { id, name, parentId, kind } = change.item;
+      items.set(id, { name, parentId, kind });
+    } else if (change.kind === 'remove') {
+      removeWithDescendants(change.id);
+    } else {
+      let current = [...items].find(([, item]) => item.parentId === null)?.[0];
+      for (const name of change.path) {
+        if (current === undefined) break;
+        const parent: string = current;
+        current = [...items].find(([, item]) => item.parentId === parent && same(item.name, name))?.[0];
+      }
+      if (current !== undefined && change.path.length > 0) removeWithDescendants(current);
+    }
+  }
+  return items;
+}
+
+/** The subtree under `folderId` as sorted `path:kind` lines (ids left out: they may differ in shape). */
+function describeTree(items: ReadonlyMap<string, KnownItem>, folderId: string, prefix = ''): string[] {
+  const lines: string[] = [];
+  for (const [id, item] of items) {
+    if (item.parentId !== folderId) continue;
+    lines.push(`${prefix}${item.name}:${item.kind}`);
+    if (item.kind === 'folder') lines.push(...describeTree(items, id, `${prefix}${item.name}/`));
+  }
+  return lines.sort();
 }
 
 export function defineProviderConformance(name: string, options: ConformanceOptions): void {
@@ -367,6 +438,7 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       expect(provider.features.changeFeed).toBe(true);
       const kept = await write(scratch, 'kept.txt', 'k');
       const gone = await write(scratch, 'gone.txt', 'g');
+      const before = await snapshotAround(provider, scratch);
       const cursor = await feed.startCursor();
       const folder = await provider.mkdir(scratch, 'moved-into', { conflict: 'fail' });
       const created = await write(scratch, 'created.txt', 'c');
@@ -374,7 +446,10 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       await provider.trash(gone.id);
       const { changes, cursor: next } = await feed.changesSince(cursor);
       const last = new Map<string, (typeof changes)[number]>();
-      for (const change of changes) last.set(change.kind === 'upsert' ? change.item.id : change.id, change);
+      for (const change of changes) {
+        if (change.kind === 'upsert') last.set(change.item.id, change);
+        else if (change.kind === 'remove') last.set(change.id, change);
+      }
       expect(last.get(folder.id)).toMatchObject({
         kind: 'upsert',
         item: { name: 'moved-into', kind: 'folder' },
@@ -387,7 +462,12 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
         kind: 'upsert',
         item: { name: 'renamed.txt', parentId: folder.id },
       });
-      expect(last.get(gone.id)).toEqual({ kind: 'remove', id: gone.id });
+      // Applied in order to what the index knew, the feed yields exactly the account as it is now.
+      const after = applyChanges(before, changes, provider.features.caseInsensitive);
+      expect(after.has(gone.id)).toBe(false);
+      expect(describeTree(after, scratch)).toEqual(
+        describeTree(await snapshotAround(provider, scratch), scratch),
+      );
       expect((await feed.changesSince(next)).changes).toEqual([]);
     });
 

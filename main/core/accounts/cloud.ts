@@ -16,9 +16,9 @@ import {
   type TokenStore,
   type Tokens,
 } from '../auth';
-import { GdriveProvider, type AccessTokenSource } from '../providers/gdrive/gdrive-provider';
+import { GdriveProvider } from '../providers/gdrive/gdrive-provider';
 import { Pacer } from '../providers/pacer';
-import type { AboutInfo, Provider } from '../providers/types';
+import type { AboutInfo, AccessTokenSource, Provider } from '../providers/types';
 import type { StoredAccount } from './account-store';
 
 export interface CloudDependencies {

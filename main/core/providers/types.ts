@@ -11,6 +11,14 @@ import type { ItemDto } from '../../../common/dto';
 
 export type HashType = 'sha256' | 'md5' | 'sha1' | 'dropbox' | 'quickxor';
 
+/** Supplies access tokens; implemented by the auth layer's TokenManager; cloud providers take one. */
+export interface AccessTokenSource {
+  /** A valid access token (refreshing if needed). Throws needs_reconnect when sign-in is gone. */
+  getAccessToken(): Promise<string>;
+  /** Marks a token rejected by the server (401) so the next getAccessToken refreshes. */
+  invalidate(accessToken: string): void;
+}
+
 /** What a backend can do beyond the required core. */
 export interface ProviderFeatures {
   /** `copy` is implemented server side (no bytes through the app). */
@@ -93,8 +101,17 @@ export interface MoveTarget {
   conflict: Exclude<ConflictPolicy, 'replace'>;
 }
 
-/** One entry of a change feed: the item's state now, or its removal (deleted or trashed). */
-export type ProviderChange = { kind: 'upsert'; item: ProviderItem } | { kind: 'remove'; id: string };
+/**
+ * One entry of a change feed: the item's state now, or its removal (deleted or trashed). Removals
+ * name the item by id where the provider can; path-addressed feeds (Dropbox reports deletions by path
+ * only, with no id) name it by `path`: the names from the root down to the item, in the provider's
+ * spelling (compare case-insensitively when `features.caseInsensitive`). Removing a folder removes
+ * everything under it.
+ */
+export type ProviderChange =
+  | { kind: 'upsert'; item: ProviderItem }
+  | { kind: 'remove'; id: string }
+  | { kind: 'removePath'; path: readonly string[] };
 
 /** A provider's change feed (present when `features.changeFeed`). Cursors are opaque strings to persist. */
 export interface ChangeFeed {

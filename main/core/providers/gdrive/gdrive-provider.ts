@@ -23,6 +23,7 @@ import { exportFormatsFor } from '../../../../common/export-formats';
 import { numberedName } from '../../../../common/names';
 import type {
   AboutInfo,
+  AccessTokenSource,
   ByteRange,
   ChangeFeed,
   ProviderChange,
@@ -38,14 +39,6 @@ import { Pacer } from '../pacer';
 import { toDriveError } from './errors';
 import { cancelSession, querySession, startResumableSession, uploadThroughSession } from './resumable-upload';
 import { fileFields, folderMimeType, isGoogleNative, quoteQ, shortcutMimeType, toProviderItem } from './wire';
-
-/** Supplies access tokens; implemented by the auth layer's TokenManager. */
-export interface AccessTokenSource {
-  /** A valid access token (refreshing if needed). Throws needs_reconnect when sign-in is gone. */
-  getAccessToken(): Promise<string>;
-  /** Marks a token rejected by the server (401) so the next getAccessToken refreshes. */
-  invalidate(accessToken: string): void;
-}
 
 export interface GdriveOptions {
   /** `https://www.googleapis.com` for Google; an emulator's origin in tests and demos. */
