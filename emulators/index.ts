@@ -1,9 +1,10 @@
 /**
- * Every emulator behind one call, for the CLI launcher, the demo and e2e tests. Today: Google Drive.
- * Each service gets its own origin: `port` is the first service's port (the next ones take the
- * following ports); `dataDir/<service>` holds each service's uploaded content.
+ * Every emulator behind one call, for the CLI launcher, the demo and e2e tests: Google Drive, then
+ * Dropbox. Each service gets its own origin: `port` is the first service's port (the next ones take
+ * the following ports); `dataDir/<service>` holds each service's uploaded content.
  */
 import * as path from 'node:path';
+import { startDropboxEmulator, type DropboxEmulator } from './dropbox/emulator';
 import { startGdriveEmulator, type GdriveEmulator } from './gdrive/emulator';
 import type { FaultRule } from './shared/faults';
 
@@ -15,6 +16,14 @@ export {
   type GdriveEmulatorOptions,
   type GdriveEndpoints,
 } from './gdrive/emulator';
+export {
+  DROPBOX_SCOPES,
+  dropboxEndpoints,
+  startDropboxEmulator,
+  type DropboxEmulator,
+  type DropboxEmulatorOptions,
+  type DropboxEndpoints,
+} from './dropbox/emulator';
 export type { EmulatorAdmin, TokenSet } from './shared/admin';
 export { ManualClock, type Clock } from './shared/clock';
 export type { FaultRule } from './shared/faults';
@@ -26,6 +35,7 @@ export interface EmulatorsOptions {
   faults?: string | readonly FaultRule[];
   dataDir?: string;
   writesPerSecond?: number | null;
+  /** Access-token lifetime of every service (default: each service's own, Drive 3600, Dropbox 14400). */
   tokenLifetimeSeconds?: number;
 }
 
@@ -39,23 +49,37 @@ export interface ServiceAnnouncement {
 
 export interface RunningEmulators {
   gdrive: GdriveEmulator;
+  dropbox: DropboxEmulator;
   announcements(): ServiceAnnouncement[];
   close(): Promise<void>;
 }
 
 export async function startEmulators(options: EmulatorsOptions = {}): Promise<RunningEmulators> {
-  const gdrive = await startGdriveEmulator({
-    port: options.port,
+  const shared = {
     seed: options.seed,
     autoConsent: options.autoConsent,
     faults: options.faults,
-    dataDir: options.dataDir === undefined ? undefined : path.join(options.dataDir, 'gdrive'),
     writesPerSecond: options.writesPerSecond,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
-  });
-  const services = [gdrive];
+  };
+  const dataDir = (service: string) =>
+    options.dataDir === undefined ? undefined : path.join(options.dataDir, service);
+  const gdrive = await startGdriveEmulator({ ...shared, port: options.port, dataDir: dataDir('gdrive') });
+  let dropbox: DropboxEmulator;
+  try {
+    dropbox = await startDropboxEmulator({
+      ...shared,
+      port: options.port ? options.port + 1 : options.port,
+      dataDir: dataDir('dropbox'),
+    });
+  } catch (error) {
+    await gdrive.close();
+    throw error;
+  }
+  const services = [gdrive, dropbox];
   return {
     gdrive,
+    dropbox,
     announcements: () =>
       services.map((s) => ({ service: s.service, url: s.url, admin: s.adminUrl, users: s.users })),
     close: async () => {

@@ -1,10 +1,21 @@
 /** The launcher: one JSON line per service on stdout, a working API, a clean exit on SIGTERM. */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startEmulators } from './index';
+
+/** A port that was free a moment ago (and the one after it, hopefully). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 describe('npm run emulators', () => {
-  it('announces each service, serves it, and exits 0 on SIGTERM', async () => {
+  it('announces each service (gdrive, then dropbox), serves them, and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'emulators/main.ts', '--seed', 'empty', '--faults', 'slow=1 GET /nothing'],
@@ -13,19 +24,37 @@ describe('npm run emulators', () => {
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
+    const lines = await new Promise<string[]>((resolve, reject) => {
+      const received: string[] = [];
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        received.push(line);
+        if (received.length === 2) resolve(received);
+      });
       child.once('exit', () => reject(new Error('the launcher exited early')));
     });
-    const announcement = JSON.parse(line) as { service: string; url: string; admin: string; users: string[] };
-    expect(announcement).toEqual({
-      service: 'gdrive',
-      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
-      admin: `${announcement.url}/__admin`,
-      users: ['alice@example.com', 'bob@example.com', 'carol@example.com'],
+    type Announcement = { service: string; url: string; admin: string; users: string[] };
+    const [gdrive, dropbox] = lines.map((line) => JSON.parse(line) as Announcement) as [
+      Announcement,
+      Announcement,
+    ];
+    for (const [announcement, service] of [
+      [gdrive, 'gdrive'],
+      [dropbox, 'dropbox'],
+    ] as const) {
+      expect(announcement).toEqual({
+        service,
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        admin: `${announcement.url}/__admin`,
+        users: ['alice@example.com', 'bob@example.com', 'carol@example.com'],
+      });
+      const admin = (await (await fetch(announcement.admin)).json()) as { faults: unknown[] };
+      expect(admin.faults).toHaveLength(1);
+    }
+    const usage = await fetch(`${dropbox.url}/2/users/get_space_usage`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer nope' },
     });
-    const admin = (await (await fetch(announcement.admin)).json()) as { faults: unknown[] };
-    expect(admin.faults).toHaveLength(1);
+    expect(usage.status).toBe(401);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
@@ -39,5 +68,17 @@ describe('npm run emulators', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toContain('unknown fault kind "explode"');
+  });
+
+  it('gives each service the next port after --port', async () => {
+    const port = await freePort();
+    const running = await startEmulators({ port, seed: 'empty' });
+    try {
+      expect(running.gdrive.url).toBe(`http://127.0.0.1:${port}`);
+      expect(running.dropbox.url).toBe(`http://127.0.0.1:${port + 1}`);
+      expect(running.announcements().map((a) => a.service)).toEqual(['gdrive', 'dropbox']);
+    } finally {
+      await running.close();
+    }
   });
 });

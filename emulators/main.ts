@@ -2,9 +2,10 @@
  * `npm run --silent emulators -- [--seed demo|empty|synthetic:N] [--auto-consent] [--faults SPEC]
  * [--port N] [--data DIR] [--write-rate N] [--token-lifetime S]`
  *
- * Starts every emulator on 127.0.0.1, prints one JSON line per service
- * (`{"service":"gdrive","url":"http://127.0.0.1:PORT","admin":".../__admin","users":[...]}`) on stdout,
- * and runs until SIGINT or SIGTERM (then closes cleanly and exits 0). Errors go to stderr, exit 1.
+ * Starts every emulator on 127.0.0.1 (Google Drive, then Dropbox on the next port), prints one JSON
+ * line per service (`{"service":"gdrive","url":"http://127.0.0.1:PORT","admin":".../__admin","users":[...]}`,
+ * then `{"service":"dropbox",...}`) on stdout, and runs until SIGINT or SIGTERM (then closes cleanly
+ * and exits 0). Errors go to stderr, exit 1.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { startEmulators } from './index';
@@ -20,14 +21,23 @@ const integer = (name: string, min: number) => (value: string) => {
 
 const program = new Command()
   .name('emulators')
-  .description('Faithful local emulators of the cloud APIs Skyfold talks to (Google Drive v3).')
+  .description('Faithful local emulators of the cloud APIs Skyfold talks to (Google Drive v3, Dropbox v2).')
   .option('--seed <seed>', 'demo | empty | synthetic:N | synthetic:N:flat', 'demo')
   .option('--auto-consent', 'skip the consent page: redirect at once (login_hint or the first user)', false)
   .option('--faults <spec>', 'fault rules, e.g. "rate-limit p=0.1; error=503 PUT /upload/* seq=x.x"')
-  .option('--port <n>', 'port of the first service (0 = a free port)', integer('port', 0), 0)
+  .option(
+    '--port <n>',
+    'port of the first service; the next ones take N+1... (0 = free ports)',
+    integer('port', 0),
+    0,
+  )
   .option('--data <dir>', 'directory for uploaded content (default: a temporary directory)')
   .option('--write-rate <n>', 'per-user write throttling, writes per second', integer('write rate', 1))
-  .option('--token-lifetime <s>', 'access token lifetime in seconds', integer('token lifetime', 1), 3600);
+  .option(
+    '--token-lifetime <s>',
+    'access token lifetime in seconds (default: Drive 3600, Dropbox 14400)',
+    integer('token lifetime', 1),
+  );
 
 async function main(): Promise<void> {
   program.parse();
@@ -38,7 +48,7 @@ async function main(): Promise<void> {
     port: number;
     data?: string;
     writeRate?: number;
-    tokenLifetime: number;
+    tokenLifetime?: number;
   }>();
   resolveSeed(options.seed);
   if (options.faults) parseFaultSpec(options.faults);

@@ -145,4 +145,28 @@ describe('OAuthServer', () => {
     expect(oauth.authenticate(b.access_token as string)).toEqual({ ok: false, reason: 'invalid' });
     expect(oauth.revoke(b.refresh_token as string)).toBe(false);
   });
+
+  it('lets a service default and expand the scope, choose offline access, allow no PKCE and shape responses', () => {
+    const { oauth } = server({
+      defaultScope: 'read',
+      expandScope: (scope) => `${scope} base`,
+      isOfflineRequest: (query) => query.get('token_access_type') === 'offline',
+      pkceOptional: true,
+      shapeTokenResponse: (tokens, _grant, grantType) => ({
+        token: tokens.access_token,
+        grantType,
+        scope: tokens.scope,
+      }),
+    });
+    const code = authorize(oauth, { scope: '', code_challenge: '', token_access_type: 'offline' });
+    expect(code.get('scope')).toBe('read base');
+    // Without a challenge the code needs a client secret instead of a verifier.
+    expect(exchange(oauth, code.get('code') as string).body.error).toBe('invalid_request');
+    const issued = exchange(oauth, code.get('code') as string, { client_secret: 's' });
+    expect(issued.body).toEqual({
+      token: expect.any(String),
+      grantType: 'authorization_code',
+      scope: 'read base',
+    });
+  });
 });

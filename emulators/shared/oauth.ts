@@ -44,6 +44,34 @@ export interface OAuthServerOptions {
   rotateRefreshTokens?: boolean;
   /** Adds an `id_token` to token responses when the grant's scope asks for one. */
   idToken?: (grant: Grant) => string | undefined;
+  /** The scope granted when the authorize request names none; absent = `scope` is required (Google). */
+  defaultScope?: string;
+  /** The scope actually granted for a requested one (a service may add implied scopes). Default: as asked. */
+  expandScope?: (scope: string) => string;
+  /** Whether an authorize request asks for a refresh token. Default: `access_type` is not `online` (Google). */
+  isOfflineRequest?: (query: URLSearchParams) => boolean;
+  /**
+   * Code challenge methods accepted (default `['S256']`). `pkceOptional`: a request may carry no
+   * challenge at all; its code is then exchanged with a client secret instead of a verifier (Dropbox).
+   */
+  pkceMethods?: readonly ('S256' | 'plain')[];
+  pkceOptional?: boolean;
+  /** Reshapes a token response (field names, token_type casing, extra fields) for the service. */
+  shapeTokenResponse?: (
+    tokens: IssuedTokens,
+    grant: Grant,
+    grantType: 'authorization_code' | 'refresh_token' | 'admin',
+  ) => Record<string, unknown>;
+}
+
+/** The standard fields of a token response, before a service reshapes them. */
+export interface IssuedTokens {
+  access_token: string;
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+  token_type: string;
+  id_token?: string;
 }
 
 export interface Grant {
@@ -65,7 +93,9 @@ interface AuthorizationRequest {
   redirectUri: string;
   scope: string;
   state: string | undefined;
-  codeChallenge: string;
+  /** Absent when PKCE is optional and the request sent none (the exchange then needs a client secret). */
+  codeChallenge: string | undefined;
+  codeChallengeMethod: 'S256' | 'plain';
   offline: boolean;
   loginHint: string | undefined;
 }
@@ -156,20 +186,32 @@ export class OAuthServer {
     });
     if (query.get('response_type') !== 'code')
       return fail('unsupported_response_type', 'Only response_type=code is supported.');
-    const scope = (query.get('scope') ?? '').trim().split(/\s+/).filter(Boolean).join(' ');
-    if (!scope) return this.errorPage(400, 'invalid_request', 'Missing required parameter: scope');
-    const codeChallenge = query.get('code_challenge');
-    if (!codeChallenge) return fail('invalid_request', 'Missing required parameter: code_challenge');
-    if (query.get('code_challenge_method') !== 'S256')
-      return fail('invalid_request', 'code_challenge_method must be S256.');
-    if (!CHALLENGE.test(codeChallenge)) return fail('invalid_request', 'Invalid code_challenge.');
+    const requested = (query.get('scope') ?? '').trim().split(/\s+/).filter(Boolean).join(' ');
+    const asked = requested || this.options.defaultScope;
+    if (!asked) return this.errorPage(400, 'invalid_request', 'Missing required parameter: scope');
+    const scope = this.options.expandScope ? this.options.expandScope(asked) : asked;
+    const codeChallenge = query.get('code_challenge') || undefined;
+    const method = query.get('code_challenge_method') ?? (codeChallenge ? 'plain' : undefined);
+    const methods = this.options.pkceMethods ?? ['S256'];
+    if (codeChallenge === undefined) {
+      if (!this.options.pkceOptional)
+        return fail('invalid_request', 'Missing required parameter: code_challenge');
+    } else {
+      if (!methods.includes(method as 'S256' | 'plain'))
+        return fail('invalid_request', `code_challenge_method must be ${methods.join(' or ')}.`);
+      if (!(method === 'S256' ? CHALLENGE : VERIFIER).test(codeChallenge))
+        return fail('invalid_request', 'Invalid code_challenge.');
+    }
     const request: AuthorizationRequest = {
       clientId,
       redirectUri,
       scope,
       state,
       codeChallenge,
-      offline: query.get('access_type') !== 'online',
+      codeChallengeMethod: method === 'plain' ? 'plain' : 'S256',
+      offline: this.options.isOfflineRequest
+        ? this.options.isOfflineRequest(query)
+        : query.get('access_type') !== 'online',
       loginHint: query.get('login_hint') ?? undefined,
     };
     const users = this.options.users();
@@ -234,7 +276,7 @@ export class OAuthServer {
     const clientError = this.checkClient(clientId, params.get('client_secret') ?? basic?.secret);
     if (clientError) return clientError;
     const grantType = params.get('grant_type');
-    if (grantType === 'authorization_code') return this.exchangeCode(params, clientId);
+    if (grantType === 'authorization_code') return this.exchangeCode(params, clientId, basic?.secret);
     if (grantType === 'refresh_token') return this.refresh(params, clientId);
     if (!grantType) return tokenError(400, 'invalid_request', 'Missing required parameter: grant_type');
     return tokenError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
@@ -249,7 +291,7 @@ export class OAuthServer {
     return undefined;
   }
 
-  private exchangeCode(params: URLSearchParams, clientId: string): TokenResult {
+  private exchangeCode(params: URLSearchParams, clientId: string, basicSecret?: string): TokenResult {
     const code = params.get('code');
     if (!code) return tokenError(400, 'invalid_request', 'Missing required parameter: code');
     const record = this.codes.get(code);
@@ -263,9 +305,16 @@ export class OAuthServer {
     if (params.get('redirect_uri') !== record.redirectUri)
       return tokenError(400, 'redirect_uri_mismatch', 'Bad Request');
     const verifier = params.get('code_verifier');
-    if (!verifier) return tokenError(400, 'invalid_grant', 'Missing code verifier.');
-    if (!VERIFIER.test(verifier) || s256(verifier) !== record.codeChallenge)
-      return tokenError(400, 'invalid_grant', 'Invalid code verifier.');
+    if (record.codeChallenge === undefined) {
+      // No PKCE: the client authenticates with its secret instead (checked against registered clients).
+      const secret = params.get('client_secret') ?? basicSecret;
+      if (!secret) return tokenError(400, 'invalid_request', 'No auth function available for given request');
+    } else {
+      if (!verifier) return tokenError(400, 'invalid_grant', 'Missing code verifier.');
+      const expected = record.codeChallengeMethod === 'plain' ? verifier : s256(verifier);
+      if (!VERIFIER.test(verifier) || expected !== record.codeChallenge)
+        return tokenError(400, 'invalid_grant', 'Invalid code verifier.');
+    }
     record.used = true;
     const grant: Grant = {
       id: randomToken(12),
@@ -277,7 +326,7 @@ export class OAuthServer {
     };
     record.grant = grant;
     if (grant.refreshToken) this.refreshTokens.set(grant.refreshToken, grant);
-    return { status: 200, body: this.tokenResponse(grant, true) };
+    return { status: 200, body: this.tokenResponse(grant, true, 'authorization_code') };
   }
 
   private refresh(params: URLSearchParams, clientId: string): TokenResult {
@@ -292,25 +341,41 @@ export class OAuthServer {
       grant.refreshToken = this.options.prefixes.refreshToken + randomToken(64);
       this.refreshTokens.set(grant.refreshToken, grant);
     }
-    return { status: 200, body: this.tokenResponse(grant, this.options.rotateRefreshTokens === true) };
+    return {
+      status: 200,
+      body: this.tokenResponse(grant, this.options.rotateRefreshTokens === true, 'refresh_token'),
+    };
   }
 
-  private tokenResponse(grant: Grant, withRefreshToken: boolean): Record<string, unknown> {
+  private tokenResponse(
+    grant: Grant,
+    withRefreshToken: boolean,
+    grantType: 'authorization_code' | 'refresh_token' | 'admin',
+  ): Record<string, unknown> {
     const accessToken = this.options.prefixes.accessToken + randomToken(96);
     this.pruneAccessTokens();
     this.accessTokens.set(accessToken, {
       grant,
       expiresAt: this.options.clock.now() + this.options.accessTokenLifetimeSeconds * 1000,
     });
-    const body: Record<string, unknown> = {
+    const tokens: IssuedTokens = {
       access_token: accessToken,
       expires_in: this.options.accessTokenLifetimeSeconds,
+      scope: grant.scope,
+      token_type: 'Bearer',
     };
-    if (withRefreshToken && grant.refreshToken) body.refresh_token = grant.refreshToken;
-    body.scope = grant.scope;
-    body.token_type = 'Bearer';
+    if (withRefreshToken && grant.refreshToken) tokens.refresh_token = grant.refreshToken;
     const idToken = this.options.idToken?.(grant);
-    if (idToken) body.id_token = idToken;
+    if (idToken) tokens.id_token = idToken;
+    if (this.options.shapeTokenResponse) return this.options.shapeTokenResponse(tokens, grant, grantType);
+    const body: Record<string, unknown> = {
+      access_token: tokens.access_token,
+      expires_in: tokens.expires_in,
+    };
+    if (tokens.refresh_token) body.refresh_token = tokens.refresh_token;
+    body.scope = tokens.scope;
+    body.token_type = tokens.token_type;
+    if (tokens.id_token) body.id_token = tokens.id_token;
     return body;
   }
 
@@ -384,7 +449,7 @@ export class OAuthServer {
       revoked: false,
     };
     this.refreshTokens.set(grant.refreshToken as string, grant);
-    return { status: 200, body: this.tokenResponse(grant, true) };
+    return { status: 200, body: this.tokenResponse(grant, true, 'admin') };
   }
 
   /** Forgets every code, pending consent, token and grant. */

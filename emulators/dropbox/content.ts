@@ -1,0 +1,210 @@
+/**
+ * File content for the Dropbox emulator: uploaded bytes go to immutable files on disk (`<dir>/blobs`),
+ * hashed with Dropbox's content_hash while they stream in; seed content lives in memory or is
+ * generated from a key (synthetic seeds: any size, no storage, hash computed on first use and kept in
+ * a compact table). Blobs are never shared-deleted: every revision stays readable (`rev:`) until reset.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { DropboxContentHash } from '../../main/core/providers/hashes/dropbox-content-hash';
+import { syntheticBytes, syntheticStream } from '../shared/seeds';
+
+/** Bytes on disk with their content_hash and first bytes (to recognise images). */
+export interface Blob {
+  readonly path: string;
+  readonly size: number;
+  readonly contentHash: string;
+  readonly head: Buffer;
+}
+
+export type Content =
+  | { kind: 'blob'; blob: Blob }
+  | { kind: 'bytes'; data: Buffer; contentHash: string }
+  | { kind: 'synthetic'; key: number; size: number };
+
+export function contentHashOf(data: Buffer): string {
+  return new DropboxContentHash().update(data).digest();
+}
+
+export function bytesContent(data: Buffer): Content {
+  return { kind: 'bytes', data, contentHash: contentHashOf(data) };
+}
+
+export function contentSize(content: Content): number {
+  switch (content.kind) {
+    case 'blob':
+      return content.blob.size;
+    case 'bytes':
+      return content.data.length;
+    case 'synthetic':
+      return content.size;
+  }
+}
+
+/** Bytes [start, end) as a stream. */
+export function openContent(content: Content, start: number, end: number): Readable {
+  if (end <= start) return Readable.from([]);
+  switch (content.kind) {
+    case 'blob':
+      return createReadStream(content.blob.path, { start, end: end - 1 });
+    case 'bytes':
+      return Readable.from([content.data.subarray(start, end)]);
+    case 'synthetic':
+      return syntheticStream(content.key, start, end);
+  }
+}
+
+/** The first bytes of the content (image sniffing). */
+export function contentHead(content: Content): Buffer {
+  switch (content.kind) {
+    case 'blob':
+      return content.blob.head;
+    case 'bytes':
+      return content.data.subarray(0, 32);
+    case 'synthetic': {
+      const head = Buffer.alloc(Math.min(32, content.size));
+      syntheticBytes(content.key, 0, head);
+      return head;
+    }
+  }
+}
+
+/**
+ * content_hash of generated content, computed on first use and kept as 32 raw bytes per item in one
+ * table (keys below `capacity`), so a million-item seed stays light.
+ */
+export class SyntheticHashes {
+  private readonly table: Uint8Array;
+  private readonly known: Uint8Array;
+  private readonly others = new Map<number, string>();
+
+  constructor(private readonly capacity: number) {
+    this.table = new Uint8Array(capacity * 32);
+    this.known = new Uint8Array(capacity);
+  }
+
+  get(key: number, size: number): string {
+    if (Number.isInteger(key) && key >= 0 && key < this.capacity) {
+      if (!this.known[key]) {
+        this.table.set(Buffer.from(syntheticHash(key, size), 'hex'), key * 32);
+        this.known[key] = 1;
+      }
+      return Buffer.from(this.table.buffer, this.table.byteOffset + key * 32, 32).toString('hex');
+    }
+    let hash = this.others.get(key);
+    if (!hash) {
+      hash = syntheticHash(key, size);
+      this.others.set(key, hash);
+    }
+    return hash;
+  }
+}
+
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+function syntheticHash(key: number, size: number): string {
+  const hasher = new DropboxContentHash();
+  const chunk = scratch;
+  for (let offset = 0; offset < size; offset += chunk.length) {
+    const part = chunk.subarray(0, Math.min(chunk.length, size - offset));
+    syntheticBytes(key, offset, part);
+    hasher.update(part);
+  }
+  return hasher.digest();
+}
+
+/** Thrown by BlobStore.stage when a body is larger than allowed (the body was still read to its end). */
+export class PayloadTooLargeError extends Error {}
+
+/** A body written to a temporary file, hashed, not yet part of any file. */
+export interface Staged {
+  readonly path: string;
+  readonly size: number;
+  readonly contentHash: string;
+  readonly head: Buffer;
+  /** False when the connection broke before the body ended. */
+  readonly complete: boolean;
+}
+
+/** Blobs under `<dir>/blobs`, request bodies in flight under `<dir>/tmp`, upload sessions under `<dir>/sessions`. */
+export class BlobStore {
+  constructor(readonly dir: string) {}
+
+  get sessionsDir(): string {
+    return path.join(this.dir, 'sessions');
+  }
+
+  /** Removes every blob, temporary file and session part. */
+  async clear(): Promise<void> {
+    for (const sub of ['blobs', 'tmp', 'sessions']) {
+      await fs.rm(path.join(this.dir, sub), { recursive: true, force: true });
+      await fs.mkdir(path.join(this.dir, sub), { recursive: true });
+    }
+  }
+
+  /**
+   * Streams a request body to a temporary file, hashing it. Past `maxBytes` the rest is read and
+   * discarded and PayloadTooLargeError is thrown (so the client still gets an answer).
+   */
+  async stage(source: Readable, maxBytes: number): Promise<Staged> {
+    const file = path.join(this.dir, 'tmp', randomUUID());
+    const handle = await fs.open(file, 'w');
+    const hasher = new DropboxContentHash();
+    let size = 0;
+    let head = Buffer.alloc(0);
+    let tooLarge = false;
+    let complete = true;
+    try {
+      for await (const chunk of source) {
+        const data = chunk as Buffer;
+        if (tooLarge || size + data.length > maxBytes) {
+          tooLarge = true;
+          continue;
+        }
+        if (head.length < 32) head = Buffer.concat([head, data.subarray(0, 32 - head.length)]);
+        hasher.update(data);
+        await handle.write(data);
+        size += data.length;
+      }
+    } catch {
+      complete = false;
+    } finally {
+      await handle.close();
+    }
+    if (tooLarge) {
+      await fs.rm(file, { force: true });
+      throw new PayloadTooLargeError();
+    }
+    return { path: file, size, contentHash: hasher.digest(), head, complete };
+  }
+
+  /** Moves a staged body into the blob store. */
+  async adopt(staged: Staged): Promise<Blob> {
+    const target = path.join(this.dir, 'blobs', randomUUID());
+    await fs.rename(staged.path, target);
+    return { path: target, size: staged.size, contentHash: staged.contentHash, head: staged.head };
+  }
+
+  /** Turns a finished file (a completed upload session) into a blob, hashing it. */
+  async fromFile(file: string): Promise<Blob> {
+    const hasher = new DropboxContentHash();
+    let size = 0;
+    let head = Buffer.alloc(0);
+    for await (const chunk of createReadStream(file)) {
+      const data = chunk as Buffer;
+      if (head.length < 32) head = Buffer.concat([head, data.subarray(0, 32 - head.length)]);
+      hasher.update(data);
+      size += data.length;
+    }
+    const target = path.join(this.dir, 'blobs', randomUUID());
+    await fs.rename(file, target);
+    return { path: target, size, contentHash: hasher.digest(), head };
+  }
+
+  async discard(staged: Staged): Promise<void> {
+    await fs.rm(staged.path, { force: true });
+  }
+}

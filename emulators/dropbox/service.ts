@@ -1,0 +1,279 @@
+/**
+ * The Dropbox emulator's request pipeline and state. One origin serves the paths of every Dropbox host:
+ * www.dropbox.com (`/oauth2/authorize`), api.dropboxapi.com (`/oauth2/token`, RPC routes `/2/...`),
+ * content.dropboxapi.com (upload, download, thumbnails) and notify.dropboxapi.com (longpoll), plus the
+ * admin surface (`/__admin/...`). Order per request: admin (no faults) | faults (may answer, delay,
+ * reset or break the response) | route (Content-Type, auth, argument, throttle, operation) | errors
+ * rendered in Dropbox's formats.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  adminHandler,
+  createAdmin,
+  registerAdminRoutes,
+  type AdminTarget,
+  type EmulatorAdmin,
+} from '../shared/admin';
+import type { OffsetClock } from '../shared/clock';
+import { FaultEngine, applyFaults, type FaultHooks, type FaultRule } from '../shared/faults';
+import { Router, type RequestContext } from '../shared/http';
+import { OAuthServer, type OAuthClient } from '../shared/oauth';
+import type { Seed } from '../shared/seeds';
+import { WriteThrottle } from '../shared/throttle';
+import { BlobStore } from './content';
+import { REQUEST_PAYLOAD_LIMIT, type ContentDeps } from './context';
+import {
+  AuthError,
+  BadRequestError,
+  DropboxError,
+  RateLimitError,
+  RouteError,
+  ServerError,
+  nested,
+  sendDropboxError,
+  sendDropboxText,
+  tag,
+} from './errors';
+import { Longpolls, registerLongpollRoute } from './longpoll';
+import { registerAccountRoutes } from './routes-account';
+import { registerContentRoutes } from './routes-content';
+import { registerFileRoutes } from './routes-files';
+import { registerOAuthRoutes } from './routes-oauth';
+import { registerSearchRoutes } from './routes-search';
+import { registerSessionRoutes } from './routes-sessions';
+import { registerThumbnailRoutes } from './routes-thumbnails';
+import { bearerToken, unknownRoute } from './rpc';
+import { DROPBOX_SCOPES, expandScope, shapeTokenResponse } from './scopes';
+import { buildStores } from './seed';
+import type { DropboxStore } from './store';
+import { Thumbnails } from './thumbnails';
+import { UploadSessions } from './upload-sessions';
+
+export interface DropboxServiceOptions {
+  seed: Seed;
+  clock: OffsetClock;
+  dataDir: string;
+  autoConsent: boolean;
+  clients?: readonly OAuthClient[];
+  tokenLifetimeSeconds: number;
+  uploadSessionLifetimeSeconds: number;
+  /** Allocation of seeded users that set none; null = unlimited. */
+  defaultQuotaBytes: number | null;
+  faults: readonly FaultRule[];
+  writesPerSecond: number | null;
+  /** Delay used by `slow` faults and longpoll timeouts (tests inject one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class DropboxService {
+  readonly clock: OffsetClock;
+  readonly oauth: OAuthServer;
+  readonly faults: FaultEngine;
+  readonly throttle: WriteThrottle;
+  readonly admin: EmulatorAdmin & {
+    /** Sets a user's storage allocation in bytes (null = unlimited). */
+    setQuota(user: string, limit: number | null): void;
+  };
+  private stores = new Map<string, DropboxStore>();
+  private readonly blobs: BlobStore;
+  private readonly sessions: UploadSessions;
+  private readonly longpolls: Longpolls;
+  private readonly router = new Router();
+  private readonly adminRouter = new Router();
+  private readonly faultHooks: FaultHooks;
+
+  constructor(private readonly options: DropboxServiceOptions) {
+    this.clock = options.clock;
+    this.blobs = new BlobStore(options.dataDir);
+    this.faults = new FaultEngine((path) => path.startsWith('/2/'));
+    this.faults.set(options.faults);
+    this.throttle = new WriteThrottle(this.clock);
+    this.throttle.configure(options.writesPerSecond);
+    this.oauth = new OAuthServer({
+      serviceName: 'Dropbox',
+      users: () => options.seed.users.map((u) => ({ email: u.email, displayName: u.displayName })),
+      clock: this.clock,
+      autoConsent: options.autoConsent,
+      clients: options.clients,
+      accessTokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      prefixes: { accessToken: 'sl.u.', refreshToken: '', code: '' },
+      defaultScope: DROPBOX_SCOPES.join(' '),
+      expandScope,
+      isOfflineRequest: (query) => query.get('token_access_type') === 'offline',
+      pkceMethods: ['S256', 'plain'],
+      pkceOptional: true,
+      shapeTokenResponse: (tokens, grant, grantType) =>
+        shapeTokenResponse(tokens, grantType, this.stores.get(grant.user.email)?.account),
+    });
+    this.sessions = new UploadSessions(
+      () => this.blobs.sessionsDir,
+      this.clock,
+      () => options.uploadSessionLifetimeSeconds * 1000,
+    );
+    this.longpolls = new Longpolls(this.clock, options.sleep);
+    this.faultHooks = {
+      render: (rule, ctx) =>
+        sendDropboxError(ctx.res, this.faultError(rule.kind, rule.status, rule.retryAfter, ctx)),
+      expireToken: (ctx) => {
+        try {
+          this.oauth.expireAccessToken(bearerToken(ctx));
+        } catch {
+          // No usable token on the request: nothing to expire.
+        }
+      },
+      sleep: options.sleep,
+    };
+    const deps: ContentDeps = {
+      oauth: this.oauth,
+      throttle: this.throttle,
+      store: (email) => this.stores.get(email),
+      blobs: this.blobs,
+      sessions: this.sessions,
+      payloadLimit: REQUEST_PAYLOAD_LIMIT,
+    };
+    registerOAuthRoutes(this.router, this.oauth);
+    registerAccountRoutes(this.router, deps);
+    registerFileRoutes(this.router, deps);
+    registerSearchRoutes(this.router, deps);
+    registerContentRoutes(this.router, deps);
+    registerSessionRoutes(this.router, deps);
+    registerThumbnailRoutes(this.router, deps, new Thumbnails());
+    registerLongpollRoute(this.router, deps, this.longpolls, (ns) => this.storeByNamespace(ns));
+    const target: AdminTarget = {
+      faults: this.faults,
+      oauth: this.oauth,
+      clock: this.clock,
+      throttle: this.throttle,
+      defaultScope: DROPBOX_SCOPES.join(' '),
+      users: () => this.users,
+      reset: (tokens) => this.reset(tokens),
+    };
+    const admin = createAdmin(target);
+    this.admin = {
+      ...admin,
+      advanceClock: (ms) => {
+        admin.advanceClock(ms);
+        this.longpolls.wake();
+      },
+      setQuota: (user, limit) => {
+        const store = this.stores.get(user);
+        if (!store) throw new RangeError(`unknown user ${user}`);
+        store.quotaLimit = limit;
+      },
+    };
+    registerAdminRoutes(this.adminRouter, target, this.admin);
+    this.adminRouter.on(
+      'POST',
+      '/__admin/quota',
+      adminHandler((_ctx, body) => {
+        const limit = body.limit === null ? null : Number(body.limit);
+        if (typeof body.user !== 'string' || (limit !== null && !(limit >= 0)))
+          throw new RangeError('send {"user": EMAIL, "limit": BYTES | null}');
+        this.admin.setQuota(body.user, limit);
+        return { user: body.user, limit };
+      }),
+    );
+  }
+
+  get users(): string[] {
+    return this.options.seed.users.map((u) => u.email);
+  }
+
+  /** Prepares the data directory and builds the seeded accounts. */
+  async init(): Promise<void> {
+    await this.blobs.clear();
+    this.stores = this.build();
+  }
+
+  private build(): Map<string, DropboxStore> {
+    return buildStores(this.options.seed, {
+      clock: this.clock,
+      defaultQuotaBytes: this.options.defaultQuotaBytes,
+    });
+  }
+
+  /** Back to the seed: data (every old cursor then reads `reset`), sessions, faults, throttle; tokens when asked. */
+  async reset(tokens: boolean): Promise<void> {
+    this.sessions.clear();
+    await this.blobs.clear();
+    this.stores = this.build();
+    this.longpolls.wake();
+    this.faults.set(this.options.faults);
+    this.throttle.configure(this.options.writesPerSecond);
+    if (tokens) this.oauth.reset();
+  }
+
+  private storeByNamespace(namespaceId: string): DropboxStore | undefined {
+    for (const store of this.stores.values()) if (store.account.namespaceId === namespaceId) return store;
+    return undefined;
+  }
+
+  /** The Dropbox answer of a rendered fault (see README: faults). */
+  private faultError(
+    kind: string,
+    status: number | undefined,
+    retryAfter: number | undefined,
+    ctx: RequestContext,
+  ): DropboxError {
+    if (kind === 'rate-limit') return new RateLimitError('too_many_requests', retryAfter ?? 1);
+    if (kind === 'user-rate-limit') return new RateLimitError('too_many_write_operations', retryAfter ?? 1);
+    if (kind === 'quota') {
+      const route = ctx.url.pathname;
+      if (route.endsWith('/copy_v2') || route.endsWith('/move_v2'))
+        return new RouteError(tag('insufficient_quota'));
+      if (route.endsWith('/files/upload'))
+        return new RouteError({ '.tag': 'path', reason: tag('insufficient_space'), upload_session_id: '' });
+      return new RouteError(nested('path', tag('insufficient_space')));
+    }
+    const code = status ?? 503;
+    if (code === 401) return new AuthError(tag('invalid_access_token'));
+    if (code === 429) return new RateLimitError('too_many_requests', retryAfter ?? 1);
+    if (code === 400)
+      return new BadRequestError(
+        `Error in call to API function "${ctx.url.pathname.slice(3)}": fault injected`,
+      );
+    return new ServerError(code, retryAfter);
+  }
+
+  /** The node:http request listener. */
+  handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const ctx: RequestContext = { req, res, url, method: req.method ?? 'GET', params: {}, body: req };
+    try {
+      if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
+        await this.dispatch(this.adminRouter, ctx);
+        return;
+      }
+      const fired = this.faults.evaluate(ctx.method, url.pathname);
+      if (fired.length > 0 && (await applyFaults(fired, ctx, this.faultHooks)) === 'handled') return;
+      await this.dispatch(this.router, ctx);
+    } catch (error) {
+      this.fail(ctx, error);
+    }
+  };
+
+  private async dispatch(router: Router, ctx: RequestContext): Promise<void> {
+    const match = router.match(ctx.method, ctx.url.pathname);
+    if (match.kind === 'found') {
+      ctx.params = match.params;
+      await match.handler(ctx);
+    } else if (match.kind === 'method-not-allowed') {
+      sendDropboxText(ctx.res, 405, `Method ${ctx.method} not allowed; use ${match.allow.join(', ')}.`, {
+        Allow: match.allow.join(', '),
+      });
+    } else if (ctx.url.pathname.startsWith('/2/')) {
+      sendDropboxError(ctx.res, unknownRoute(ctx));
+    } else {
+      sendDropboxText(ctx.res, 404, 'Not Found');
+    }
+  }
+
+  private fail(ctx: RequestContext, error: unknown): void {
+    if (ctx.res.headersSent || ctx.req.socket.destroyed || ctx.bodyCut) {
+      ctx.res.destroy();
+      return;
+    }
+    if (error instanceof DropboxError) sendDropboxError(ctx.res, error);
+    else sendDropboxText(ctx.res, 500, 'Internal Server Error');
+  }
+}
