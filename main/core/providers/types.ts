@@ -123,6 +123,16 @@ export interface ChangeFeed {
    * when the cursor is no longer valid (the caller must crawl again).
    */
   changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string }>;
+  /**
+   * Near-real-time push, where the service has one (Dropbox's longpoll): waits until something
+   * changed after `cursor` (then call `changesSince`) or about `timeoutSeconds` passed.
+   * `backoffSeconds`: wait at least this long before the next call, when the service says so.
+   * Resolves `{changed: false}` when `signal` aborts. Providers without it are polled.
+   */
+  waitForChanges?(
+    cursor: string,
+    options: { timeoutSeconds?: number; signal?: AbortSignal },
+  ): Promise<{ changed: boolean; backoffSeconds: number | null }>;
 }
 
 export interface Provider {

@@ -19,11 +19,13 @@ describe('dropboxFetch', () => {
     await doFetch('https://api.dropboxapi.com/oauth2/token?grant_type=refresh_token', init);
     await doFetch('https://notify.dropboxapi.com/2/files/list_folder/longpoll');
     await doFetch(new URL('https://www.dropbox.com/oauth2/authorize?client_id=x'));
+    await doFetch('https://dropbox.com/oauth2/authorize?client_id=y');
     expect(seen.map((request) => request.url)).toEqual([
       'http://127.0.0.1:4000/2/files/download?arg=%7B%7D',
       'http://127.0.0.1:4000/oauth2/token?grant_type=refresh_token',
       'http://127.0.0.1:4000/2/files/list_folder/longpoll',
       'http://127.0.0.1:4000/oauth2/authorize?client_id=x',
+      'http://127.0.0.1:4000/oauth2/authorize?client_id=y',
     ]);
     expect(seen[0]!.init).toBe(init);
   });

@@ -1,6 +1,6 @@
 /**
  * Where Dropbox lives. The official SDK hard-codes `https://{api,content,notify}.dropboxapi.com` (and
- * `www.dropbox.com` for authorization); its `domain` option cannot reach a plain-http origin. So an
+ * `www.dropbox.com` or `dropbox.com` for authorization); its `domain` option cannot reach a plain-http origin. So an
  * alternative origin (the emulator) is reached through the SDK's `fetch` option: `dropboxFetch` sends
  * every request for a Dropbox host to `baseUrl` instead, keeping path, query, method, headers and body.
  */
@@ -11,6 +11,8 @@ export const dropboxHosts = [
   'content.dropboxapi.com',
   'notify.dropboxapi.com',
   'www.dropbox.com',
+  // SDK 10.47 builds its authorize URL on the bare domain.
+  'dropbox.com',
 ] as const;
 
 /**

@@ -1,0 +1,128 @@
+/**
+ * Dropbox's change feed: a recursive listing cursor of the whole account
+ * (https://www.dropbox.com/developers/documentation/http/documentation#files-list_folder-continue).
+ *
+ * - `startCursor`: `list_folder/get_latest_cursor` on the root, recursive, deleted entries included;
+ * - `changesSince`: `list_folder/continue` until `has_more` is false. Files and folders become
+ *   upserts (their parent's id resolved from the path: folders of the same batch are remembered,
+ *   others looked up); deleted entries, which carry no id, become `removePath` with the names from
+ *   the root (`path_display`). A move arrives as a deletion at the old path plus the item, same id,
+ *   at the new one. An entry whose parent no longer exists is left out: the parent's own removal
+ *   follows in the feed. A cursor Dropbox resets (409 `reset`) throws invalid_argument;
+ * - `waitForChanges`: `list_folder/longpoll`, Dropbox's push: returns when something changed or
+ *   the timeout passed, with the backoff Dropbox asks for.
+ */
+import type { files } from 'dropbox';
+import { SkyfoldError } from '../../../../common/errors';
+import type { ChangeFeed, ProviderChange } from '../types';
+import { expectObject, type DropboxApi } from './api';
+import { ParentIds } from './parent-ids';
+import { entryPath, parentPath, pathNames, readEntry, toProviderItem, type DropboxEntry } from './wire';
+
+/** More pages than this (two million entries) are better replaced by a new crawl. */
+const maxChangePages = 1000;
+/** Dropbox's bounds for a longpoll's timeout, in seconds. */
+const minLongpollSeconds = 30;
+const maxLongpollSeconds = 480;
+
+export class DropboxChangeFeed implements ChangeFeed {
+  constructor(
+    private readonly api: DropboxApi,
+    /** The metadata at a path (or id); throws not_found. */
+    private readonly lookup: (path: string) => Promise<DropboxEntry>,
+  ) {}
+
+  /** A cursor for "now" over the whole account. Safe to repeat. */
+  async startCursor(): Promise<string> {
+    const result = await this.api.rpc('the change feed', (client) =>
+      client.filesListFolderGetLatestCursor({ path: '', recursive: true, include_deleted: true }),
+    );
+    const { cursor } = expectObject(result, 'the change feed');
+    if (typeof cursor !== 'string') throw new SkyfoldError('permanent', 'Dropbox sent no cursor');
+    return cursor;
+  }
+
+  /** Every change since `cursor`, oldest first, and the next cursor. Safe to repeat; invalid_argument on a reset cursor. */
+  async changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string }> {
+    const parents = new ParentIds(this.lookup);
+    const changes: ProviderChange[] = [];
+    let current = cursor;
+    for (let pages = 0; pages < maxChangePages; pages++) {
+      const page = await this.api.rpc('the change feed', (client) =>
+        client.filesListFolderContinue({ cursor: current }),
+      );
+      const { entries, next, hasMore } = readPage(page);
+      for (const entry of entries) {
+        const change = await toChange(entry, parents);
+        if (change) changes.push(change);
+      }
+      if (!hasMore) return { changes, cursor: next };
+      if (next === current)
+        throw new SkyfoldError('permanent', 'Dropbox repeated a cursor (the feed would never end)');
+      current = next;
+    }
+    throw new SkyfoldError('permanent', `more than ${maxChangePages} pages of changes: crawl again instead`);
+  }
+
+  /**
+   * Waits (up to `timeoutSeconds`, clamped to Dropbox's 30..480; Dropbox may add up to 90 s of
+   * jitter) until something changed after `cursor`. `backoffSeconds`: how long to wait before the
+   * next call, when Dropbox says. Resolves `{changed: false}` when `signal` aborts. Throws mapped
+   * errors (invalid_argument for a reset cursor); it is not retried here.
+   */
+  async waitForChanges(
+    cursor: string,
+    options: { timeoutSeconds?: number; signal?: AbortSignal } = {},
+  ): Promise<{ changed: boolean; backoffSeconds: number | null }> {
+    const timeout = Math.round(
+      Math.min(
+        maxLongpollSeconds,
+        Math.max(minLongpollSeconds, options.timeoutSeconds ?? minLongpollSeconds),
+      ),
+    );
+    let result: files.ListFolderLongpollResult;
+    try {
+      result = await this.api.unauthenticated('waiting for changes', (client) =>
+        client.filesListFolderLongpoll({ cursor, timeout }, options.signal ? { signal: options.signal } : {}),
+      );
+    } catch (error) {
+      if (options.signal?.aborted) return { changed: false, backoffSeconds: null };
+      throw error;
+    }
+    const { changes, backoff } = expectObject(result, 'waiting for changes');
+    if (typeof changes !== 'boolean' || (backoff !== undefined && typeof backoff !== 'number')) {
+      throw new SkyfoldError('permanent', 'Dropbox sent a malformed longpoll answer');
+    }
+    return { changed: changes, backoffSeconds: backoff ?? null };
+  }
+}
+
+/** A list_folder page, checked. Throws permanent when malformed. */
+export function readPage(value: unknown): { entries: DropboxEntry[]; next: string; hasMore: boolean } {
+  const page = expectObject(value, 'a listing');
+  if (!Array.isArray(page.entries) || typeof page.cursor !== 'string' || typeof page.has_more !== 'boolean') {
+    throw new SkyfoldError('permanent', 'Dropbox sent a malformed listing page');
+  }
+  return {
+    entries: page.entries.map((entry) => readEntry(entry, 'a listed item')),
+    next: page.cursor,
+    hasMore: page.has_more,
+  };
+}
+
+async function toChange(entry: DropboxEntry, parents: ParentIds): Promise<ProviderChange | null> {
+  const path = entryPath(entry);
+  if (entry['.tag'] === 'deleted') {
+    parents.forget(path);
+    return { kind: 'removePath', path: pathNames(path) };
+  }
+  if (entry['.tag'] === 'folder') parents.remember(path, entry.id);
+  let parentId: string;
+  try {
+    parentId = await parents.idOf(parentPath(path));
+  } catch (error) {
+    if (error instanceof SkyfoldError && error.code === 'not_found') return null;
+    throw error;
+  }
+  return { kind: 'upsert', item: toProviderItem(entry, parentId) };
+}

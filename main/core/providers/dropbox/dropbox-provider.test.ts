@@ -1,0 +1,227 @@
+/**
+ * DropboxProvider behaviour beyond the shared conformance suite, against the emulator: the change
+ * feed (path removals, parent resolution, reset cursors, longpoll), authentication, malformed
+ * answers, case-insensitive names, ranges on non-ASCII names and account facts.
+ */
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDropboxEmulator, type DropboxEmulator } from '../../../../emulators/dropbox/emulator';
+import { readAll } from '../../../../test/conformance/provider-suite';
+import type { AccessTokenSource } from '../types';
+import { DropboxProvider } from './dropbox-provider';
+
+let emulator: DropboxEmulator;
+/** Releases the emulator's pending longpoll timeouts (its injected `sleep`). */
+const pendingTimeouts: Array<() => void> = [];
+let folderCount = 0;
+
+beforeAll(async () => {
+  emulator = await startDropboxEmulator({
+    seed: 'empty',
+    sleep: () => new Promise<void>((resolve) => pendingTimeouts.push(resolve)),
+  });
+});
+afterAll(async () => {
+  for (const release of pendingTimeouts.splice(0)) release();
+  await emulator.close();
+});
+
+function tokenSource(): AccessTokenSource & { invalidated: string[] } {
+  const user = emulator.users[0]!;
+  let token = emulator.admin.issueTokens(user).access_token;
+  const invalidated: string[] = [];
+  return {
+    invalidated,
+    getAccessToken: async () => token,
+    invalidate: (rejected) => {
+      invalidated.push(rejected);
+      if (rejected === token) token = emulator.admin.issueTokens(user).access_token;
+    },
+  };
+}
+
+function connect(options: { fetch?: typeof fetch; tokens?: AccessTokenSource } = {}) {
+  return DropboxProvider.connect({
+    apiBaseUrl: emulator.url,
+    tokens: options.tokens ?? tokenSource(),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+async function folder(provider: DropboxProvider, parentId = provider.rootId, name?: string) {
+  return provider.mkdir(parentId, name ?? `folder-${++folderCount}`, { conflict: 'fail' });
+}
+
+const text = (value: string) => Readable.from([Buffer.from(value)]);
+
+describe('DropboxProvider change feed', () => {
+  it('resolves parents of new nested items and reports removals by path', async () => {
+    const provider = await connect();
+    const base = await folder(provider);
+    const old = await folder(provider, base.id, 'Old');
+    const cursor = await provider.changeFeed.startCursor();
+    const outer = await folder(provider, base.id, 'Outer');
+    const inner = await folder(provider, outer.id, 'Inner');
+    const file = await provider.write(inner.id, 'deep.txt', text('x'), { conflict: 'fail' });
+    await provider.trash(old.id);
+    const { changes } = await provider.changeFeed.changesSince(cursor);
+    const upserts = new Map(
+      changes.flatMap((change) => (change.kind === 'upsert' ? [[change.item.id, change.item]] : [])),
+    );
+    expect(upserts.get(outer.id)).toMatchObject({ parentId: base.id, kind: 'folder' });
+    expect(upserts.get(inner.id)).toMatchObject({ parentId: outer.id });
+    expect(upserts.get(file.id)).toMatchObject({ parentId: inner.id, name: 'deep.txt' });
+    expect(changes).toContainEqual({ kind: 'removePath', path: [base.name, 'Old'] });
+  });
+
+  it('leaves out an item whose parent vanished while the feed was read (its removal follows)', async () => {
+    const setup = await connect();
+    const base = await folder(setup);
+    const doomed = await folder(setup, base.id, 'Doomed');
+    const cursor = await setup.changeFeed.startCursor();
+    const orphan = await setup.write(doomed.id, 'orphan.txt', text('o'), { conflict: 'fail' });
+    // The parent is trashed right after Dropbox answered the page that still lists its child.
+    let listed = '';
+    const racing: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/2/files/list_folder/continue')) {
+        listed += await response.clone().text();
+        await setup.trash(doomed.id).catch(() => undefined);
+      }
+      return response;
+    };
+    const provider = await connect({ fetch: racing });
+    const first = await provider.changeFeed.changesSince(cursor);
+    expect(listed).toContain('orphan.txt');
+    expect(first.changes.some((change) => change.kind === 'upsert' && change.item.id === orphan.id)).toBe(
+      false,
+    );
+    const next = await setup.changeFeed.changesSince(first.cursor);
+    expect(next.changes).toContainEqual({ kind: 'removePath', path: [base.name, 'Doomed'] });
+  });
+
+  it('wakes a longpoll when something changes, with no backoff asked', async () => {
+    const provider = await connect();
+    const cursor = await provider.changeFeed.startCursor();
+    const waiting = provider.changeFeed.waitForChanges(cursor, { timeoutSeconds: 30 });
+    await folder(provider);
+    expect(await waiting).toEqual({ changed: true, backoffSeconds: null });
+  });
+
+  it('ends a longpoll without changes when its timeout passes, or when aborted', async () => {
+    const provider = await connect();
+    const cursor = await provider.changeFeed.startCursor();
+    pendingTimeouts.splice(0);
+    const waiting = provider.changeFeed.waitForChanges(cursor, { timeoutSeconds: 30 });
+    while (pendingTimeouts.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    pendingTimeouts.shift()!();
+    expect(await waiting).toEqual({ changed: false, backoffSeconds: null });
+
+    const controller = new AbortController();
+    const aborted = provider.changeFeed.waitForChanges(cursor, { signal: controller.signal });
+    controller.abort();
+    expect(await aborted).toEqual({ changed: false, backoffSeconds: null });
+  });
+
+  it('throws invalid_argument for a cursor Dropbox reset (the caller crawls again)', async () => {
+    const provider = await connect();
+    const cursor = await provider.changeFeed.startCursor();
+    await emulator.admin.reset();
+    await expect(provider.changeFeed.changesSince(cursor)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+});
+
+describe('DropboxProvider authentication', () => {
+  it('invalidates an expired token and repeats the request once with a fresh one', async () => {
+    const tokens = tokenSource();
+    const provider = await connect({ tokens });
+    const expired = await tokens.getAccessToken();
+    emulator.admin.expireTokens(emulator.users[0]!);
+    expect((await provider.about()).displayName).toBe(emulator.users[0]);
+    expect(new Set(tokens.invalidated)).toEqual(new Set([expired]));
+  });
+
+  it('gives up with auth_expired when the fresh token is refused too', async () => {
+    const revoked = emulator.admin.issueTokens(emulator.users[0]!).access_token;
+    emulator.admin.revokeTokens(emulator.users[0]!);
+    const invalidated: string[] = [];
+    const provider = await connect({
+      tokens: { getAccessToken: async () => revoked, invalidate: (token) => invalidated.push(token) },
+    });
+    await expect(provider.stat(`id:anything`)).rejects.toMatchObject({ code: 'auth_expired' });
+    expect(invalidated).toEqual([revoked]);
+  });
+});
+
+describe('DropboxProvider with malformed answers', () => {
+  /** A fetch whose answers for `route` are replaced by `answer()`. */
+  const tampering =
+    (route: string, answer: () => Response): typeof fetch =>
+    async (input, init) =>
+      String(input instanceof Request ? input.url : input).endsWith(route) ? answer() : fetch(input, init);
+
+  it('fails with a clear permanent error on a non-JSON or incomplete answer', async () => {
+    const html = () => new Response('<html>proxy error</html>', { headers: { 'Content-Type': 'text/html' } });
+    const provider = await connect({ fetch: tampering('/2/files/get_metadata', html) });
+    await expect(provider.stat('id:whatever')).rejects.toMatchObject({
+      code: 'permanent',
+      message: expect.stringContaining('malformed'),
+    });
+    const empty = () => Response.json({});
+    const lister = await connect({ fetch: tampering('/2/files/list_folder', empty) });
+    await expect(lister.list(lister.rootId)[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'permanent',
+    });
+  });
+
+  it('refuses a download without its Dropbox-API-Result header', async () => {
+    const setup = await connect();
+    const item = await setup.write((await folder(setup)).id, 'a.txt', text('abc'), { conflict: 'fail' });
+    const provider = await connect({ fetch: tampering('/2/files/download', () => new Response('abc')) });
+    await expect(provider.read(item.id)).rejects.toMatchObject({ code: 'permanent' });
+  });
+});
+
+describe('DropboxProvider names and content', () => {
+  it('treats names case-insensitively: a taken name in another case is a conflict', async () => {
+    const provider = await connect();
+    const parent = await folder(provider);
+    await provider.write(parent.id, 'Notes.txt', text('n'), { conflict: 'fail' });
+    await expect(
+      provider.write(parent.id, 'NOTES.TXT', text('x'), { conflict: 'fail' }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await expect(provider.mkdir(parent.id, 'notes.txt', { conflict: 'fail' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
+
+  it('reads ranges of a file with a non-ASCII name (header-safe arguments)', async () => {
+    const provider = await connect();
+    const parent = await folder(provider);
+    const item = await provider.write(parent.id, 'café ☕ 日本.txt', text('0123456789'), {
+      conflict: 'fail',
+    });
+    expect((await readAll(await provider.read(item.id, { start: 3, end: 5 }))).toString()).toBe('345');
+    expect(await provider.stat(item.id)).toMatchObject({ name: 'café ☕ 日本.txt', parentId: parent.id });
+  });
+
+  it('reports the account e-mail and its space allocation', async () => {
+    const about = await (await connect()).about();
+    expect(about).toMatchObject({ displayName: emulator.users[0] });
+    expect(about.usedBytes).toEqual(expect.any(Number));
+    expect(about.totalBytes).toEqual(expect.any(Number));
+  });
+
+  it('never moves or trashes the root, and refuses ids that are not Dropbox ids', async () => {
+    const provider = await connect();
+    await expect(provider.trash(provider.rootId)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(provider.move(provider.rootId, { name: 'x', conflict: 'fail' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(provider.stat('/etc/passwd')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
