@@ -7,7 +7,13 @@
  * UI. The transports never change. Every argument is validated in main with these schemas.
  */
 import { z } from 'zod';
-import type { AccountDto, CloudProviderKind, FolderPage, ItemDto } from './dto';
+import {
+  cloudProviderKinds,
+  type AccountDto,
+  type CloudProviderKind,
+  type FolderPage,
+  type ItemDto,
+} from './dto';
 import type { MethodName } from './methods';
 
 export { isMethodName, methodNames, type MethodName } from './methods';
@@ -40,7 +46,7 @@ export const contractSchemas = {
    * cancelled, no client id configured: the message says what to do), transient (timed out).
    */
   addCloudAccount: z
-    .object({ provider: z.enum(['gdrive']), name: z.string().min(1).max(200).optional() })
+    .object({ provider: z.enum(cloudProviderKinds), name: z.string().min(1).max(200).optional() })
     .strict(),
   /** Cancels a sign-in in progress (its addCloudAccount call rejects). Idempotent. */
   cancelSignIn: z.object({}).strict(),

@@ -2,8 +2,17 @@
 
 export const providerKinds = ['local', 'gdrive', 'dropbox', 'onedrive'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
-/** The clouds Skyfold can sign in to (today: Google Drive). */
-export type CloudProviderKind = 'gdrive';
+
+/** Human names of the providers. */
+export const providerLabels: Record<ProviderKind, string> = {
+  local: 'Local folder',
+  gdrive: 'Google Drive',
+  dropbox: 'Dropbox',
+  onedrive: 'OneDrive',
+};
+/** The clouds Skyfold can sign in to, in the order the "Add account" dialog offers them. */
+export const cloudProviderKinds = ['gdrive', 'dropbox'] as const;
+export type CloudProviderKind = (typeof cloudProviderKinds)[number];
 
 export type SyncState =
   | { state: 'idle'; itemCount: number; lastSyncedAt: number | null }

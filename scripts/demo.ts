@@ -1,10 +1,11 @@
 /**
  * `npm run demo` (desktop) and `npm run demo:web` (browser): generates the demo folder under .demo/,
- * starts the cloud emulators with their demo seed, registers the folder ("Demo") and one emulated
- * Google Drive account in a demo data directory through the real CLI (the Drive one through the
- * real browser sign-in, answered by the emulator's auto-consent), then opens Skyfold on it.
+ * starts the cloud emulators with their demo seed, registers the folder ("Demo"), one emulated
+ * Google Drive account and one emulated Dropbox account in a demo data directory through the real
+ * CLI (the clouds through the real browser sign-in, answered by the emulators' auto-consent), then
+ * opens Skyfold on them.
  *
- * The emulators keep their state in memory, so each run signs the Drive account in again.
+ * The emulators keep their state in memory, so each run signs the cloud accounts in again.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -24,12 +25,13 @@ const emulators = await startEmulators({
   autoConsent: true,
   dataDir: path.join(demoDir, 'emulators'),
 });
-const drive = emulators.gdrive;
-// The app reaches the emulated Google through these (see main/core/auth/README.md).
+// The app reaches the emulated clouds through these (see main/core/auth/README.md).
 const env = {
   ...process.env,
   SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-demo.apps.googleusercontent.com',
-  SKYFOLD_GDRIVE_ENDPOINT: drive.url,
+  SKYFOLD_GDRIVE_ENDPOINT: emulators.gdrive.url,
+  SKYFOLD_DROPBOX_CLIENT_ID: 'skyfold-demo-app-key',
+  SKYFOLD_DROPBOX_ENDPOINT: emulators.dropbox.url,
 };
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [...skyfold, ...args], { encoding: 'utf8', env });
@@ -45,10 +47,11 @@ if (!accounts.some((account) => account.name === 'Demo')) {
   if (added.status !== 0) throw new Error(added.stderr);
   process.stdout.write(added.stdout);
 }
-// Last run's emulated Drive is gone with its emulator: sign in afresh.
-for (const account of accounts.filter((candidate) => candidate.provider === 'gdrive'))
+// Last run's emulated clouds are gone with their emulators: sign in afresh.
+for (const account of accounts.filter((candidate) => candidate.provider !== 'local'))
   cli('accounts', 'remove', account.id);
-await signInToDrive();
+await signIn('gdrive', 'Google Drive');
+await signIn('dropbox', 'Dropbox');
 
 const child =
   mode === 'web'
@@ -66,21 +69,17 @@ child.on('exit', async (code) => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 
-/** `skyfold accounts add gdrive --no-browser`, with this script playing the browser. */
-async function signInToDrive(): Promise<void> {
-  const adding = spawn(
-    process.execPath,
-    [...skyfold, 'accounts', 'add', 'gdrive', '--endpoint', drive.url, '--no-browser'],
-    {
-      env,
-      stdio: ['ignore', 'inherit', 'pipe'],
-    },
-  );
+/** `skyfold accounts add KIND --no-browser`, with this script playing the browser (auto-consent). */
+async function signIn(kind: 'gdrive' | 'dropbox', label: string): Promise<void> {
+  const adding = spawn(process.execPath, [...skyfold, 'accounts', 'add', kind, '--no-browser'], {
+    env,
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   for await (const line of createInterface({ input: adding.stderr! })) {
     const url = /Open this URL to sign in: (\S+)/.exec(line)?.[1];
     if (url) await fetch(url).then((response) => response.text());
     else console.error(line);
   }
   const code = await new Promise<number | null>((resolve) => adding.once('exit', resolve));
-  if (code !== 0) throw new Error('signing in to the emulated Google Drive failed');
+  if (code !== 0) throw new Error(`signing in to the emulated ${label} failed`);
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseAccountPath } from '../../common/account-path';
 import { exportFormatsFor } from '../../common/export-formats';
 import { sortKeys, maxPageRows, type Sort } from '../../common/contract';
-import type { AccountDto, ItemDto } from '../../common/dto';
+import { cloudProviderKinds, type AccountDto, type CloudProviderKind, type ItemDto } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
 import { createCliBrowserOpener } from '../core/auth';
 import { defaultDataDir } from '../core/data-dir';
@@ -90,23 +90,30 @@ export function createProgram(io: CliIo): Command {
       });
     });
 
-  add
-    .command('gdrive')
-    .description('sign in to a Google Drive account in the browser and index it')
-    .option('--name <name>', 'account name (default: the e-mail address)')
-    .option('--endpoint <url>', "a server with Google's paths instead of Google (an emulator)")
-    .option('--no-browser', 'print the sign-in URL instead of opening a browser')
-    .option('--json', 'print the account as JSON')
-    .action(async (options: { name?: string; endpoint?: string; browser: boolean; json?: boolean }) => {
-      await withService(async (service) => {
-        const added = await service.signInCloudAccount('gdrive', {
-          ...(options.name === undefined ? {} : { name: options.name }),
-          ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-          openBrowser: createCliBrowserOpener({ noBrowser: !options.browser, write: io.stderr }),
+  const clouds: Record<CloudProviderKind, { label: string; owner: string }> = {
+    gdrive: { label: 'Google Drive', owner: "Google's" },
+    dropbox: { label: 'Dropbox', owner: "Dropbox's" },
+  };
+  for (const kind of cloudProviderKinds) {
+    const { label, owner } = clouds[kind];
+    add
+      .command(kind)
+      .description(`sign in to a ${label} account in the browser and index it`)
+      .option('--name <name>', 'account name (default: the e-mail address)')
+      .option('--endpoint <url>', `a server with ${owner} paths instead of ${label} (an emulator)`)
+      .option('--no-browser', 'print the sign-in URL instead of opening a browser')
+      .option('--json', 'print the account as JSON')
+      .action(async (options: { name?: string; endpoint?: string; browser: boolean; json?: boolean }) => {
+        await withService(async (service) => {
+          const added = await service.signInCloudAccount(kind, {
+            ...(options.name === undefined ? {} : { name: options.name }),
+            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+            openBrowser: createCliBrowserOpener({ noBrowser: !options.browser, write: io.stderr }),
+          });
+          await reportAdded(service, added, options.json ?? false);
         });
-        await reportAdded(service, added, options.json ?? false);
       });
-    });
+  }
 
   accounts
     .command('list')

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { EngineEvent, MethodArgs, MethodResults } from '../../common/contract';
-import type { AccountDto, ItemDto, SyncState } from '../../common/dto';
+import { providerLabels, type AccountDto, type ItemDto, type SyncState } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
 import { numberedName, splitPath } from '../../common/names';
 import { AccountStore, type StoredAccount } from './accounts/account-store';
@@ -213,7 +213,7 @@ export class SkyfoldService implements ContractHandlers {
       return this.toDto(existing);
     }
     const account = this.accounts.add({
-      name: options.name === undefined ? this.freeName(location) : checkAccountName(options.name),
+      name: options.name === undefined ? this.freeCloudName(location, kind) : checkAccountName(options.name),
       provider: kind,
       location,
       rootId: signedIn.provider.rootId,
@@ -450,6 +450,19 @@ export class SkyfoldService implements ContractHandlers {
     const cleaned = base.replaceAll(':', '_');
     for (let n = 1; ; n++) {
       const candidate = numberedName(cleaned, n);
+      if (!taken.has(candidate.toLowerCase())) return candidate;
+    }
+  }
+  /**
+   * A cloud account's default name: its e-mail; when another account has it (the same person's Drive
+   * and Dropbox), the e-mail with the cloud's name: `me@example.com (Dropbox)`, then `(Dropbox 2)`...
+   */
+  private freeCloudName(location: string, kind: CloudKind): string {
+    const taken = new Set(this.accounts.list().map((account) => account.name.toLowerCase()));
+    const base = location.replaceAll(':', '_');
+    const label = providerLabels[kind];
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : n === 2 ? `${base} (${label})` : `${base} (${label} ${n - 1})`;
       if (!taken.has(candidate.toLowerCase())) return candidate;
     }
   }

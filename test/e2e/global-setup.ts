@@ -37,14 +37,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   );
   if (added.status !== 0) throw new Error(`skyfold accounts add failed: ${added.stderr}`);
 
-  // The emulated Google Drive, with its consent page; the first user is signed in through the CLI's
-  // real loopback flow (this script plays the browser and submits the consent form), the others
-  // stay free for the UI's own sign-in test.
+  // The emulated clouds, with their consent pages. The first Drive user is signed in through the
+  // CLI's real loopback flow (this script plays the browser and submits the consent form); the other
+  // Drive users and Dropbox stay free for the UI's own sign-in tests.
   const emulators = await startEmulators({ seed: 'demo' });
   const env = {
     ...process.env,
     SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-e2e.apps.googleusercontent.com',
     SKYFOLD_GDRIVE_ENDPOINT: emulators.gdrive.url,
+    SKYFOLD_DROPBOX_CLIENT_ID: 'skyfold-e2e-app-key',
+    SKYFOLD_DROPBOX_ENDPOINT: emulators.dropbox.url,
   };
   const adding = spawn(
     process.execPath,
@@ -62,6 +64,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (addStatus !== 0) throw new Error('skyfold accounts add gdrive failed');
   process.env.SKYFOLD_E2E_DRIVE_USER = emulators.gdrive.users[0];
   process.env.SKYFOLD_E2E_DRIVE_FREE_USER = emulators.gdrive.users[1];
+  // The emulated Dropbox is added from the UI only (dropbox.spec.ts).
+  process.env.SKYFOLD_E2E_DROPBOX_USER = emulators.dropbox.users[0];
 
   const server = spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'serve', '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -16,6 +16,7 @@ import {
   type TokenStore,
   type Tokens,
 } from '../auth';
+import { DropboxProvider } from '../providers/dropbox/dropbox-provider';
 import { GdriveProvider } from '../providers/gdrive/gdrive-provider';
 import { Pacer } from '../providers/pacer';
 import type { AboutInfo, AccessTokenSource, Provider } from '../providers/types';
@@ -40,13 +41,6 @@ export interface SignInResult {
 
 const googleApiBaseUrl = 'https://www.googleapis.com';
 
-/** Where a provider's API lives for a client configuration (the emulator serves every host on one origin). */
-function apiBaseUrl(kind: CloudKind, config: OAuthClientConfig): string {
-  if (config.endpoint) return config.endpoint;
-  if (kind === 'gdrive') return googleApiBaseUrl;
-  throw new SkyfoldError('permanent', `${kind} accounts are not supported yet`);
-}
-
 /**
  * Each cloud account gets one pacer: every request of its provider goes through it (concurrency
  * limit, backoff with jitter, Retry-After pausing the whole account), as in rclone's backends.
@@ -60,10 +54,19 @@ async function connect(
   config: OAuthClientConfig,
   tokens: AccessTokenSource,
 ): Promise<Provider> {
-  if (kind === 'gdrive') {
-    return GdriveProvider.connect({ apiBaseUrl: apiBaseUrl(kind, config), tokens, pacer: accountPacer() });
+  // An endpoint (an emulator) serves every host of the provider on one origin.
+  switch (kind) {
+    case 'gdrive':
+      return GdriveProvider.connect({
+        apiBaseUrl: config.endpoint ?? googleApiBaseUrl,
+        tokens,
+        pacer: accountPacer(),
+      });
+    case 'dropbox':
+      return DropboxProvider.connect({ apiBaseUrl: config.endpoint, tokens, pacer: accountPacer() });
+    default:
+      throw new SkyfoldError('permanent', `${kind} accounts are not supported yet`);
   }
-  throw new SkyfoldError('permanent', `${kind} accounts are not supported yet`);
 }
 
 /**

@@ -1,7 +1,8 @@
-/** The "Add account" dialog: Google Drive (browser sign-in) or a local folder. State lives in useAddAccount. */
+/** The "Add account" dialog: a cloud (browser sign-in) or a local folder. State lives in useAddAccount. */
 import { useId, useState } from 'react';
 import type { AddAccountController } from '../hooks/use-add-account';
-import { providerLabels } from '../lib/accounts';
+import { cloudProviderKinds } from '../../../common/dto';
+import { providerLabels, signInPageOwners } from '../lib/accounts';
 import { failureTitle } from '../lib/add-account';
 import { isHttpUrl } from '../lib/urls';
 import { ProviderIcon } from './Icons';
@@ -22,16 +23,19 @@ export function AddAccountDialog({ controller }: { controller: AddAccountControl
         <h2 className="modal-title" id={titleId}>
           Add account
         </h2>
-        <button
-          type="button"
-          className="choice"
-          data-autofocus
-          data-testid="add-gdrive"
-          onClick={() => controller.signIn('gdrive')}
-        >
-          <ProviderIcon provider="gdrive" />
-          <span>Google Drive</span>
-        </button>
+        {cloudProviderKinds.map((provider, index) => (
+          <button
+            key={provider}
+            type="button"
+            className="choice"
+            data-autofocus={index === 0 ? true : undefined}
+            data-testid={`add-${provider}`}
+            onClick={() => controller.signIn(provider)}
+          >
+            <ProviderIcon provider={provider} />
+            <span>{providerLabels[provider]}</span>
+          </button>
+        ))}
         <form
           className="local-form"
           onSubmit={(event) => {
@@ -87,7 +91,7 @@ export function AddAccountDialog({ controller }: { controller: AddAccountControl
           <p className="sign-in-link">
             If no browser page opened,{' '}
             <a href={state.url} target="_blank" rel="noopener noreferrer" data-testid="sign-in-link">
-              Open the Google sign-in page
+              Open the {signInPageOwners[state.provider]} sign-in page
             </a>
           </p>
         ) : null}

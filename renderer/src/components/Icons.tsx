@@ -63,6 +63,13 @@ export function ProviderIcon({ provider }: { provider: ProviderKind }) {
       </svg>
     );
   }
+  if (provider === 'dropbox') {
+    return (
+      <svg className="icon icon-provider" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M7 4.5 2.5 7.5 7 10.5l5-3zM17 4.5l-5 3 5 3 4.5-3zM2.5 13.5 7 16.5l5-3-5-3zM21.5 13.5 17 10.5l-5 3 5 3zM7 18l5 3 5-3" />
+      </svg>
+    );
+  }
   return (
     <svg className="icon icon-provider" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d="M7 18.5h10.25a4 4 0 0 0 .6-7.96 5.5 5.5 0 0 0-10.6-1.3A4.75 4.75 0 0 0 7 18.5z" />

@@ -50,6 +50,15 @@ describe('accountSubtitle', () => {
     expect(accountSubtitle({ provider: 'gdrive', name: 'Work', location: '' })).toBe(null);
   });
 
+  it('shows nothing when the name already contains the e-mail (the same person in two clouds)', () => {
+    expect(
+      accountSubtitle({ provider: 'dropbox', name: 'me@example.com (Dropbox)', location: 'me@example.com' }),
+    ).toBe(null);
+    expect(
+      accountSubtitle({ provider: 'dropbox', name: 'you@example.com (Dropbox)', location: 'me@example.com' }),
+    ).toBe('me@example.com');
+  });
+
   it('shows nothing for local folders', () => {
     expect(accountSubtitle({ provider: 'local', name: 'Docs', location: '/home/me/Docs' })).toBe(null);
   });
@@ -155,6 +164,7 @@ describe('isSignInProvider', () => {
   it('is true for the clouds the UI can sign in to', () => {
     expect(isSignInProvider('gdrive')).toBe(true);
     expect(isSignInProvider('local')).toBe(false);
-    expect(isSignInProvider('dropbox')).toBe(false);
+    expect(isSignInProvider('dropbox')).toBe(true);
+    expect(isSignInProvider('onedrive')).toBe(false);
   });
 });

@@ -1,5 +1,13 @@
 /** Account display helpers (pure). */
-import type { CloudProviderKind, AccountDto, ProviderKind, SyncState } from '../../../common/dto';
+export { providerLabels } from '../../../common/dto';
+import {
+  cloudProviderKinds,
+  providerLabels,
+  type AccountDto,
+  type CloudProviderKind,
+  type ProviderKind,
+  type SyncState,
+} from '../../../common/dto';
 import { formatCount, formatSize } from './format';
 
 /** A one-line account status: its size in the index, indexing progress, or what went wrong. */
@@ -14,28 +22,29 @@ export function syncSummary(sync: SyncState): string {
   }
 }
 
-/** Human names of the providers. */
-export const providerLabels: Record<ProviderKind, string> = {
-  local: 'Local folder',
-  gdrive: 'Google Drive',
-  dropbox: 'Dropbox',
-  onedrive: 'OneDrive',
-};
-
 export function isCloud(provider: ProviderKind): boolean {
   return provider !== 'local';
 }
 
 /** Whether Skyfold can (re)connect this provider by signing in from the UI. */
 export function isSignInProvider(provider: ProviderKind): provider is CloudProviderKind {
-  return provider === 'gdrive';
+  return (cloudProviderKinds as readonly ProviderKind[]).includes(provider);
 }
 
-/** The line under a cloud account's name: its e-mail, unless the name already says it. Null for local folders. */
+/** Whose sign-in page a cloud's browser sign-in opens ("Open the Google sign-in page"). */
+export const signInPageOwners: Record<CloudProviderKind, string> = {
+  gdrive: 'Google',
+  dropbox: 'Dropbox',
+};
+
+/**
+ * The line under a cloud account's name: its e-mail, unless the name already says it (`me@example.com`,
+ * `me@example.com (Dropbox)`). Null for local folders.
+ */
 export function accountSubtitle(account: Pick<AccountDto, 'provider' | 'name' | 'location'>): string | null {
   if (!isCloud(account.provider)) return null;
   const location = account.location.trim();
-  if (location === '' || location.toLowerCase() === account.name.trim().toLowerCase()) return null;
+  if (location === '' || account.name.toLowerCase().includes(location.toLowerCase())) return null;
   return location;
 }
 

@@ -1,0 +1,124 @@
+/**
+ * `skyfold accounts add dropbox` end to end against the Dropbox emulator: the loopback sign-in on
+ * Dropbox's fixed redirect port (Dropbox matches the registered redirect URI exactly), PKCE without a
+ * secret, an offline grant (refresh token), the account indexed and listed from the index next to
+ * what the server holds, and removal revoking the grant.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDropboxEmulator, type DropboxEmulator } from '../../emulators';
+import { runCli } from './program';
+
+const clientId = 'skyfold-tests-app-key';
+let emulator: DropboxEmulator;
+let base: string;
+
+beforeAll(async () => {
+  emulator = await startDropboxEmulator({ seed: 'demo', autoConsent: true });
+  base = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-cli-dropbox-'));
+});
+afterAll(async () => {
+  await emulator.close();
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+/** Runs the CLI; when it prints the sign-in URL, "the browser" follows it (auto-consent redirects to the loopback). */
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const signInUrls: URL[] = [];
+  const browsing: Promise<unknown>[] = [];
+  const status = await runCli(['--data-dir', path.join(base, 'data'), ...args], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => {
+      stderr += text;
+      const match = /Open this URL to sign in: (\S+)/.exec(text);
+      if (!match) return;
+      signInUrls.push(new URL(match[1]!));
+      browsing.push(fetch(match[1]!).then((response) => response.text()));
+    },
+    env: { SKYFOLD_DROPBOX_CLIENT_ID: clientId },
+    cwd: base,
+    rendererDir: base,
+    untilStopped: () => Promise.resolve(),
+  });
+  const pages = await Promise.all(browsing);
+  return { status, stdout, stderr, pages, signInUrls };
+}
+
+/** The root's names as the emulated Dropbox itself lists them. */
+async function serverRootNames(user: string): Promise<string[]> {
+  const response = await fetch(`${emulator.url}/2/files/list_folder`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${emulator.admin.issueTokens(user).access_token}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ path: '', limit: 2000 }),
+  });
+  const page = (await response.json()) as { entries: { name: string }[]; has_more: boolean };
+  expect(page.has_more).toBe(false);
+  return page.entries.map((entry) => entry.name);
+}
+
+describe('skyfold accounts add dropbox', () => {
+  it('signs in on the fixed redirect port, indexes the Dropbox, lists it, and revokes on removal', async () => {
+    const added = await cli(
+      'accounts',
+      'add',
+      'dropbox',
+      '--endpoint',
+      emulator.url,
+      '--no-browser',
+      '--json',
+    );
+    expect(added.status, added.stderr).toBe(0);
+    expect(added.pages[0]).toMatch(/close this window/i);
+    const authorize = added.signInUrls[0]!;
+    expect(authorize.pathname).toBe('/oauth2/authorize');
+    expect(authorize.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:27563/callback');
+    expect(authorize.searchParams.get('token_access_type')).toBe('offline');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const account = JSON.parse(added.stdout) as {
+      id: string;
+      name: string;
+      provider: string;
+      sync: { itemCount: number };
+    };
+    const user = emulator.users[0]!;
+    expect(account).toMatchObject({ provider: 'dropbox', name: user });
+    expect(account.sync.itemCount).toBeGreaterThan(5);
+
+    const listed = await cli('ls', `${account.name}:`, '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    const names = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { name: string }).name);
+    expect([...names].sort()).toEqual((await serverRootNames(user)).sort());
+
+    const twice = await cli('accounts', 'add', 'dropbox', '--endpoint', emulator.url, '--no-browser');
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/already the account/);
+
+    const credentials = path.join(base, 'data', 'credentials', 'tokens.json');
+    const stored = JSON.stringify(JSON.parse(await fs.readFile(credentials, 'utf8')));
+    const refreshToken = new RegExp(`"${account.id}":\\{[^}]*"refreshToken":"([^"]+)"`).exec(stored)?.[1];
+    expect(refreshToken).toBeTruthy();
+    const removed = await cli('accounts', 'remove', account.id);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(await fs.readFile(credentials, 'utf8')).not.toContain(account.id);
+    // Revoking at Dropbox ends the whole grant: the refresh token is refused too.
+    const refresh = await fetch(`${emulator.url}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken!,
+        client_id: clientId,
+      }),
+    });
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
