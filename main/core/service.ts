@@ -20,6 +20,12 @@ import { LocalProvider } from './providers/local/local-provider';
 import type { Provider } from './providers/types';
 import { crawlAccount } from './sync/crawl';
 
+/**
+ * Providers whose names are case-insensitive (their `features.caseInsensitive`), known without
+ * connecting: index-only lookups such as `resolvePath` work offline.
+ */
+const caseInsensitiveProviders: ReadonlySet<string> = new Set(['dropbox']);
+
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
   dataDir: string;
@@ -319,7 +325,9 @@ export class SkyfoldService implements ContractHandlers {
     }
     let current = this.requireItem(account.id, account.rootId);
     for (const [index, segment] of segments.entries()) {
-      const matches = this.items.childrenNamed(account.id, current.id, segment);
+      const matches = this.items.childrenNamed(account.id, current.id, segment, {
+        caseInsensitive: caseInsensitiveProviders.has(account.provider),
+      });
       const isLast = index === segments.length - 1;
       const next = isLast ? matches[0] : matches.find((item) => item.kind === 'folder');
       if (!next)

@@ -157,6 +157,25 @@ describe('ItemStore lookups', () => {
     );
     expect(store.childrenNamed('acc', 'root', 'Same').map((i) => i.id)).toEqual(['d1', 'f1']);
   });
+  it('matches names in any case for case-insensitive providers, preferring the exact spelling', () => {
+    store.upsert(
+      'acc',
+      [
+        item('d1', { name: 'Photos', kind: 'folder' }),
+        item('f1', { name: 'Notes.TXT' }),
+        item('f2', { name: 'notes.txt' }),
+      ],
+      1,
+    );
+    expect(store.childrenNamed('acc', 'root', 'photos').map((i) => i.id)).toEqual([]);
+    expect(store.childrenNamed('acc', 'root', 'photos', { caseInsensitive: true }).map((i) => i.id)).toEqual([
+      'd1',
+    ]);
+    expect(
+      store.childrenNamed('acc', 'root', 'notes.txt', { caseInsensitive: true }).map((i) => i.id),
+    ).toEqual(['f2']);
+    expect(store.childrenNamed('acc', 'root', 'Photös', { caseInsensitive: true })).toEqual([]);
+  });
   it('walks ancestors from the root down and survives cycles', () => {
     store.upsert(
       'acc',

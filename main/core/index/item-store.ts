@@ -150,12 +150,21 @@ export class ItemStore {
   }
 
   /**
-   * The children named `name` (exact match), folders first. Several can exist where the provider
-   * allows duplicate names.
+   * The children named `name`, folders first. Several can exist where the provider allows duplicate
+   * names. Exact matches only, unless `caseInsensitive` (the provider's names are) and there is no
+   * exact match: then the children whose names differ from `name` in case only.
    */
-  childrenNamed(accountId: string, parentId: string, name: string): ItemDto[] {
+  childrenNamed(
+    accountId: string,
+    parentId: string,
+    name: string,
+    options: { caseInsensitive?: boolean } = {},
+  ): ItemDto[] {
     const rows = this.childByKeyStatement.all(accountId, parentId, nameSortKey(name)) as ItemRow[];
-    return rows.filter((row) => row.name === name).map(toDto);
+    const exact = rows.filter((row) => row.name === name);
+    if (exact.length > 0 || !options.caseInsensitive) return exact.map(toDto);
+    const folded = name.toLowerCase();
+    return rows.filter((row) => row.name.toLowerCase() === folded).map(toDto);
   }
 
   /** The folder's ancestors from the root down to its parent. Stops at a cycle or a missing parent. */
