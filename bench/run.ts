@@ -13,6 +13,9 @@
  * 4. Content hashes over 64 MiB in memory: QuickXorHash (OneDrive) and Dropbox's content_hash vs.
  *    Node's native SHA-256 (the baseline: what hashing costs at best).
  *
+ * 5. Dropbox transfers against its emulator (bench/dropbox.ts): streamed download vs. the SDK's
+ *    buffered one, upload session vs. one bare upload request.
+ *
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +31,7 @@ import { DropboxContentHash } from '../main/core/providers/hashes/dropbox-conten
 import { QuickXorHash } from '../main/core/providers/hashes/quickxor';
 import { LocalProvider } from '../main/core/providers/local/local-provider';
 import { crawlAccount } from '../main/core/sync/crawl';
+import { dropboxRows } from './dropbox';
 import { bigFolderName, generateDemoFiles } from '../scripts/demo-files';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -177,6 +181,9 @@ for (const [label, run] of [
     `${(ms / sha256Ms).toFixed(2)}x`,
   ]);
 }
+
+// 5. Dropbox transfers (emulator on loopback)
+rows.push(...(await dropboxRows(fmt)));
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n`);
 console.log('| measurement | time | baseline | baseline time | ratio |');

@@ -1,0 +1,100 @@
+/**
+ * Dropbox transfers against the emulator on loopback, each against a baseline from the same run:
+ *
+ * - Download 64 MiB: the provider's streamed `read` vs. the SDK's `filesDownload` (which buffers the
+ *   whole file): time, and the peak growth of memory held in buffers while it runs.
+ * - Upload 64 MiB: the provider's `write` (an upload session in 16 MiB chunks, content_hash computed
+ *   over the stream and checked by the server per chunk and for the file) vs. ONE raw `files/upload`
+ *   request of the same bytes with no hashing (the least any client can do).
+ */
+import { Dropbox } from 'dropbox';
+import { Readable } from 'node:stream';
+import { startDropboxEmulator } from '../emulators';
+import { DropboxProvider } from '../main/core/providers/dropbox/dropbox-provider';
+import { dropboxFetch } from '../main/core/providers/dropbox/hosts';
+
+const size = 64 * 1024 * 1024;
+const chunk = 1024 * 1024;
+
+/** Runs `work` and reports its duration and the peak growth of `arrayBuffers` memory meanwhile. */
+async function measure(work: () => Promise<unknown>): Promise<{ ms: number; peakBytes: number }> {
+  globalThis.gc?.();
+  const before = process.memoryUsage().arrayBuffers;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 2);
+  const start = process.hrtime.bigint();
+  await work();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+  return { ms, peakBytes: peak - before };
+}
+
+function source(): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= size) return void this.push(null);
+      this.push(Buffer.alloc(chunk, sent & 0xff));
+      sent += chunk;
+    },
+  });
+}
+
+export async function dropboxRows(fmt: (ms: number) => string): Promise<string[][]> {
+  const emulator = await startDropboxEmulator({ seed: 'empty', quotaBytes: null });
+  try {
+    const user = emulator.users[0]!;
+    const token = emulator.admin.issueTokens(user).access_token;
+    const provider = await DropboxProvider.connect({
+      apiBaseUrl: emulator.url,
+      tokens: { getAccessToken: async () => token, invalidate: () => undefined },
+    });
+    const sdk = new Dropbox({ accessToken: token, fetch: dropboxFetch(emulator.url) });
+    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+    let written = '';
+    const session = await measure(async () => {
+      written = (
+        await provider.write(provider.rootId, 'session.bin', source(), { conflict: 'replace', size })
+      ).id;
+    });
+    const body = Buffer.concat(await source().toArray());
+    const single = await measure(() =>
+      fetch(`${emulator.url}/2/files/upload`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/octet-stream',
+          'Dropbox-API-Arg': JSON.stringify({ path: '/single.bin', mode: 'overwrite' }),
+        },
+        body,
+      }).then((response) => response.text()),
+    );
+
+    const streamed = await measure(async () => {
+      let bytes = 0;
+      for await (const part of await provider.read(written)) bytes += (part as Buffer).length;
+      if (bytes !== size) throw new Error(`read ${bytes} bytes`);
+    });
+    const buffered = await measure(() => sdk.filesDownload({ path: written }));
+    return [
+      [
+        'Dropbox upload 64 MiB: session, 16 MiB chunks, hashed',
+        fmt(session.ms),
+        'one raw files/upload, no hash',
+        fmt(single.ms),
+        `${(session.ms / single.ms).toFixed(2)}x`,
+      ],
+      [
+        `Dropbox download 64 MiB streamed: peak ${mib(streamed.peakBytes)} in buffers`,
+        fmt(streamed.ms),
+        `SDK filesDownload: peak ${mib(buffered.peakBytes)}`,
+        fmt(buffered.ms),
+        `${(streamed.ms / buffered.ms).toFixed(2)}x time, ${(buffered.peakBytes / Math.max(streamed.peakBytes, 1)).toFixed(0)}x less memory`,
+      ],
+    ];
+  } finally {
+    await emulator.close();
+  }
+}
