@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDropboxEmulator, type DropboxEmulator } from '../../emulators';
-import { runCli } from './program';
+import { jsonLines, refreshAnswer, runCliAsUser, storedRefreshToken } from './test-support';
 
 const clientId = 'skyfold-tests-app-key';
 let emulator: DropboxEmulator;
@@ -24,29 +24,12 @@ afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
 
-/** Runs the CLI; when it prints the sign-in URL, "the browser" follows it (auto-consent redirects to the loopback). */
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const signInUrls: URL[] = [];
-  const browsing: Promise<unknown>[] = [];
-  const status = await runCli(['--data-dir', path.join(base, 'data'), ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => {
-      stderr += text;
-      const match = /Open this URL to sign in: (\S+)/.exec(text);
-      if (!match) return;
-      signInUrls.push(new URL(match[1]!));
-      browsing.push(fetch(match[1]!).then((response) => response.text()));
-    },
+const cli = (...args: string[]) =>
+  runCliAsUser(args, {
+    base,
+    dataDir: path.join(base, 'data'),
     env: { SKYFOLD_DROPBOX_CLIENT_ID: clientId },
-    cwd: base,
-    rendererDir: base,
-    untilStopped: () => Promise.resolve(),
   });
-  const pages = await Promise.all(browsing);
-  return { status, stdout, stderr, pages, signInUrls };
-}
 
 /** The root's names as the emulated Dropbox itself lists them. */
 async function serverRootNames(user: string): Promise<string[]> {
@@ -93,10 +76,7 @@ describe('skyfold accounts add dropbox', () => {
 
     const listed = await cli('ls', `${account.name}:`, '--json');
     expect(listed.status, listed.stderr).toBe(0);
-    const names = listed.stdout
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { name: string }).name);
+    const names = jsonLines<{ name: string }>(listed.stdout).map((entry) => entry.name);
     expect([...names].sort()).toEqual((await serverRootNames(user)).sort());
 
     const twice = await cli('accounts', 'add', 'dropbox', '--endpoint', emulator.url, '--no-browser');
@@ -104,21 +84,14 @@ describe('skyfold accounts add dropbox', () => {
     expect(twice.stderr).toMatch(/already the account/);
 
     const credentials = path.join(base, 'data', 'credentials', 'tokens.json');
-    const stored = JSON.stringify(JSON.parse(await fs.readFile(credentials, 'utf8')));
-    const refreshToken = new RegExp(`"${account.id}":\\{[^}]*"refreshToken":"([^"]+)"`).exec(stored)?.[1];
+    const refreshToken = await storedRefreshToken(credentials, account.id);
     expect(refreshToken).toBeTruthy();
     const removed = await cli('accounts', 'remove', account.id);
     expect(removed.status, removed.stderr).toBe(0);
     expect(await fs.readFile(credentials, 'utf8')).not.toContain(account.id);
     // Revoking at Dropbox ends the whole grant: the refresh token is refused too.
-    const refresh = await fetch(`${emulator.url}/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken!,
-        client_id: clientId,
-      }),
+    expect(await refreshAnswer(`${emulator.url}/oauth2/token`, clientId, refreshToken!)).toMatchObject({
+      error: 'invalid_grant',
     });
-    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
   });
 });

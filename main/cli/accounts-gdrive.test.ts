@@ -8,8 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGdriveEmulator, type GdriveEmulator } from '../../emulators';
-import { runCli } from './program';
+import { jsonLines, refreshAnswer, runCliAsUser, storedRefreshToken } from './test-support';
 
+const clientId = 'skyfold-tests.apps.googleusercontent.com';
 let emulator: GdriveEmulator;
 let base: string;
 
@@ -22,26 +23,12 @@ afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
 
-/** Runs the CLI; when it prints the sign-in URL, "the browser" follows it (auto-consent redirects to the loopback). */
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const browsing: Promise<unknown>[] = [];
-  const status = await runCli(['--data-dir', path.join(base, 'data'), ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => {
-      stderr += text;
-      const match = /Open this URL to sign in: (\S+)/.exec(text);
-      if (match) browsing.push(fetch(match[1]!).then((response) => response.text()));
-    },
-    env: { SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-tests.apps.googleusercontent.com' },
-    cwd: base,
-    rendererDir: base,
-    untilStopped: () => Promise.resolve(),
+const cli = (...args: string[]) =>
+  runCliAsUser(args, {
+    base,
+    dataDir: path.join(base, 'data'),
+    env: { SKYFOLD_GDRIVE_CLIENT_ID: clientId },
   });
-  const pages = await Promise.all(browsing);
-  return { status, stdout, stderr, pages };
-}
 
 describe('skyfold accounts add gdrive', () => {
   it('signs in through the browser, stores the tokens privately, indexes the drive, and removes it again', async () => {
@@ -71,19 +58,15 @@ describe('skyfold accounts add gdrive', () => {
 
     const listed = await cli('ls', `${account.name}:`, '--json');
     expect(listed.status, listed.stderr).toBe(0);
-    const names = listed.stdout
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { name: string }).name);
+    const names = jsonLines<{ name: string }>(listed.stdout).map((entry) => entry.name);
     expect(names).toContain('Documents');
     // Google documents are listed with the formats they download as; files with bytes are not.
     const documents = await cli('ls', `${account.name}:/Documents`, '--json');
     const byName = new Map(
-      documents.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { name: string; exportFormats?: string[] })
-        .map((entry) => [entry.name, entry.exportFormats]),
+      jsonLines<{ name: string; exportFormats?: string[] }>(documents.stdout).map((entry) => [
+        entry.name,
+        entry.exportFormats,
+      ]),
     );
     expect(byName.get('Project plan')?.[0]).toBe(
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -96,37 +79,23 @@ describe('skyfold accounts add gdrive', () => {
     expect(twice.status).toBe(1);
     expect(twice.stderr).toMatch(/already the account/);
 
-    const stored = JSON.stringify(JSON.parse(await fs.readFile(credentials, 'utf8')));
-    const refreshToken = new RegExp(`"${account.id}":\\{[^}]*"refreshToken":"([^"]+)"`).exec(stored)?.[1];
+    const refreshToken = await storedRefreshToken(credentials, account.id);
     expect(refreshToken).toBeTruthy();
     const removed = await cli('accounts', 'remove', account.id);
     expect(removed.status, removed.stderr).toBe(0);
     expect(await fs.readFile(credentials, 'utf8')).not.toContain(account.id);
     // The grant was revoked at the server: the old refresh token no longer works.
-    const refresh = await fetch(`${emulator.url}/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken!,
-        client_id: 'skyfold-tests.apps.googleusercontent.com',
-      }),
+    expect(await refreshAnswer(`${emulator.url}/token`, clientId, refreshToken!)).toMatchObject({
+      error: 'invalid_grant',
     });
-    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('explains what to do when no client id is configured', async () => {
-    let stderr = '';
-    const status = await runCli(
-      ['--data-dir', path.join(base, 'other'), 'accounts', 'add', 'gdrive', '--no-browser'],
-      {
-        stdout: () => undefined,
-        stderr: (text) => void (stderr += text),
-        env: {},
-        cwd: base,
-        rendererDir: base,
-        untilStopped: () => Promise.resolve(),
-      },
-    );
+    const { status, stderr } = await runCliAsUser(['accounts', 'add', 'gdrive', '--no-browser'], {
+      base,
+      dataDir: path.join(base, 'other'),
+      env: {},
+    });
     expect(status).toBe(1);
     expect(stderr).toMatch(/client id/i);
   });

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { printableName } from './format';
-import { runCli } from './program';
+import { jsonLines, runCliAsUser } from './test-support';
 
 let base: string;
 let files: string;
@@ -25,19 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rm(base, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(['--data-dir', path.join(base, 'data'), ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: {},
-    cwd: base,
-    rendererDir: base,
-    untilStopped: () => Promise.resolve(),
-  });
-  return { status, stdout, stderr };
-}
+const cli = (...args: string[]) => runCliAsUser(args, { base, dataDir: path.join(base, 'data'), env: {} });
 
 describe('skyfold CLI', () => {
   it('adds a local folder (relative path) and lists accounts as text and JSON', async () => {
@@ -58,10 +46,7 @@ describe('skyfold CLI', () => {
     await cli('accounts', 'add', 'local', files, '--name', 'Home');
     const listed = await cli('ls', 'Home:', '--json');
     expect(listed.status).toBe(0);
-    const entries = listed.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { name: string; path: string; kind: string });
+    const entries = jsonLines<{ name: string; path: string; kind: string }>(listed.stdout);
     expect(entries.map((entry) => entry.name)).toEqual([
       'Sub Folder',
       '.dotfile',
@@ -100,10 +85,7 @@ describe('skyfold CLI', () => {
     await cli('accounts', 'remove', 'Home');
     await cli('accounts', 'add', 'local', files, '--name', 'Home');
     const listed = await cli('ls', 'Home:', '--sort', 'size', '--reverse', '--json');
-    const names = listed.stdout
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { name: string }).name);
+    const names = jsonLines<{ name: string }>(listed.stdout).map((entry) => entry.name);
     expect(names.slice(0, 2)).toEqual(['Sub Folder', 'z-big.bin']);
   });
 

@@ -11,6 +11,7 @@ import { startGdriveEmulator, type GdriveEmulator } from '../../emulators';
 import type { EngineEvent } from '../../common/contract';
 import { MemoryTokenStore } from './auth';
 import { SkyfoldService } from './service';
+import { followSignInPages } from './service-test-support';
 
 let emulator: GdriveEmulator;
 let base: string;
@@ -35,16 +36,9 @@ afterEach(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
 
-/** Plays the user's browser: follows the announced sign-in page (the emulator consents at once). */
-function followSignInPages(): void {
-  service.onEvent((event) => {
-    if (event.type === 'sign-in' && event.url) void fetch(event.url).then((response) => response.text());
-  });
-}
-
 describe('cloud accounts through the contract', () => {
   it('announces the sign-in page, adds the account with its quota, and indexes it', async () => {
-    followSignInPages();
+    followSignInPages(service);
     const account = await service.addCloudAccount({ provider: 'gdrive' });
     expect(account).toMatchObject({ provider: 'gdrive', location: emulator.users[0], health: 'ok' });
     const signInEvents = events.filter((event) => event.type === 'sign-in');
@@ -59,7 +53,7 @@ describe('cloud accounts through the contract', () => {
   });
 
   it('opens a folder shortcut as its target and does not crawl through it', async () => {
-    followSignInPages();
+    followSignInPages(service);
     const account = await service.addCloudAccount({ provider: 'gdrive' });
     await service.refreshAccount({ accountId: account.id });
     const byName = { by: 'name', direction: 'asc' } as const;
@@ -96,7 +90,7 @@ describe('cloud accounts through the contract', () => {
   });
 
   it('marks the account needs-reconnect when its grant is revoked, and reconnects it on a new sign-in', async () => {
-    followSignInPages();
+    followSignInPages(service);
     const account = await service.addCloudAccount({ provider: 'gdrive' });
     await service.refreshAccount({ accountId: account.id });
     emulator.admin.revokeTokens();

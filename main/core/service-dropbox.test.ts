@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../emulators';
 import { MemoryTokenStore } from './auth';
 import { SkyfoldService } from './service';
+import { followSignInPages } from './service-test-support';
 
 let emulators: RunningEmulators;
 let base: string;
@@ -31,10 +32,7 @@ beforeEach(async () => {
     },
     openTokenStore: async () => tokens,
   });
-  // Plays the user's browser: follows each announced sign-in page (the emulators consent at once).
-  service.onEvent((event) => {
-    if (event.type === 'sign-in' && event.url) void fetch(event.url).then((response) => response.text());
-  });
+  followSignInPages(service);
 });
 afterEach(async () => {
   service.close();

@@ -4,48 +4,15 @@
  * shown in the browser are checked against the built CLI reading the same index.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-
-const url = () => process.env.SKYFOLD_E2E_URL!;
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: `test-results/screenshots/${name}.png` });
+import { appUrl, cliNames, screenshot, visibleNames } from './helpers';
 
 const grid = (page: Page) => page.getByRole('grid');
 const rows = (page: Page) => page.getByTestId('file-row');
 const row = (page: Page, name: string) =>
   rows(page).filter({ has: page.getByTestId('file-name').getByText(name, { exact: true }) });
 
-/**
- * Names of the rendered rows, in order, once the list has settled: no placeholder rows left and
- * at least `atLeast` names rendered (a scroll or sort re-renders asynchronously).
- */
-async function visibleNames(page: Page, atLeast = 1): Promise<string[]> {
-  const placeholders = page.locator('[data-testid="file-row"][data-placeholder="true"]');
-  await expect
-    .poll(
-      async () =>
-        (await placeholders.count()) === 0 && (await page.getByTestId('file-name').count()) >= atLeast,
-    )
-    .toBe(true);
-  return page.getByTestId('file-name').allTextContents();
-}
-
-/** `skyfold ls --json` on the same data directory: what the index says. */
-function cliNames(target: string, ...flags: string[]): string[] {
-  const result = spawnSync(
-    process.execPath,
-    ['bin/skyfold.mjs', '--data-dir', process.env.SKYFOLD_E2E_DATA!, 'ls', target, '--json', ...flags],
-    { encoding: 'utf8' },
-  );
-  expect(result.status, result.stderr).toBe(0);
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => (JSON.parse(line) as { name: string }).name);
-}
-
 async function openDemo(page: Page): Promise<void> {
-  await page.goto(url());
+  await page.goto(appUrl());
   await page
     .getByRole('navigation', { name: 'Accounts' })
     .getByRole('button', { name: 'Demo', exact: true })
@@ -61,7 +28,7 @@ async function open(page: Page, name: string): Promise<void> {
 }
 
 test('nothing of the app is served without the token', async ({ page }) => {
-  const origin = new URL(url()).origin;
+  const origin = new URL(appUrl()).origin;
   const answer = await page.goto(origin);
   expect(answer?.status()).toBe(401);
   await expect(page.locator('body')).toContainText('Open the link printed by "skyfold serve"');
@@ -190,7 +157,7 @@ test('keyboard: arrows move, Enter opens, Backspace goes up', async ({ page }) =
 
 test('browses an emulated Google Drive account signed in through the CLI', async ({ page }) => {
   const user = process.env.SKYFOLD_E2E_DRIVE_USER!;
-  await page.goto(url());
+  await page.goto(appUrl());
   await page
     .getByRole('navigation', { name: 'Accounts' })
     .getByRole('button', { name: user, exact: true })

@@ -11,6 +11,7 @@
  */
 import { Dropbox } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
+import { withAccessToken } from '../access-token';
 import type { Pacer } from '../pacer';
 import type { AccessTokenSource } from '../types';
 import { toDropboxError } from './errors';
@@ -56,21 +57,9 @@ export class DropboxApi {
    * Whatever `request` throws is mapped to a SkyfoldError (`what` names the operation).
    */
   withToken<T>(what: string, request: (accessToken: string) => Promise<T>): Promise<T> {
-    return this.pacer.call(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const token = await this.tokens.getAccessToken();
-        try {
-          return await request(token);
-        } catch (error) {
-          const mapped = toDropboxError(error, `Dropbox, ${what}`);
-          if (mapped.code === 'auth_expired' && attempt === 0) {
-            this.tokens.invalidate(token);
-            continue;
-          }
-          throw mapped;
-        }
-      }
-    });
+    return this.pacer.call(() =>
+      withAccessToken(this.tokens, (error) => toDropboxError(error, `Dropbox, ${what}`), request),
+    );
   }
 
   /**

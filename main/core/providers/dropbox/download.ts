@@ -5,9 +5,10 @@
  * (header-safe JSON), optional `Range`; the bytes come back as the body and the file's metadata as
  * JSON in the `Dropbox-API-Result` response header.
  */
-import { Readable, Transform } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
+import { readErrorBody } from '../http-errors';
+import { responseBodyStream } from '../http-stream';
 import type { DropboxApi } from './api';
 import { dropboxHttpError, toDropboxError } from './errors';
 import { headerSafeJson, readFileMetadata } from './wire';
@@ -45,11 +46,11 @@ export function openDownload(
         `Dropbox, ${what}`,
       );
     }
-    const expected = await expectedLength(response, range, what);
-    const body = response.body ? Readable.fromWeb(response.body as WebReadableStream) : Readable.from([]);
-    const checked = lengthChecked(expected, what);
-    body.on('error', (error) => checked.destroy(toDropboxError(error, `Dropbox, ${what}`)));
-    return body.pipe(checked);
+    return responseBodyStream(response, {
+      expectedBytes: await expectedLength(response, range, what),
+      what: `Dropbox, ${what}`,
+      mapError: (error) => toDropboxError(error, `Dropbox, ${what}`),
+    });
   });
 }
 
@@ -76,31 +77,4 @@ async function expectedLength(
   if (!range) return metadata.size;
   if (response.status !== 206) throw await fail(`the byte range was ignored (HTTP ${response.status})`);
   return range.end - range.start + 1;
-}
-
-async function readErrorBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** Passes bytes through and fails with `transient` when fewer or more than `expected` arrive. */
-function lengthChecked(expected: number, what: string): Transform {
-  let received = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      callback(null, chunk);
-    },
-    flush(callback) {
-      callback(
-        received === expected
-          ? null
-          : new SkyfoldError('transient', `Dropbox, ${what}: received ${received} of ${expected} bytes`),
-      );
-    },
-  });
 }

@@ -12,6 +12,7 @@
  * Everything the SDK (`DropboxResponseError`) or fetch throws goes through `toDropboxError`.
  */
 import { SkyfoldError, type ErrorCode } from '../../../../common/errors';
+import { isNetworkFailure, retryAfterHeaderMs } from '../http-errors';
 
 /** Tags (anywhere along a 409 union chain) meaning the item is missing. */
 const notFoundTags = new Set(['not_found']);
@@ -47,17 +48,6 @@ const throttleTags = new Set(['too_many_write_operations', 'too_many_requests'])
 const transientTags = new Set(['internal_error', 'content_hash_mismatch']);
 /** 401 tags that a new access token may cure (the token manager refreshes, or reports needs_reconnect). */
 const refreshableAuthTags = new Set(['expired_access_token', 'invalid_access_token']);
-
-const networkErrors = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
 
 /** The HTTP side of an error answer, as the SDK or a raw fetch reports it. */
 export interface DropboxErrorAnswer {
@@ -128,12 +118,8 @@ export function retryAfterMs(
   body: unknown,
   now = Date.now(),
 ): number | undefined {
-  if (header) {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
+  const fromHeader = retryAfterHeaderMs(header, now);
+  if (fromHeader !== undefined) return fromHeader;
   const inBody = (body as { error?: { retry_after?: unknown } } | null)?.error?.retry_after;
   return typeof inBody === 'number' && Number.isFinite(inBody) && inBody >= 0
     ? Math.round(inBody * 1000)
@@ -188,23 +174,12 @@ export function toDropboxError(error: unknown, what = 'Dropbox'): SkyfoldError {
     status?: unknown;
     error?: unknown;
     headers?: { get?: unknown };
-    code?: unknown;
-    cause?: { code?: unknown };
-    name?: unknown;
     message?: unknown;
   } | null;
   if (candidate && typeof candidate.status === 'number' && 'error' in candidate) {
     const headers = typeof candidate.headers?.get === 'function' ? (candidate.headers as Headers) : null;
     return dropboxHttpError({ status: candidate.status, body: candidate.error, headers }, what);
   }
-  const messageText = typeof candidate?.message === 'string' ? candidate.message : String(error);
-  const message = `${what}: ${messageText}`;
-  const errno = typeof candidate?.code === 'string' ? candidate.code : candidate?.cause?.code;
-  if (
-    (typeof errno === 'string' && networkErrors.has(errno)) ||
-    /terminated|socket|network|fetch failed|premature|other side closed/i.test(messageText)
-  ) {
-    return new SkyfoldError('transient', message, { cause: error });
-  }
-  return new SkyfoldError('permanent', message, { cause: error });
+  const message = `${what}: ${typeof candidate?.message === 'string' ? candidate.message : String(error)}`;
+  return new SkyfoldError(isNetworkFailure(error) ? 'transient' : 'permanent', message, { cause: error });
 }

@@ -5,6 +5,7 @@
  * `storageQuotaExceeded` and permission reasons are final.
  */
 import { SkyfoldError, type ErrorCode } from '../../../../common/errors';
+import { isNetworkFailure, retryAfterHeaderMs } from '../http-errors';
 
 interface DriveErrorBody {
   error?: { code?: number; message?: string; errors?: Array<{ reason?: string; message?: string }> };
@@ -12,24 +13,6 @@ interface DriveErrorBody {
 
 const rateLimitReasons = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'sharingRateLimitExceeded']);
 const quotaReasons = new Set(['storageQuotaExceeded', 'quotaExceeded', 'teamDriveFileLimitExceeded']);
-const networkErrors = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
-
-/** Reads a Retry-After header (seconds or an HTTP date) into milliseconds. */
-export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** Maps an HTTP status and Drive error body to a SkyfoldError. */
 export function driveHttpError(
@@ -50,7 +33,7 @@ export function driveHttpError(
   else if (status === 400 || status === 416) code = 'invalid_argument';
   else if (status >= 500 || status === 408) code = 'transient';
   else code = 'permanent';
-  const wait = retryAfterMs(retryAfter);
+  const wait = retryAfterHeaderMs(retryAfter);
   return new SkyfoldError(code, message, wait === undefined ? undefined : { retryAfterMs: wait });
 }
 
@@ -59,13 +42,11 @@ export function toDriveError(error: unknown, what?: string): SkyfoldError {
   if (error instanceof SkyfoldError) return error;
   const candidate = error as {
     status?: number;
-    code?: string | number;
     response?: {
       status?: number;
       data?: unknown;
       headers?: { get?(name: string): string | null } & Record<string, unknown>;
     };
-    cause?: { code?: string };
     message?: string;
   };
   const status =
@@ -78,13 +59,6 @@ export function toDriveError(error: unknown, what?: string): SkyfoldError {
         : (headers?.['retry-after'] as string | undefined);
     return driveHttpError(status, candidate.response?.data, retryAfter, what);
   }
-  const errno = typeof candidate.code === 'string' ? candidate.code : candidate.cause?.code;
   const message = `${what ?? 'Google Drive'}: ${candidate.message ?? String(error)}`;
-  if (
-    (errno && networkErrors.has(errno)) ||
-    /terminated|socket|network|fetch failed|premature/i.test(candidate.message ?? '')
-  ) {
-    return new SkyfoldError('transient', message, { cause: error });
-  }
-  return new SkyfoldError('permanent', message, { cause: error });
+  return new SkyfoldError(isNetworkFailure(error) ? 'transient' : 'permanent', message, { cause: error });
 }

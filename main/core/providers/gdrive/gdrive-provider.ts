@@ -16,8 +16,7 @@
  */
 import { drive as createDrive, type drive_v3 } from '@googleapis/drive';
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
 import { exportFormatsFor } from '../../../../common/export-formats';
 import { numberedName } from '../../../../common/names';
@@ -35,8 +34,11 @@ import type {
   UploadCheckpoint,
   WriteOptions,
 } from '../types';
+import { withAccessToken } from '../access-token';
+import { readErrorBody } from '../http-errors';
+import { responseBodyStream } from '../http-stream';
 import { Pacer } from '../pacer';
-import { toDriveError } from './errors';
+import { driveHttpError, toDriveError } from './errors';
 import { cancelSession, querySession, startResumableSession, uploadThroughSession } from './resumable-upload';
 import { fileFields, folderMimeType, isGoogleNative, quoteQ, shortcutMimeType, toProviderItem } from './wire';
 
@@ -223,23 +225,20 @@ export class GdriveProvider implements Provider {
     return this.api(async (auth) => {
       const response = await this.fetchImpl(url, { headers: { ...auth, ...headers } });
       if (!response.ok) {
-        const text = await response.text().catch(() => '');
-        let body: unknown = null;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: the status alone decides
-        }
-        throw Object.assign(new Error(`HTTP ${response.status}`), {
-          response: { status: response.status, data: body, headers: response.headers },
-        });
+        throw driveHttpError(
+          response.status,
+          await readErrorBody(response),
+          response.headers.get('retry-after'),
+          `Google Drive, ${what}`,
+        );
       }
-      const expected = Number(response.headers.get('content-length') ?? NaN);
-      const body = response.body ? Readable.fromWeb(response.body as WebReadableStream) : Readable.from([]);
-      if (!Number.isSafeInteger(expected)) return { data: body };
-      const checked = lengthChecked(expected);
-      body.on('error', (error) => checked.destroy(toDriveError(error, `Google Drive, ${what}`)));
-      return { data: body.pipe(checked) };
+      const contentLength = Number(response.headers.get('content-length') ?? NaN);
+      const data = responseBodyStream(response, {
+        expectedBytes: Number.isSafeInteger(contentLength) ? contentLength : undefined,
+        what: `Google Drive, ${what}`,
+        mapError: (error) => toDriveError(error, `Google Drive, ${what}`),
+      });
+      return { data };
     }, what);
   }
 
@@ -576,20 +575,12 @@ export class GdriveProvider implements Provider {
     call: (headers: Record<string, string>) => Promise<{ data: T }>,
     what: string,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.options.tokens.getAccessToken();
-      try {
-        const response = await call({ Authorization: `Bearer ${token}` });
-        return response.data;
-      } catch (error) {
-        const mapped = toDriveError(error, `Google Drive, ${what}`);
-        if (mapped.code === 'auth_expired' && attempt === 0) {
-          this.options.tokens.invalidate(token);
-          continue;
-        }
-        throw mapped;
-      }
-    }
+    const response = await withAccessToken(
+      this.options.tokens,
+      (error) => toDriveError(error, `Google Drive, ${what}`),
+      (token) => call({ Authorization: `Bearer ${token}` }),
+    );
+    return response.data;
   }
 
   /** The file, unless missing or trashed (both not_found). */
@@ -664,24 +655,6 @@ export class GdriveProvider implements Provider {
     const problem = this.nameProblem(name);
     if (problem) throw new SkyfoldError('invalid_argument', `cannot use "${name}": ${problem}`);
   }
-}
-
-/** Passes bytes through and fails with `transient` when fewer or more than `expected` arrive. */
-function lengthChecked(expected: number): Transform {
-  let received = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      callback(null, chunk);
-    },
-    flush(callback) {
-      callback(
-        received === expected
-          ? null
-          : new SkyfoldError('transient', `Google Drive sent ${received} of ${expected} bytes`),
-      );
-    },
-  });
 }
 
 /** Iterates `source`, calling `onFailure` before rethrowing any error the source itself raises. */

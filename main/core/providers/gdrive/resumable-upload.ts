@@ -14,6 +14,7 @@
  */
 import type { drive_v3 } from '@googleapis/drive';
 import { SkyfoldError } from '../../../../common/errors';
+import { readErrorBody } from '../http-errors';
 import { driveHttpError, toDriveError } from './errors';
 
 /** Chunks must be multiples of this (except the last). */
@@ -72,7 +73,7 @@ export async function startResumableSession(start: SessionStart): Promise<string
   if (!response.ok)
     throw driveHttpError(
       response.status,
-      await readJson(response),
+      await readErrorBody(response),
       response.headers.get('retry-after'),
       'starting an upload',
     );
@@ -208,7 +209,7 @@ export async function uploadThroughSession(
 
 async function sessionAnswer(response: Response, what: string): Promise<SessionStatus> {
   if (response.status === 200 || response.status === 201) {
-    return { done: true, file: (await readJson(response)) as drive_v3.Schema$File };
+    return { done: true, file: (await response.json().catch(() => null)) as drive_v3.Schema$File };
   }
   if (response.status === 308) {
     await response.body?.cancel();
@@ -220,14 +221,10 @@ async function sessionAnswer(response: Response, what: string): Promise<SessionS
     await response.body?.cancel();
     throw new SkyfoldError('not_found', 'the upload session expired; the upload must start again');
   }
-  throw driveHttpError(response.status, await readJson(response), response.headers.get('retry-after'), what);
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
+  throw driveHttpError(
+    response.status,
+    await readErrorBody(response),
+    response.headers.get('retry-after'),
+    what,
+  );
 }

@@ -1,0 +1,11 @@
+import type { SkyfoldService } from './service';
+
+/**
+ * Plays the user's browser for `service`'s cloud sign-ins: opens each sign-in page it announces as
+ * it is announced (an emulator with auto-consent then redirects to the engine's loopback at once).
+ */
+export function followSignInPages(service: SkyfoldService): void {
+  service.onEvent((event) => {
+    if (event.type === 'sign-in' && event.url) void fetch(event.url).then((response) => response.text());
+  });
+}
