@@ -131,16 +131,7 @@ describe('files/upload', () => {
         }
       })(),
     );
-    const response = await fetch(`${h.url}/2/files/upload`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${h.token}`,
-        'Content-Type': 'application/octet-stream',
-        'Dropbox-API-Arg': '{"path":"/big.bin"}',
-      },
-      body: Readable.toWeb(body) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
+    const response = await content(h, 'files/upload', { path: '/big.bin' }, { body });
     expect(response.status).toBe(409);
     expect(((await response.json()) as { error: unknown }).error).toEqual({ '.tag': 'payload_too_large' });
   });
@@ -162,32 +153,18 @@ describe('files/download', () => {
 
   it('serves ranges (206, 416), answers 304 to If-None-Match, and takes GET with URL parameters', async () => {
     await h.dbx.filesUpload({ path: '/r.txt', contents: bytes('0123456789') });
-    const partial = await content(
-      h,
-      'files/download',
-      { path: '/r.txt' },
-      { headers: { Range: 'bytes=2-5' } },
-    );
+    const download = (headers: Record<string, string>) =>
+      content(h, 'files/download', { path: '/r.txt' }, { headers });
+    const partial = await download({ Range: 'bytes=2-5' });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe('bytes 2-5/10');
     expect(await partial.text()).toBe('2345');
-    const suffix = await content(h, 'files/download', { path: '/r.txt' }, { headers: { Range: 'bytes=-3' } });
+    const suffix = await download({ Range: 'bytes=-3' });
     expect(await suffix.text()).toBe('789');
-    const beyond = await content(
-      h,
-      'files/download',
-      { path: '/r.txt' },
-      { headers: { Range: 'bytes=20-' } },
-    );
+    const beyond = await download({ Range: 'bytes=20-' });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe('bytes */10');
-    const etag = partial.headers.get('etag') as string;
-    const cached = await content(
-      h,
-      'files/download',
-      { path: '/r.txt' },
-      { headers: { 'If-None-Match': etag } },
-    );
+    const cached = await download({ 'If-None-Match': partial.headers.get('etag') as string });
     expect(cached.status).toBe(304);
     const query = new URLSearchParams({ arg: '{"path":"/r.txt"}', authorization: `Bearer ${h.token}` });
     const viaGet = await fetch(`${h.url}/2/files/download?${query}`);

@@ -10,7 +10,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { DropboxContentHash } from '../../main/core/providers/hashes/dropbox-content-hash';
-import { syntheticBytes, syntheticStream } from '../shared/seeds';
+import {
+  SyntheticChecksums,
+  feedSynthetic,
+  syntheticBytes,
+  syntheticStream,
+  type ChecksumCodec,
+} from '../shared/synthetic';
 
 /** Bytes on disk with their content_hash and first bytes (to recognise images). */
 export interface Blob {
@@ -72,61 +78,83 @@ export function contentHead(content: Content): Buffer {
   }
 }
 
-/**
- * content_hash of generated content, computed on first use and kept as 32 raw bytes per item in one
- * table (keys below `capacity`), so a million-item seed stays light.
- */
-export class SyntheticHashes {
-  private readonly table: Uint8Array;
-  private readonly known: Uint8Array;
-  private readonly others = new Map<number, string>();
+const CONTENT_HASH: ChecksumCodec<string> = {
+  recordBytes: 32,
+  compute: (key, size) => {
+    const hasher = new DropboxContentHash();
+    feedSynthetic(key, size, (piece) => hasher.update(piece));
+    return hasher.digest();
+  },
+  pack: (hash) => Buffer.from(hash, 'hex'),
+  unpack: (record) => record.toString('hex'),
+};
 
-  constructor(private readonly capacity: number) {
-    this.table = new Uint8Array(capacity * 32);
-    this.known = new Uint8Array(capacity);
-  }
-
-  get(key: number, size: number): string {
-    if (Number.isInteger(key) && key >= 0 && key < this.capacity) {
-      if (!this.known[key]) {
-        this.table.set(Buffer.from(syntheticHash(key, size), 'hex'), key * 32);
-        this.known[key] = 1;
-      }
-      return Buffer.from(this.table.buffer, this.table.byteOffset + key * 32, 32).toString('hex');
-    }
-    let hash = this.others.get(key);
-    if (!hash) {
-      hash = syntheticHash(key, size);
-      this.others.set(key, hash);
-    }
-    return hash;
+/** content_hash of generated content, computed on first use and kept as 32 raw bytes per item. */
+export class SyntheticHashes extends SyntheticChecksums<string> {
+  constructor(capacity: number) {
+    super(capacity, CONTENT_HASH);
   }
 }
 
-const scratch = Buffer.allocUnsafe(64 * 1024);
+/** What writeHashed did with a body. */
+export interface HashedWrite {
+  /** Bytes written (those before the limit when `tooLarge`). */
+  readonly size: number;
+  /** content_hash of the bytes written. */
+  readonly contentHash: string;
+  /** The first bytes written (to recognise images). */
+  readonly head: Buffer;
+  /** False when the connection broke before the body ended. */
+  readonly complete: boolean;
+  /** The body was larger than `maxBytes`: the write stopped there, the rest was read and discarded. */
+  readonly tooLarge: boolean;
+}
 
-function syntheticHash(key: number, size: number): string {
+/**
+ * Writes a request body into `file` from `offset` on (`mode` `w`: a new file; `r+`: one that exists),
+ * hashing it with content_hash on the way. Past `maxBytes` it writes nothing more but still reads the
+ * body to its end (so the client gets an answer). A body that breaks off is no error: `complete` says
+ * whether it ended cleanly.
+ */
+export async function writeHashed(
+  file: string,
+  mode: 'w' | 'r+',
+  source: Readable,
+  offset: number,
+  maxBytes: number,
+): Promise<HashedWrite> {
+  const handle = await fs.open(file, mode);
   const hasher = new DropboxContentHash();
-  const chunk = scratch;
-  for (let offset = 0; offset < size; offset += chunk.length) {
-    const part = chunk.subarray(0, Math.min(chunk.length, size - offset));
-    syntheticBytes(key, offset, part);
-    hasher.update(part);
+  let size = 0;
+  let head = Buffer.alloc(0);
+  let tooLarge = false;
+  let complete = true;
+  try {
+    for await (const chunk of source) {
+      const data = chunk as Buffer;
+      if (tooLarge || size + data.length > maxBytes) {
+        tooLarge = true;
+        continue;
+      }
+      await handle.write(data, 0, data.length, offset + size);
+      if (head.length < 32) head = Buffer.concat([head, data.subarray(0, 32 - head.length)]);
+      hasher.update(data);
+      size += data.length;
+    }
+  } catch {
+    complete = false;
+  } finally {
+    await handle.close();
   }
-  return hasher.digest();
+  return { size, contentHash: hasher.digest(), head, complete, tooLarge };
 }
 
 /** Thrown by BlobStore.stage when a body is larger than allowed (the body was still read to its end). */
 export class PayloadTooLargeError extends Error {}
 
 /** A body written to a temporary file, hashed, not yet part of any file. */
-export interface Staged {
+export interface Staged extends Omit<HashedWrite, 'tooLarge'> {
   readonly path: string;
-  readonly size: number;
-  readonly contentHash: string;
-  readonly head: Buffer;
-  /** False when the connection broke before the body ended. */
-  readonly complete: boolean;
 }
 
 /** Blobs under `<dir>/blobs`, request bodies in flight under `<dir>/tmp`, upload sessions under `<dir>/sessions`. */
@@ -151,34 +179,13 @@ export class BlobStore {
    */
   async stage(source: Readable, maxBytes: number): Promise<Staged> {
     const file = path.join(this.dir, 'tmp', randomUUID());
-    const handle = await fs.open(file, 'w');
-    const hasher = new DropboxContentHash();
-    let size = 0;
-    let head = Buffer.alloc(0);
-    let tooLarge = false;
-    let complete = true;
-    try {
-      for await (const chunk of source) {
-        const data = chunk as Buffer;
-        if (tooLarge || size + data.length > maxBytes) {
-          tooLarge = true;
-          continue;
-        }
-        if (head.length < 32) head = Buffer.concat([head, data.subarray(0, 32 - head.length)]);
-        hasher.update(data);
-        await handle.write(data);
-        size += data.length;
-      }
-    } catch {
-      complete = false;
-    } finally {
-      await handle.close();
-    }
-    if (tooLarge) {
+    const written = await writeHashed(file, 'w', source, 0, maxBytes);
+    if (written.tooLarge) {
       await fs.rm(file, { force: true });
       throw new PayloadTooLargeError();
     }
-    return { path: file, size, contentHash: hasher.digest(), head, complete };
+    const { size, contentHash, head, complete } = written;
+    return { path: file, size, contentHash, head, complete };
   }
 
   /** Moves a staged body into the blob store. */

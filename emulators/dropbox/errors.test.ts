@@ -1,6 +1,6 @@
 /** Dropbox's generic answers by raw HTTP and the SDK: 400 text, 401/409/429 JSON, void routes, faults, throttle, quota. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rejection, rpc, startHarness, tags, type Harness } from './test-support';
+import { content, rejection, rpc, startHarness, tags, type Harness } from './test-support';
 
 let h: Harness;
 beforeEach(async () => {
@@ -62,27 +62,19 @@ describe('400 bad input, as plain text', () => {
   });
 
   it('refuses a raw non-ASCII Dropbox-API-Arg and an upload without octet-stream', async () => {
-    const raw = await fetch(`${h.url}/2/files/upload`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${h.token}`,
-        'Content-Type': 'application/octet-stream',
-        'Dropbox-API-Arg': Buffer.from('{"path":"/é.txt"}').toString('latin1'),
-      },
+    const raw = await content(h, 'files/upload', undefined, {
+      argHeader: Buffer.from('{"path":"/é.txt"}').toString('latin1'),
       body: 'x',
     });
     expect(await raw.text()).toBe(
       'Error in call to API function "files/upload": HTTP header "Dropbox-API-Arg": could not decode input as JSON',
     );
-    const json = await fetch(`${h.url}/2/files/upload`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${h.token}`,
-        'Content-Type': 'application/json',
-        'Dropbox-API-Arg': '{"path":"/a"}',
-      },
-      body: 'x',
-    });
+    const json = await content(
+      h,
+      'files/upload',
+      { path: '/a' },
+      { body: 'x', headers: { 'Content-Type': 'application/json' } },
+    );
     expect(json.status).toBe(400);
     expect(await json.text()).toContain(
       'Expecting one of "application/octet-stream", "text/plain; charset=dropbox-cors-hack".',

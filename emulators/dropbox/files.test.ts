@@ -73,25 +73,12 @@ describe('files/list_folder', () => {
     const second = await h.dbx.filesListFolderContinue({ cursor: first.result.cursor });
     expect(names(second.result.entries)).toEqual(['/a/3.txt', '/a/b']);
     expect(second.result.has_more).toBe(false);
+    const everything = ['/a', '/a/1.txt', '/a/2.txt', '/a/3.txt', '/a/b', '/a/b/deep.txt'];
     const recursive = await h.dbx.filesListFolder({ path: '/a', recursive: true });
-    expect(names(recursive.result.entries)).toEqual([
-      '/a',
-      '/a/1.txt',
-      '/a/2.txt',
-      '/a/3.txt',
-      '/a/b',
-      '/a/b/deep.txt',
-    ]);
+    expect(names(recursive.result.entries)).toEqual(everything);
     const fromRoot = await h.dbx.filesListFolder({ path: '', recursive: true, limit: 4 });
     const rest = await h.dbx.filesListFolderContinue({ cursor: fromRoot.result.cursor });
-    expect([...names(fromRoot.result.entries), ...names(rest.result.entries)]).toEqual([
-      '/a',
-      '/a/1.txt',
-      '/a/2.txt',
-      '/a/3.txt',
-      '/a/b',
-      '/a/b/deep.txt',
-    ]);
+    expect([...names(fromRoot.result.entries), ...names(rest.result.entries)]).toEqual(everything);
   });
 
   it('answers path/not_found, path/not_folder, malformed paths and the "/" root rule', async () => {

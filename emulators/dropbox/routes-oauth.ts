@@ -7,46 +7,12 @@
  *                            credentials in the parameters or HTTP Basic
  * Token errors: 400 `{"error":"invalid_grant","error_description":"..."}` with Dropbox's descriptions.
  */
-import { renderConsentPage, renderErrorPage } from '../shared/consent-page';
-import {
-  mediaType,
-  parseForm,
-  readBody,
-  redirect,
-  sendHtml,
-  type RequestContext,
-  type Router,
-} from '../shared/http';
-import type { AuthorizeOutcome, OAuthServer, TokenResult } from '../shared/oauth';
+import type { Router } from '../shared/http';
+import type { OAuthServer, TokenResult } from '../shared/oauth';
+import { basicCredentials, oauthParams, registerAuthorizeRoutes } from '../shared/oauth-routes';
 import { sendDropboxJson } from './errors';
 
 const AUTHORIZE_PATH = '/oauth2/authorize';
-
-/** Query parameters merged with a form or JSON body. */
-async function tokenParams(ctx: RequestContext): Promise<URLSearchParams> {
-  const body = await readBody(ctx.body, 64 * 1024);
-  const merged = new URLSearchParams(ctx.url.searchParams);
-  if (body.length === 0) return merged;
-  if (mediaType(ctx.req.headers['content-type']) === 'application/json') {
-    try {
-      const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(json)) if (typeof value === 'string') merged.set(key, value);
-    } catch {
-      // A body that is not JSON carries no parameters.
-    }
-    return merged;
-  }
-  for (const [key, value] of parseForm(body)) merged.set(key, value);
-  return merged;
-}
-
-function basicCredentials(ctx: RequestContext): { id: string; secret: string } | undefined {
-  const match = /^Basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
-}
 
 /** Dropbox's wording of invalid_grant (?: observed descriptions, not documented). */
 function dropboxWording(result: TokenResult, grantType: string | null): TokenResult {
@@ -59,35 +25,11 @@ function dropboxWording(result: TokenResult, grantType: string | null): TokenRes
 }
 
 export function registerOAuthRoutes(router: Router, oauth: OAuthServer): void {
-  const answer = (ctx: RequestContext, outcome: AuthorizeOutcome) => {
-    if (outcome.type === 'redirect') redirect(ctx.res, outcome.location);
-    else if (outcome.type === 'error-page')
-      sendHtml(ctx.res, outcome.status, renderErrorPage('Dropbox', outcome.error, outcome.description));
-    else
-      sendHtml(
-        ctx.res,
-        200,
-        renderConsentPage({
-          serviceName: 'Dropbox',
-          action: AUTHORIZE_PATH,
-          requestId: outcome.requestId,
-          clientId: outcome.clientId,
-          scope: outcome.scope,
-          users: outcome.users,
-          selected: outcome.selected,
-        }),
-        { 'Cache-Control': 'no-store' },
-      );
-  };
-
-  router.on('GET', AUTHORIZE_PATH, (ctx) => answer(ctx, oauth.authorize(ctx.url.searchParams)));
-  router.on('POST', AUTHORIZE_PATH, async (ctx) =>
-    answer(ctx, oauth.decide(parseForm(await readBody(ctx.body, 64 * 1024)))),
-  );
-
+  registerAuthorizeRoutes(router, oauth, { path: AUTHORIZE_PATH, serviceName: 'Dropbox' });
   router.on('POST', '/oauth2/token', async (ctx) => {
-    const params = await tokenParams(ctx);
-    const result = dropboxWording(oauth.token(params, basicCredentials(ctx)), params.get('grant_type'));
+    const params = await oauthParams(ctx);
+    const credentials = basicCredentials(ctx, { percentEncoded: false });
+    const result = dropboxWording(oauth.token(params, credentials), params.get('grant_type'));
     sendDropboxJson(ctx.res, result.status, result.body, { 'Cache-Control': 'no-store' });
   });
 }

@@ -1,24 +1,27 @@
 /**
- * The Dropbox emulator's request pipeline and state. One origin serves the paths of every Dropbox host:
+ * The Dropbox emulator's state and wiring. One origin serves the paths of every Dropbox host:
  * www.dropbox.com (`/oauth2/authorize`), api.dropboxapi.com (`/oauth2/token`, RPC routes `/2/...`),
  * content.dropboxapi.com (upload, download, thumbnails) and notify.dropboxapi.com (longpoll), plus the
- * admin surface (`/__admin/...`). Order per request: admin (no faults) | faults (may answer, delay,
- * reset or break the response) | route (Content-Type, auth, argument, throttle, operation) | errors
- * rendered in Dropbox's formats.
+ * admin surface (`/__admin/...`). Order per request (shared/pipeline.ts): admin (no faults) | faults
+ * (may answer, delay, reset or break the response) | route (Content-Type, auth, argument, throttle,
+ * operation) | errors rendered in Dropbox's formats.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  adminHandler,
   createAdmin,
   registerAdminRoutes,
+  registerQuotaRoute,
+  seededStore,
   type AdminTarget,
   type EmulatorAdmin,
+  type QuotaAdmin,
 } from '../shared/admin';
 import type { OffsetClock } from '../shared/clock';
-import { FaultEngine, applyFaults, type FaultHooks, type FaultRule } from '../shared/faults';
+import { oauthServerOptions, type ServiceOptions } from '../shared/emulator';
+import { FaultEngine, type FaultHooks } from '../shared/faults';
 import { Router, type RequestContext } from '../shared/http';
-import { OAuthServer, type OAuthClient } from '../shared/oauth';
-import type { Seed } from '../shared/seeds';
+import { OAuthServer } from '../shared/oauth';
+import { requestListener } from '../shared/pipeline';
 import { WriteThrottle } from '../shared/throttle';
 import { BlobStore } from './content';
 import { REQUEST_PAYLOAD_LIMIT, type ContentDeps } from './context';
@@ -49,31 +52,12 @@ import type { DropboxStore } from './store';
 import { Thumbnails } from './thumbnails';
 import { UploadSessions } from './upload-sessions';
 
-export interface DropboxServiceOptions {
-  seed: Seed;
-  clock: OffsetClock;
-  dataDir: string;
-  autoConsent: boolean;
-  clients?: readonly OAuthClient[];
-  tokenLifetimeSeconds: number;
-  uploadSessionLifetimeSeconds: number;
-  /** Allocation of seeded users that set none; null = unlimited. */
-  defaultQuotaBytes: number | null;
-  faults: readonly FaultRule[];
-  writesPerSecond: number | null;
-  /** Delay used by `slow` faults and longpoll timeouts (tests inject one that does not wait). */
-  sleep?: (ms: number) => Promise<void>;
-}
-
 export class DropboxService {
   readonly clock: OffsetClock;
   readonly oauth: OAuthServer;
   readonly faults: FaultEngine;
   readonly throttle: WriteThrottle;
-  readonly admin: EmulatorAdmin & {
-    /** Sets a user's storage allocation in bytes (null = unlimited). */
-    setQuota(user: string, limit: number | null): void;
-  };
+  readonly admin: EmulatorAdmin & QuotaAdmin;
   private stores = new Map<string, DropboxStore>();
   private readonly blobs: BlobStore;
   private readonly sessions: UploadSessions;
@@ -81,21 +65,17 @@ export class DropboxService {
   private readonly router = new Router();
   private readonly adminRouter = new Router();
   private readonly faultHooks: FaultHooks;
+  /** The node:http request listener (shared/pipeline.ts). */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-  constructor(private readonly options: DropboxServiceOptions) {
+  constructor(private readonly options: ServiceOptions) {
     this.clock = options.clock;
     this.blobs = new BlobStore(options.dataDir);
-    this.faults = new FaultEngine((path) => path.startsWith('/2/'));
-    this.faults.set(options.faults);
-    this.throttle = new WriteThrottle(this.clock);
-    this.throttle.configure(options.writesPerSecond);
+    this.faults = new FaultEngine((path) => path.startsWith('/2/'), options.faults);
+    this.throttle = new WriteThrottle(this.clock, options.writesPerSecond);
     this.oauth = new OAuthServer({
+      ...oauthServerOptions(options),
       serviceName: 'Dropbox',
-      users: () => options.seed.users.map((u) => ({ email: u.email, displayName: u.displayName })),
-      clock: this.clock,
-      autoConsent: options.autoConsent,
-      clients: options.clients,
-      accessTokenLifetimeSeconds: options.tokenLifetimeSeconds,
       prefixes: { accessToken: 'sl.u.', refreshToken: '', code: '' },
       defaultScope: DROPBOX_SCOPES.join(' '),
       expandScope,
@@ -145,8 +125,9 @@ export class DropboxService {
       clock: this.clock,
       throttle: this.throttle,
       defaultScope: DROPBOX_SCOPES.join(' '),
+      initial: options,
       users: () => this.users,
-      reset: (tokens) => this.reset(tokens),
+      restoreSeed: () => this.restoreSeed(),
     };
     const admin = createAdmin(target);
     this.admin = {
@@ -156,23 +137,29 @@ export class DropboxService {
         this.longpolls.wake();
       },
       setQuota: (user, limit) => {
-        const store = this.stores.get(user);
-        if (!store) throw new RangeError(`unknown user ${user}`);
-        store.quotaLimit = limit;
+        seededStore(this.stores, user).quotaLimit = limit;
       },
     };
     registerAdminRoutes(this.adminRouter, target, this.admin);
-    this.adminRouter.on(
-      'POST',
-      '/__admin/quota',
-      adminHandler((_ctx, body) => {
-        const limit = body.limit === null ? null : Number(body.limit);
-        if (typeof body.user !== 'string' || (limit !== null && !(limit >= 0)))
-          throw new RangeError('send {"user": EMAIL, "limit": BYTES | null}');
-        this.admin.setQuota(body.user, limit);
-        return { user: body.user, limit };
-      }),
-    );
+    registerQuotaRoute(this.adminRouter, this.admin);
+    this.handle = requestListener({
+      admin: this.adminRouter,
+      routes: this.router,
+      faults: this.faults,
+      faultHooks: this.faultHooks,
+      unmatched: (ctx, match) => {
+        if (match.kind === 'method-not-allowed')
+          sendDropboxText(ctx.res, 405, `Method ${ctx.method} not allowed; use ${match.allow.join(', ')}.`, {
+            Allow: match.allow.join(', '),
+          });
+        else if (ctx.url.pathname.startsWith('/2/')) sendDropboxError(ctx.res, unknownRoute(ctx));
+        else sendDropboxText(ctx.res, 404, 'Not Found');
+      },
+      renderError: (ctx, error) => {
+        if (error instanceof DropboxError) sendDropboxError(ctx.res, error);
+        else sendDropboxText(ctx.res, 500, 'Internal Server Error');
+      },
+    });
   }
 
   get users(): string[] {
@@ -192,15 +179,12 @@ export class DropboxService {
     });
   }
 
-  /** Back to the seed: data (every old cursor then reads `reset`), sessions, faults, throttle; tokens when asked. */
-  async reset(tokens: boolean): Promise<void> {
+  /** Back to the seed: data (every old cursor then reads `reset`) and sessions; waiting longpolls answer. */
+  private async restoreSeed(): Promise<void> {
     this.sessions.clear();
     await this.blobs.clear();
     this.stores = this.build();
     this.longpolls.wake();
-    this.faults.set(this.options.faults);
-    this.throttle.configure(this.options.writesPerSecond);
-    if (tokens) this.oauth.reset();
   }
 
   private storeByNamespace(namespaceId: string): DropboxStore | undefined {
@@ -233,47 +217,5 @@ export class DropboxService {
         `Error in call to API function "${ctx.url.pathname.slice(3)}": fault injected`,
       );
     return new ServerError(code, retryAfter);
-  }
-
-  /** The node:http request listener. */
-  handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const ctx: RequestContext = { req, res, url, method: req.method ?? 'GET', params: {}, body: req };
-    try {
-      if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
-        await this.dispatch(this.adminRouter, ctx);
-        return;
-      }
-      const fired = this.faults.evaluate(ctx.method, url.pathname);
-      if (fired.length > 0 && (await applyFaults(fired, ctx, this.faultHooks)) === 'handled') return;
-      await this.dispatch(this.router, ctx);
-    } catch (error) {
-      this.fail(ctx, error);
-    }
-  };
-
-  private async dispatch(router: Router, ctx: RequestContext): Promise<void> {
-    const match = router.match(ctx.method, ctx.url.pathname);
-    if (match.kind === 'found') {
-      ctx.params = match.params;
-      await match.handler(ctx);
-    } else if (match.kind === 'method-not-allowed') {
-      sendDropboxText(ctx.res, 405, `Method ${ctx.method} not allowed; use ${match.allow.join(', ')}.`, {
-        Allow: match.allow.join(', '),
-      });
-    } else if (ctx.url.pathname.startsWith('/2/')) {
-      sendDropboxError(ctx.res, unknownRoute(ctx));
-    } else {
-      sendDropboxText(ctx.res, 404, 'Not Found');
-    }
-  }
-
-  private fail(ctx: RequestContext, error: unknown): void {
-    if (ctx.res.headersSent || ctx.req.socket.destroyed || ctx.bodyCut) {
-      ctx.res.destroy();
-      return;
-    }
-    if (error instanceof DropboxError) sendDropboxError(ctx.res, error);
-    else sendDropboxText(ctx.res, 500, 'Internal Server Error');
   }
 }

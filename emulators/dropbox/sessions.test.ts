@@ -11,6 +11,13 @@ afterEach(() => h.close());
 
 const MiB = 1024 * 1024;
 const part = (size: number, fill: number) => Buffer.alloc(size, fill);
+/** The error tags of a one-byte append_v2 at `offset` that the emulator must refuse. */
+const refusedAppend = async (sessionId: string, offset: number) =>
+  tags(
+    await rejection(
+      h.dbx.filesUploadSessionAppendV2({ cursor: { session_id: sessionId, offset }, contents: part(1, 1) }),
+    ),
+  );
 
 describe('sequential upload sessions', () => {
   it('starts, appends and finishes into a file whose content_hash covers every part', async () => {
@@ -72,42 +79,15 @@ describe('sequential upload sessions', () => {
   it('refuses data after close, unknown and expired sessions, and content_hash mismatches', async () => {
     const closed = (await h.dbx.filesUploadSessionStart({ contents: part(10, 1), close: true })).result
       .session_id;
-    expect(
-      tags(
-        await rejection(
-          h.dbx.filesUploadSessionAppendV2({
-            cursor: { session_id: closed, offset: 10 },
-            contents: part(1, 1),
-          }),
-        ),
-      ),
-    ).toBe('closed');
+    expect(await refusedAppend(closed, 10)).toBe('closed');
     const done = await h.dbx.filesUploadSessionFinish({
       cursor: { session_id: closed, offset: 10 },
       commit: { path: '/closed.bin' },
       contents: Buffer.alloc(0),
     });
     expect(done.result.size).toBe(10);
-    expect(
-      tags(
-        await rejection(
-          h.dbx.filesUploadSessionAppendV2({
-            cursor: { session_id: closed, offset: 10 },
-            contents: part(1, 1),
-          }),
-        ),
-      ),
-    ).toBe('closed');
-    expect(
-      tags(
-        await rejection(
-          h.dbx.filesUploadSessionAppendV2({
-            cursor: { session_id: 'pid_upload_session:nope', offset: 0 },
-            contents: part(1, 1),
-          }),
-        ),
-      ),
-    ).toBe('not_found');
+    expect(await refusedAppend(closed, 10)).toBe('closed');
+    expect(await refusedAppend('pid_upload_session:nope', 0)).toBe('not_found');
     const expiring = (await h.dbx.filesUploadSessionStart({ contents: part(1, 1) })).result.session_id;
     h.emulator.admin.advanceClock(7 * 24 * 3600 * 1000);
     h.token = h.emulator.admin.issueTokens('alice@example.com').access_token;

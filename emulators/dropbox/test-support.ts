@@ -4,6 +4,7 @@
  * HTTP for what the SDK never sends.
  */
 import { Dropbox, DropboxResponseError } from 'dropbox';
+import { Readable } from 'node:stream';
 import { dropboxFetch } from '../../main/core/providers/dropbox/hosts';
 import { ManualClock } from '../shared/clock';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxEmulatorOptions } from './emulator';
@@ -63,18 +64,32 @@ export function rpc(
   return fetch(`${h.url}/2/${route}`, { method: 'POST', headers, body: text });
 }
 
-/** A content-host call: argument in Dropbox-API-Arg (escaped like the SDK), bytes in the body. */
+/**
+ * A content-host call: argument in Dropbox-API-Arg (escaped like the SDK, or `argHeader` as it is),
+ * bytes in the body (a Readable is streamed), Content-Type application/octet-stream unless given.
+ */
 export function content(
   h: Harness,
   route: string,
   arg: unknown,
-  init: { body?: Uint8Array | string; headers?: Record<string, string>; method?: string } = {},
+  init: {
+    body?: Uint8Array | string | Readable;
+    headers?: Record<string, string>;
+    method?: string;
+    argHeader?: string;
+  } = {},
 ): Promise<Response> {
   const headers = new Headers({ Authorization: `Bearer ${h.token}`, ...init.headers });
-  headers.set('Dropbox-API-Arg', headerJson(arg));
+  headers.set('Dropbox-API-Arg', init.argHeader ?? headerJson(arg));
   if (init.body !== undefined && !headers.has('Content-Type'))
     headers.set('Content-Type', 'application/octet-stream');
-  return fetch(`${h.url}/2/${route}`, { method: init.method ?? 'POST', headers, body: init.body });
+  const url = `${h.url}/2/${route}`;
+  const method = init.method ?? 'POST';
+  if (init.body instanceof Readable) {
+    const body = Readable.toWeb(init.body) as ReadableStream;
+    return fetch(url, { method, headers, body, duplex: 'half' } as RequestInit);
+  }
+  return fetch(url, { method, headers, body: init.body });
 }
 
 export const headerJson = (value: unknown) =>

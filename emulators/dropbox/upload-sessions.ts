@@ -1,7 +1,7 @@
 /**
- * Upload sessions: state in memory, bytes in a part file on disk (`<data>/sessions/<id>`). A session
- * lives `lifetimeMs` from its start (Dropbox: 7 days), then reads as `not_found`. Requests on one
- * session run one after another.
+ * Upload sessions (the store: shared/upload-sessions.ts), bytes in a part file on disk
+ * (`<data>/sessions/<id>`). A session lives `lifetimeMs` from its start (Dropbox: 7 days), then reads
+ * as `not_found`.
  * - sequential sessions take data at exactly the offset received so far;
  * - concurrent sessions take 4 MiB-aligned pieces at any offset, in any order; the piece sent with
  *   `close` fixes the total size;
@@ -9,21 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { DropboxContentHash } from '../../main/core/providers/hashes/dropbox-content-hash';
-import type { Clock } from '../shared/clock';
+import { SessionStore, type StoredSession } from '../shared/upload-sessions';
+import { writeHashed } from './content';
 
 export const CONCURRENT_ALIGNMENT = 4 * 1024 * 1024;
 /** The largest file a session can hold: 2^41 - 2^22 bytes. */
 export const MAX_SESSION_BYTES = 2 ** 41 - 2 ** 22;
 
-export interface UploadSession {
-  readonly id: string;
-  readonly email: string;
+export interface UploadSession extends StoredSession {
   readonly type: 'sequential' | 'concurrent';
-  readonly file: string;
-  readonly expiresAt: number;
   /** Sequential: bytes received. Concurrent: end of the furthest piece. */
   received: number;
   /** Concurrent: pieces received, offset -> length. */
@@ -32,37 +27,23 @@ export interface UploadSession {
   total: number | undefined;
   closed: boolean;
   committed: boolean;
-  queue: Promise<unknown>;
 }
 
-export class UploadSessions {
-  private readonly sessions = new Map<string, UploadSession>();
+const ID_PREFIX = 'pid_upload_session:';
 
-  constructor(
-    private readonly dir: () => string,
-    private readonly clock: Clock,
-    private readonly lifetimeMs: () => number,
-  ) {}
-
-  async create(email: string, type: 'sequential' | 'concurrent'): Promise<UploadSession> {
-    await this.prune();
-    const id = `pid_upload_session:${randomBytes(36).toString('base64url')}`;
-    const session: UploadSession = {
-      id,
+/** Dropbox's sessions: `get` takes the caller's email, another user's session id reads as unknown. */
+export class UploadSessions extends SessionStore<UploadSession> {
+  create(email: string, type: 'sequential' | 'concurrent'): Promise<UploadSession> {
+    const id = `${ID_PREFIX}${randomBytes(36).toString('base64url')}`;
+    return this.open(id, id.slice(ID_PREFIX.length), {
       email,
       type,
-      file: path.join(this.dir(), id.slice('pid_upload_session:'.length)),
-      expiresAt: this.clock.now() + this.lifetimeMs(),
       received: 0,
       pieces: new Map(),
       total: undefined,
       closed: false,
       committed: false,
-      queue: Promise.resolve(),
-    };
-    await fs.writeFile(session.file, '');
-    this.sessions.set(id, session);
-    return session;
+    });
   }
 
   /**
@@ -74,40 +55,6 @@ export class UploadSessions {
     await fs.rename(file, session.file);
     session.received = size;
     return session;
-  }
-
-  /** A live session of `email` (another user's session id reads as unknown). */
-  async get(id: string, email: string): Promise<UploadSession | undefined> {
-    const session = this.sessions.get(id);
-    if (!session || session.email !== email) return undefined;
-    if (session.expiresAt <= this.clock.now()) {
-      await this.remove(session);
-      return undefined;
-    }
-    return session;
-  }
-
-  async remove(session: UploadSession): Promise<void> {
-    this.sessions.delete(session.id);
-    await fs.rm(session.file, { force: true });
-  }
-
-  /** Runs `task` after every earlier request on the same session. */
-  serialize<T>(session: UploadSession, task: () => Promise<T>): Promise<T> {
-    const run = session.queue.then(task, task);
-    session.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Forgets every session (their files go with the data directory's reset). */
-  clear(): void {
-    this.sessions.clear();
-  }
-
-  private async prune(): Promise<void> {
-    const now = this.clock.now();
-    for (const session of [...this.sessions.values()])
-      if (session.expiresAt <= now) await this.remove(session);
   }
 }
 
@@ -131,29 +78,14 @@ export async function writeBody(
   offset: number,
   maxBytes: number,
 ): Promise<Written> {
-  const handle = await fs.open(session.file, 'r+');
-  const hasher = new DropboxContentHash();
-  let length = 0;
-  let tooLarge = false;
-  let complete = true;
-  try {
-    for await (const chunk of body) {
-      const data = chunk as Buffer;
-      if (tooLarge || length + data.length > maxBytes) {
-        tooLarge = true;
-        continue;
-      }
-      await handle.write(data, 0, data.length, offset + length);
-      hasher.update(data);
-      length += data.length;
-    }
-  } catch {
-    complete = false;
-  } finally {
-    await handle.close();
-  }
-  if (tooLarge) length = 0;
-  return { length, contentHash: hasher.digest(), complete, tooLarge };
+  const { size, contentHash, complete, tooLarge } = await writeHashed(
+    session.file,
+    'r+',
+    body,
+    offset,
+    maxBytes,
+  );
+  return { length: tooLarge ? 0 : size, contentHash, complete, tooLarge };
 }
 
 /** Cuts the part file back to `size` bytes (undoing a refused write). */

@@ -10,7 +10,13 @@ import * as path from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pngSize } from '../shared/png';
-import { syntheticDigests, syntheticStream, type Digests } from '../shared/seeds';
+import {
+  SyntheticChecksums,
+  syntheticDigests,
+  syntheticStream,
+  type ChecksumCodec,
+  type Digests,
+} from '../shared/synthetic';
 
 export type { Digests };
 
@@ -64,42 +70,21 @@ export function digestBuffer(data: Buffer): Digests {
   };
 }
 
-/**
- * Checksums of generated content, computed on first use and kept compactly (68 bytes per item in one
- * table for keys below `capacity`, a small map otherwise), so a million-item seed stays light.
- */
-export class SyntheticDigests {
-  private readonly table: Uint8Array;
-  private readonly known: Uint8Array;
-  private readonly others = new Map<number, Digests>();
+const DIGESTS: ChecksumCodec<Digests> = {
+  recordBytes: 68,
+  compute: syntheticDigests,
+  pack: (digests) => Buffer.from(digests.md5 + digests.sha1 + digests.sha256, 'hex'),
+  unpack: (record) => ({
+    md5: record.toString('hex', 0, 16),
+    sha1: record.toString('hex', 16, 36),
+    sha256: record.toString('hex', 36, 68),
+  }),
+};
 
-  constructor(private readonly capacity: number) {
-    this.table = new Uint8Array(capacity * 68);
-    this.known = new Uint8Array(capacity);
-  }
-
-  get(key: number, size: number): Digests {
-    if (key >= 0 && key < this.capacity && Number.isInteger(key)) {
-      const at = key * 68;
-      if (!this.known[key]) {
-        const digests = syntheticDigests(key, size);
-        this.table.set(Buffer.from(digests.md5 + digests.sha1 + digests.sha256, 'hex'), at);
-        this.known[key] = 1;
-        return digests;
-      }
-      const bytes = Buffer.from(this.table.buffer, this.table.byteOffset + at, 68);
-      return {
-        md5: bytes.toString('hex', 0, 16),
-        sha1: bytes.toString('hex', 16, 36),
-        sha256: bytes.toString('hex', 36, 68),
-      };
-    }
-    let digests = this.others.get(key);
-    if (!digests) {
-      digests = syntheticDigests(key, size);
-      this.others.set(key, digests);
-    }
-    return digests;
+/** Checksums of generated content, computed on first use and kept in 68 bytes per item. */
+export class SyntheticDigests extends SyntheticChecksums<Digests> {
+  constructor(capacity: number) {
+    super(capacity, DIGESTS);
   }
 }
 

@@ -9,19 +9,10 @@
  * Token errors are `{"error": "...", "error_description": "..."}` like Google's.
  */
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { renderConsentPage, renderErrorPage } from '../shared/consent-page';
-import {
-  mediaType,
-  parseForm,
-  readBody,
-  redirect,
-  sendHtml,
-  sendJson,
-  type RequestContext,
-  type Router,
-} from '../shared/http';
-import type { AuthorizeOutcome, Grant, OAuthServer } from '../shared/oauth';
 import type { Clock } from '../shared/clock';
+import { sendJson, type RequestContext, type Router } from '../shared/http';
+import type { Grant, OAuthServer } from '../shared/oauth';
+import { basicCredentials, oauthParams, registerAuthorizeRoutes } from '../shared/oauth-routes';
 
 const AUTHORIZE_PATH = '/o/oauth2/v2/auth';
 const NO_STORE = { 'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate', Pragma: 'no-cache' };
@@ -85,70 +76,17 @@ function bearer(ctx: RequestContext): string | undefined {
   return match?.[1]?.trim();
 }
 
-async function params(ctx: RequestContext): Promise<URLSearchParams> {
-  const body = await readBody(ctx.body, 64 * 1024);
-  const merged = new URLSearchParams(ctx.url.searchParams);
-  if (body.length === 0) return merged;
-  if (mediaType(ctx.req.headers['content-type']) === 'application/json') {
-    try {
-      const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(json)) if (typeof value === 'string') merged.set(key, value);
-    } catch {
-      // An unparsable JSON body carries no parameters.
-    }
-    return merged;
-  }
-  for (const [key, value] of parseForm(body)) merged.set(key, value);
-  return merged;
-}
-
-function basicCredentials(ctx: RequestContext): { id: string; secret: string } | undefined {
-  const match = /^Basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return {
-    id: decodeURIComponent(decoded.slice(0, colon)),
-    secret: decodeURIComponent(decoded.slice(colon + 1)),
-  };
-}
-
 export function registerOAuthRoutes(router: Router, deps: GoogleOAuthDeps): void {
   const { oauth, serviceName } = deps;
-  const answer = (ctx: RequestContext, outcome: AuthorizeOutcome) => {
-    if (outcome.type === 'redirect') redirect(ctx.res, outcome.location);
-    else if (outcome.type === 'error-page')
-      sendHtml(ctx.res, outcome.status, renderErrorPage(serviceName, outcome.error, outcome.description));
-    else
-      sendHtml(
-        ctx.res,
-        200,
-        renderConsentPage({
-          serviceName,
-          action: AUTHORIZE_PATH,
-          requestId: outcome.requestId,
-          clientId: outcome.clientId,
-          scope: outcome.scope,
-          users: outcome.users,
-          selected: outcome.selected,
-        }),
-        { 'Cache-Control': 'no-store' },
-      );
-  };
-
-  router.on('GET', AUTHORIZE_PATH, (ctx) => answer(ctx, oauth.authorize(ctx.url.searchParams)));
-  router.on('POST', AUTHORIZE_PATH, async (ctx) =>
-    answer(ctx, oauth.decide(parseForm(await readBody(ctx.body, 64 * 1024)))),
-  );
+  registerAuthorizeRoutes(router, oauth, { path: AUTHORIZE_PATH, serviceName });
 
   router.on('POST', '/token', async (ctx) => {
-    const result = oauth.token(await params(ctx), basicCredentials(ctx));
+    const result = oauth.token(await oauthParams(ctx), basicCredentials(ctx, { percentEncoded: true }));
     sendJson(ctx.res, result.status, result.body, NO_STORE, 2);
   });
 
   router.on(['POST', 'GET'], '/revoke', async (ctx) => {
-    const token = (await params(ctx)).get('token');
+    const token = (await oauthParams(ctx)).get('token');
     if (token && oauth.revoke(token)) sendJson(ctx.res, 200, {}, NO_STORE, 2);
     else
       sendJson(
@@ -161,7 +99,7 @@ export function registerOAuthRoutes(router: Router, deps: GoogleOAuthDeps): void
   });
 
   router.on(['GET', 'POST'], '/tokeninfo', async (ctx) => {
-    const token = (await params(ctx)).get('access_token') ?? bearer(ctx);
+    const token = (await oauthParams(ctx)).get('access_token') ?? bearer(ctx);
     const auth = token ? oauth.authenticate(token) : undefined;
     if (!auth?.ok) {
       sendJson(ctx.res, 400, { error: 'invalid_token', error_description: 'Invalid Value' }, NO_STORE, 2);

@@ -1,23 +1,27 @@
 /**
- * The Drive emulator's request pipeline and state. One origin serves every Google host path:
+ * The Drive emulator's state and wiring. One origin serves every Google host path:
  * OAuth (`/o/oauth2/v2/auth`, `/token`, `/revoke`, ...), the API (`/drive/v3/...`), uploads
  * (`/upload/drive/v3/...`), thumbnails (`/drive-storage/...`) and the admin surface (`/__admin/...`).
- * Order per request: admin (no faults) | faults (may answer, delay, reset or break the response) |
- * route (authentication, throttling, then the operation) | errors rendered as Drive JSON.
+ * Order per request (shared/pipeline.ts): admin (no faults) | faults (may answer, delay, reset or
+ * break the response) | route (authentication, throttling, then the operation) | errors rendered as
+ * Drive JSON; unknown paths get Google's HTML 404/405 pages.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  adminHandler,
   createAdmin,
   registerAdminRoutes,
+  registerQuotaRoute,
+  seededStore,
   type AdminTarget,
   type EmulatorAdmin,
+  type QuotaAdmin,
 } from '../shared/admin';
 import type { OffsetClock } from '../shared/clock';
-import { FaultEngine, applyFaults, type FaultHooks, type FaultRule } from '../shared/faults';
+import { oauthServerOptions, type ServiceOptions } from '../shared/emulator';
+import { FaultEngine, type FaultHooks } from '../shared/faults';
 import { BodyTooLargeError, Router, sendHtml, type RequestContext } from '../shared/http';
-import { OAuthServer, type OAuthClient } from '../shared/oauth';
-import type { Seed } from '../shared/seeds';
+import { OAuthServer } from '../shared/oauth';
+import { requestListener } from '../shared/pipeline';
 import { WriteThrottle } from '../shared/throttle';
 import { BlobStore } from './content';
 import type { Access, DriveApi, DriveLimits } from './context';
@@ -52,22 +56,8 @@ const ACCESS_BY_SCOPE: Record<string, readonly Access[]> = {
   'drive.metadata.readonly': ['metadata'],
 };
 
-export interface GdriveServiceOptions {
-  seed: Seed;
-  clock: OffsetClock;
-  dataDir: string;
-  autoConsent: boolean;
-  /** Registered OAuth clients; absent = any client id. */
-  clients?: readonly OAuthClient[];
-  tokenLifetimeSeconds: number;
-  uploadSessionLifetimeSeconds: number;
+export interface GdriveServiceOptions extends ServiceOptions {
   exportSizeLimitBytes: number;
-  /** Storage limit for seeded users that set none; null = unlimited. */
-  defaultQuotaBytes: number | null;
-  faults: readonly FaultRule[];
-  writesPerSecond: number | null;
-  /** Delay used by `slow` faults (tests inject one that does not wait). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 const NOT_FOUND_PAGE = `<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error 404 (Not Found)!!1</title><p><b>404.</b> <ins>That's an error.</ins><p>The requested URL was not found on this server. <ins>That's all we know.</ins>`;
@@ -81,17 +71,18 @@ export class GdriveService implements DriveApi {
   readonly oauth: OAuthServer;
   readonly faults: FaultEngine;
   readonly throttle: WriteThrottle;
-  readonly admin: EmulatorAdmin & {
-    /** Sets a user's storage limit in bytes (null = unlimited). */
-    setQuota(user: string, limit: number | null): void;
-    /** The id of a user's My Drive root folder. */
-    rootId(user: string): string;
-  };
+  readonly admin: EmulatorAdmin &
+    QuotaAdmin & {
+      /** The id of a user's My Drive root folder. */
+      rootId(user: string): string;
+    };
   private drives = new Map<string, DriveStore>();
   private readonly sessions: UploadSessions;
   private readonly router = new Router();
   private readonly adminRouter = new Router();
   private readonly faultHooks: FaultHooks;
+  /** The node:http request listener (shared/pipeline.ts). */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
   constructor(private readonly options: GdriveServiceOptions) {
     this.clock = options.clock;
@@ -102,18 +93,13 @@ export class GdriveService implements DriveApi {
       uploadSessionLifetimeMs: options.uploadSessionLifetimeSeconds * 1000,
       metadataBodyLimitBytes: 1024 * 1024,
     };
-    this.faults = new FaultEngine((path) => path.startsWith('/drive/') || path.startsWith('/upload/'));
-    this.faults.set(options.faults);
-    this.throttle = new WriteThrottle(this.clock);
-    this.throttle.configure(options.writesPerSecond);
+    const isApiPath = (path: string) => path.startsWith('/drive/') || path.startsWith('/upload/');
+    this.faults = new FaultEngine(isApiPath, options.faults);
+    this.throttle = new WriteThrottle(this.clock, options.writesPerSecond);
     const signer = new IdTokenSigner(this.clock);
     this.oauth = new OAuthServer({
+      ...oauthServerOptions(options),
       serviceName: 'Google',
-      users: () => options.seed.users.map((u) => ({ email: u.email, displayName: u.displayName })),
-      clock: this.clock,
-      autoConsent: options.autoConsent,
-      clients: options.clients,
-      accessTokenLifetimeSeconds: options.tokenLifetimeSeconds,
       prefixes: { accessToken: 'ya29.', refreshToken: '1//0', code: '4/0A' },
       idToken: (grant) => signer.token(grant, numericUserId(grant.user.email)),
     });
@@ -155,35 +141,41 @@ export class GdriveService implements DriveApi {
       clock: this.clock,
       throttle: this.throttle,
       defaultScope: DRIVE_SCOPE,
+      initial: options,
       users: () => this.users,
-      reset: (tokens) => this.reset(tokens),
+      restoreSeed: () => this.restoreSeed(),
     };
-    const admin = createAdmin(target);
     this.admin = {
-      ...admin,
+      ...createAdmin(target),
       setQuota: (user, limit) => {
-        const store = this.drives.get(user);
-        if (!store) throw new RangeError(`unknown user ${user}`);
-        store.quotaLimit = limit;
+        seededStore(this.drives, user).quotaLimit = limit;
       },
-      rootId: (user) => {
-        const store = this.drives.get(user);
-        if (!store) throw new RangeError(`unknown user ${user}`);
-        return store.root.id;
-      },
+      rootId: (user) => seededStore(this.drives, user).root.id,
     };
-    registerAdminRoutes(this.adminRouter, target, admin);
-    this.adminRouter.on(
-      'POST',
-      '/__admin/quota',
-      adminHandler((_ctx, body) => {
-        const limit = body.limit === null ? null : Number(body.limit);
-        if (typeof body.user !== 'string' || (limit !== null && !(limit >= 0)))
-          throw new RangeError('send {"user": EMAIL, "limit": BYTES | null}');
-        this.admin.setQuota(body.user, limit);
-        return { user: body.user, limit };
-      }),
-    );
+    registerAdminRoutes(this.adminRouter, target, this.admin);
+    registerQuotaRoute(this.adminRouter, this.admin);
+    this.handle = requestListener({
+      admin: this.adminRouter,
+      routes: this.router,
+      faults: this.faults,
+      faultHooks: this.faultHooks,
+      unmatched: (ctx, match) => {
+        if (match.kind === 'method-not-allowed')
+          sendHtml(ctx.res, 405, METHOD_PAGE, { Allow: match.allow.join(', ') });
+        else sendHtml(ctx.res, 404, NOT_FOUND_PAGE);
+      },
+      renderError: (ctx, error) => {
+        if (error instanceof DriveError) sendDriveError(ctx.res, error);
+        else if (error instanceof BodyTooLargeError) sendDriveError(ctx.res, requestTooLarge());
+        else
+          sendDriveError(
+            ctx.res,
+            new DriveError(500, 'Internal Error', [
+              { message: String(error), domain: 'global', reason: 'internalError' },
+            ]),
+          );
+      },
+    });
   }
 
   get users(): string[] {
@@ -204,15 +196,12 @@ export class GdriveService implements DriveApi {
     });
   }
 
-  /** Back to the seed: data, upload sessions, faults and throttling; tokens too when asked. */
-  async reset(tokens: boolean): Promise<void> {
+  /** Back to the seed: data and upload sessions (the admin's reset then restores faults, throttle, tokens). */
+  private async restoreSeed(): Promise<void> {
     for (const store of this.drives.values()) store.dispose();
     this.sessions.clear();
     await this.blobs.clear();
     this.drives = this.build();
-    this.faults.set(this.options.faults);
-    this.throttle.configure(this.options.writesPerSecond);
-    if (tokens) this.oauth.reset();
   }
 
   store(email: string): DriveStore | undefined {
@@ -256,50 +245,5 @@ export class GdriveService implements DriveApi {
       'Cache-Control': 'private, max-age=0, must-revalidate, no-transform',
     });
     ctx.res.end(bytes);
-  }
-
-  /** The node:http request listener. */
-  handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const ctx: RequestContext = { req, res, url, method: req.method ?? 'GET', params: {}, body: req };
-    try {
-      if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
-        await this.dispatch(this.adminRouter, ctx);
-        return;
-      }
-      const fired = this.faults.evaluate(ctx.method, url.pathname);
-      if (fired.length > 0 && (await applyFaults(fired, ctx, this.faultHooks)) === 'handled') return;
-      await this.dispatch(this.router, ctx);
-    } catch (error) {
-      this.fail(ctx, error);
-    }
-  };
-
-  private async dispatch(router: Router, ctx: RequestContext): Promise<void> {
-    const match = router.match(ctx.method, ctx.url.pathname);
-    if (match.kind === 'found') {
-      ctx.params = match.params;
-      await match.handler(ctx);
-    } else if (match.kind === 'method-not-allowed') {
-      sendHtml(ctx.res, 405, METHOD_PAGE, { Allow: match.allow.join(', ') });
-    } else {
-      sendHtml(ctx.res, 404, NOT_FOUND_PAGE);
-    }
-  }
-
-  private fail(ctx: RequestContext, error: unknown): void {
-    if (ctx.res.headersSent || ctx.req.socket.destroyed) {
-      ctx.res.destroy();
-      return;
-    }
-    if (error instanceof DriveError) sendDriveError(ctx.res, error);
-    else if (error instanceof BodyTooLargeError) sendDriveError(ctx.res, requestTooLarge());
-    else
-      sendDriveError(
-        ctx.res,
-        new DriveError(500, 'Internal Error', [
-          { message: String(error), domain: 'global', reason: 'internalError' },
-        ]),
-      );
   }
 }

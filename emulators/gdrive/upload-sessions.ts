@@ -1,23 +1,20 @@
 /**
- * Resumable upload sessions: state in memory, received bytes appended to a part file on disk.
- * A session lives `lifetimeMs` from its creation (Drive: one week), then answers 404. Requests on one
- * session run one after another. Bytes of an interrupted or unaligned intermediate chunk are kept only
- * up to the last multiple of 256 KiB (the session's persisted size is always such a multiple until
- * the final chunk), so the status query tells the client exactly where to resume.
+ * Resumable upload sessions (the store: shared/upload-sessions.ts): received bytes are appended to
+ * the part file. A session lives `lifetimeMs` from its creation (Drive: one week), then answers 404.
+ * Bytes of an interrupted or unaligned intermediate chunk are kept only up to the last multiple of
+ * 256 KiB (the session's persisted size is always such a multiple until the final chunk), so the
+ * status query tells the client exactly where to resume.
  */
 import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Clock } from '../shared/clock';
+import { SessionStore, type SessionState, type StoredSession } from '../shared/upload-sessions';
 import { newUploadId } from './ids';
 import type { FileInput } from './metadata';
 
 export const CHUNK_GRANULARITY = 256 * 1024;
 
-export interface UploadSession {
-  readonly id: string;
-  readonly email: string;
+export interface UploadSession extends StoredSession {
   /** The file being updated (PATCH /upload/drive/v3/files/ID), or undefined for a create. */
   readonly fileId: string | undefined;
   readonly input: FileInput;
@@ -29,73 +26,17 @@ export interface UploadSession {
   /** Declared total size, from X-Upload-Content-Length or the first Content-Range with a total. */
   total: number | undefined;
   received: number;
-  readonly file: string;
-  readonly expiresAt: number;
   /** Set once the upload completed: the id of the created or updated file. */
   resultId: string | undefined;
-  queue: Promise<unknown>;
 }
 
-export type NewSession = Omit<UploadSession, 'id' | 'received' | 'file' | 'expiresAt' | 'resultId' | 'queue'>;
+export type NewSession = Omit<SessionState<UploadSession>, 'received' | 'resultId'>;
 
-export class UploadSessions {
-  private readonly sessions = new Map<string, UploadSession>();
-
-  constructor(
-    private readonly dir: () => string,
-    private readonly clock: Clock,
-    private readonly lifetimeMs: () => number,
-  ) {}
-
-  async create(init: NewSession): Promise<UploadSession> {
-    await this.prune();
+/** Drive's sessions: any caller holding the upload URL may use one (the id is the credential). */
+export class UploadSessions extends SessionStore<UploadSession> {
+  create(init: NewSession): Promise<UploadSession> {
     const id = newUploadId();
-    const session: UploadSession = {
-      ...init,
-      id,
-      received: 0,
-      file: path.join(this.dir(), id),
-      expiresAt: this.clock.now() + this.lifetimeMs(),
-      resultId: undefined,
-      queue: Promise.resolve(),
-    };
-    await fs.writeFile(session.file, '');
-    this.sessions.set(id, session);
-    return session;
-  }
-
-  /** A live session, or undefined (unknown or expired: expired ones are removed). */
-  async get(id: string): Promise<UploadSession | undefined> {
-    const session = this.sessions.get(id);
-    if (!session) return undefined;
-    if (session.expiresAt <= this.clock.now()) {
-      await this.remove(session);
-      return undefined;
-    }
-    return session;
-  }
-
-  async remove(session: UploadSession): Promise<void> {
-    this.sessions.delete(session.id);
-    await fs.rm(session.file, { force: true });
-  }
-
-  /** Runs `task` after every earlier request on the same session. */
-  serialize<T>(session: UploadSession, task: () => Promise<T>): Promise<T> {
-    const run = session.queue.then(task, task);
-    session.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Forgets every session (their files are removed with the blob store's directory). */
-  clear(): void {
-    this.sessions.clear();
-  }
-
-  private async prune(): Promise<void> {
-    const now = this.clock.now();
-    for (const session of [...this.sessions.values()])
-      if (session.expiresAt <= now) await this.remove(session);
+    return this.open(id, id, { ...init, received: 0, resultId: undefined });
   }
 }
 

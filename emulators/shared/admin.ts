@@ -14,6 +14,7 @@
  *   GET    /__admin/clock           {"now": ISO time}
  *   POST   /__admin/clock           {"advanceSeconds":N} moves the emulator's clock forward
  *   POST   /__admin/throttle        {"writesPerSecond":N|null,"burst"?:N} per-user write throttling
+ *   POST   /__admin/quota           {"user","limit":BYTES|null} a user's storage limit (registerQuotaRoute)
  */
 import type { OffsetClock } from './clock';
 import {
@@ -61,8 +62,11 @@ export interface AdminTarget {
   clock: OffsetClock;
   throttle: WriteThrottle;
   defaultScope: string;
-  users(): string[];
-  reset(tokens: boolean): Promise<void>;
+  /** What a reset restores besides the seed: the fault rules and write rate the service started with. */
+  initial: { faults: readonly FaultRule[]; writesPerSecond: number | null };
+  users(): readonly string[];
+  /** Back to the seed: the accounts' data and upload sessions (the admin then restores faults and throttle). */
+  restoreSeed(): Promise<void>;
 }
 
 export class AdminError extends Error {}
@@ -75,7 +79,12 @@ export function createAdmin(target: AdminTarget): EmulatorAdmin {
       target.faults.add(typeof spec === 'string' ? toFaultRules(spec) : toFaultRules([...spec])),
     clearFaults: () => target.faults.clear(),
     faults: () => target.faults.list(),
-    reset: (options) => target.reset(options?.tokens ?? false),
+    async reset(options) {
+      await target.restoreSeed();
+      target.faults.set(target.initial.faults);
+      target.throttle.configure(target.initial.writesPerSecond);
+      if (options?.tokens ?? false) target.oauth.reset();
+    },
     expireTokens: (user) => target.oauth.expireAccessTokens(user),
     revokeTokens: (user) => target.oauth.revokeGrants(user),
     issueTokens(user, options) {
@@ -219,4 +228,32 @@ export function registerAdminRoutes(router: Router, target: AdminTarget, admin: 
         return { writesPerSecond: target.throttle.writesPerSecond };
       }),
     );
+}
+
+/** A service's admin operation on storage limits. */
+export interface QuotaAdmin {
+  /** Sets a user's storage limit in bytes (null = unlimited); RangeError for an unknown user. */
+  setQuota(user: string, limit: number | null): void;
+}
+
+/** Registers `POST /__admin/quota` (`{"user": EMAIL, "limit": BYTES | null}`) on `router`. */
+export function registerQuotaRoute(router: Router, admin: QuotaAdmin): void {
+  router.on(
+    'POST',
+    '/__admin/quota',
+    adminHandler((_ctx, body) => {
+      const limit = body.limit === null ? null : Number(body.limit);
+      if (typeof body.user !== 'string' || (limit !== null && !(limit >= 0)))
+        throw new RangeError('send {"user": EMAIL, "limit": BYTES | null}');
+      admin.setQuota(body.user, limit);
+      return { user: body.user, limit };
+    }),
+  );
+}
+
+/** The store of a seeded user, for an admin operation naming one; RangeError (400 over HTTP) if unknown. */
+export function seededStore<S>(stores: ReadonlyMap<string, S>, user: string): S {
+  const store = stores.get(user);
+  if (!store) throw new RangeError(`unknown user ${user}`);
+  return store;
 }

@@ -172,8 +172,13 @@ export interface FaultRuleState extends FaultRule {
 export class FaultEngine {
   private active: ActiveRule[] = [];
 
-  /** `isApiPath` scopes rules that name no path (for Drive: `/drive/*` and `/upload/*`). */
-  constructor(private readonly isApiPath: (path: string) => boolean) {}
+  /** `isApiPath` scopes rules that name no path (for Drive: `/drive/*` and `/upload/*`); `rules` start active. */
+  constructor(
+    private readonly isApiPath: (path: string) => boolean,
+    rules: readonly FaultRule[] = [],
+  ) {
+    this.add(rules);
+  }
 
   /** Replaces all rules (counters restart). */
   set(rules: readonly FaultRule[]): void {

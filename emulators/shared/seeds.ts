@@ -8,8 +8,6 @@
  *   derived from the item number, so a million files need neither disk nor memory for content.
  * All timestamps and bytes are deterministic: the same seed gives the same accounts, names and bytes.
  */
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { pdf } from './documents';
 import { drawPicture, encodePng } from './png';
 import { Prng, hashString } from './prng';
@@ -20,7 +18,7 @@ export type SeedContent =
   | { type: 'text'; text: string }
   /** Bytes produced on demand (images, PDFs), memoised by the caller if needed. */
   | { type: 'bytes'; data: () => Buffer }
-  /** `size` deterministic pseudo-random bytes derived from `key` (see syntheticBytes). */
+  /** `size` deterministic pseudo-random bytes derived from `key` (see shared/synthetic.ts). */
   | { type: 'generated'; key: number; size: number };
 
 interface SeedBase {
@@ -358,77 +356,4 @@ export function* syntheticItems(count: number, flat: boolean): Generator<Synthet
     };
     if (folder) folders.push(index);
   }
-}
-
-const BLOCK = 4096;
-
-/** murmur3's finaliser over (key, block): a well-mixed non-zero xorshift seed per 4 KiB block. */
-function blockSeed(key: number, block: number): number {
-  let h = (Math.imul(key | 0, 0x9e3779b1) ^ Math.imul(block + 1, 0x85ebca6b)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h | 1) >>> 0;
-}
-
-/** Fills `out` with the bytes of generated content `key` starting at `offset`; random access. */
-export function syntheticBytes(key: number, offset: number, out: Buffer): void {
-  let written = 0;
-  while (written < out.length) {
-    const position = offset + written;
-    const block = Math.floor(position / BLOCK);
-    let state = blockSeed(key, block);
-    const start = position - block * BLOCK;
-    const count = Math.min(BLOCK - start, out.length - written);
-    for (let i = 0; i < start + count; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      if (i >= start) out[written + i - start] = state & 0xff;
-    }
-    written += count;
-  }
-}
-
-/** A stream of generated content `key`, bytes [start, end) . */
-export function syntheticStream(key: number, start: number, end: number): Readable {
-  let position = start;
-  return new Readable({
-    read() {
-      if (position >= end) {
-        this.push(null);
-        return;
-      }
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, end - position));
-      syntheticBytes(key, position, chunk);
-      position += chunk.length;
-      this.push(chunk);
-    },
-  });
-}
-
-export interface Digests {
-  md5: string;
-  sha1: string;
-  sha256: string;
-}
-
-/** MD5, SHA-1 and SHA-256 (hex) of generated content, computed by streaming it. */
-const scratch = Buffer.allocUnsafe(64 * 1024);
-
-export function syntheticDigests(key: number, size: number): Digests {
-  const md5 = createHash('md5');
-  const sha1 = createHash('sha1');
-  const sha256 = createHash('sha256');
-  const chunk = scratch;
-  for (let offset = 0; offset < size; offset += chunk.length) {
-    const part = chunk.subarray(0, Math.min(chunk.length, size - offset));
-    syntheticBytes(key, offset, part);
-    md5.update(part);
-    sha1.update(part);
-    sha256.update(part);
-  }
-  return { md5: md5.digest('hex'), sha1: sha1.digest('hex'), sha256: sha256.digest('hex') };
 }

@@ -15,7 +15,13 @@ export class WriteThrottle {
   private burst = 0;
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly clock: Clock) {}
+  /** `perSecond`: the initial rate (see configure); default off. */
+  constructor(
+    private readonly clock: Clock,
+    perSecond: number | null = null,
+  ) {
+    this.configure(perSecond);
+  }
 
   /** `null` switches throttling off; `burst` defaults to `perSecond` (at least 1). */
   configure(perSecond: number | null, burst?: number): void {
