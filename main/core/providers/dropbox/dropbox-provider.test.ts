@@ -199,6 +199,22 @@ describe('DropboxProvider names and content', () => {
     });
   });
 
+  it('renames in case only through a temporary name (Dropbox ignores case-only moves)', async () => {
+    const provider = await connect();
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'report.txt', text('r'), { conflict: 'fail' });
+    const renamed = await provider.move(file.id, { name: 'Report.TXT', conflict: 'fail' });
+    expect(renamed).toMatchObject({ id: file.id, name: 'Report.TXT', parentId: parent.id });
+    const sub = await folder(provider, parent.id, 'photos');
+    expect(await provider.move(sub.id, { name: 'Photos', conflict: 'fail' })).toMatchObject({
+      id: sub.id,
+      name: 'Photos',
+    });
+    const children = [];
+    for await (const page of provider.list(parent.id)) children.push(...page.map((item) => item.name));
+    expect(children.sort()).toEqual(['Photos', 'Report.TXT']);
+  });
+
   it('reads ranges of a file with a non-ASCII name (header-safe arguments)', async () => {
     const provider = await connect();
     const parent = await folder(provider);

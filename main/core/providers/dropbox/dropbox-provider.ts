@@ -15,6 +15,7 @@
  * Authentication is injected (`AccessTokenSource`); every request goes through the account's pacer
  * (api.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
 import { Pacer } from '../pacer';
@@ -270,19 +271,44 @@ export class DropboxProvider implements Provider {
       throw new SkyfoldError('invalid_argument', `cannot ${verb} a folder into itself`);
     }
     const parentId = target.parentId ?? (await this.parents().idOf(currentFolder));
-    const unchanged = folder.toLowerCase() === currentFolder.toLowerCase() && name === source.name;
-    if (verb === 'move' && unchanged) return toProviderItem(source, parentId);
-    const arg = {
-      from_path: id,
-      to_path: childPath(folder, name),
-      autorename: target.conflict === 'rename',
-      allow_ownership_transfer: false,
-    };
+    const sameFolder = folder.toLowerCase() === currentFolder.toLowerCase();
+    if (verb === 'move' && sameFolder && name === source.name) return toProviderItem(source, parentId);
+    if (verb === 'move' && sameFolder && name.toLowerCase() === source.name.toLowerCase()) {
+      return toProviderItem(await this.renameCaseOnly(id, folder, source.name, name), parentId);
+    }
+    const moved = await this.relocateOnce(verb, id, childPath(folder, name), target.conflict === 'rename');
+    return toProviderItem(moved, parentId);
+  }
+
+  /** One `move_v2`/`copy_v2` call; the item at its new place. */
+  private async relocateOnce(
+    verb: 'move' | 'copy',
+    from: string,
+    to: string,
+    autorename: boolean,
+  ): Promise<DropboxEntry> {
+    const arg = { from_path: from, to_path: to, autorename, allow_ownership_transfer: false };
     const result = await this.api.rpc(
-      `${verb === 'move' ? 'moving' : 'copying'} "${source.name}"`,
+      `${verb === 'move' ? 'moving' : 'copying'} "${from}" to "${to}"`,
       (client) => (verb === 'move' ? client.filesMoveV2(arg) : client.filesCopyV2(arg)),
     );
-    return toProviderItem(readEntry(expectObject(result, verb).metadata, `the ${verb}d item`), parentId);
+    return readEntry(expectObject(result, verb).metadata, `the ${verb}d item`);
+  }
+
+  /**
+   * `a.txt` -> `A.txt`. Dropbox does not rename in case only (move_v2 answers success and changes
+   * nothing), so the item goes through a temporary name in the same folder, as rclone does. If the
+   * second step fails the item is put back under its old name (best effort) and the error thrown.
+   */
+  private async renameCaseOnly(id: string, folder: string, from: string, to: string): Promise<DropboxEntry> {
+    const temporary = `.skyfold-rename-${randomBytes(6).toString('hex')}`;
+    await this.relocateOnce('move', id, childPath(folder, temporary), false);
+    try {
+      return await this.relocateOnce('move', id, childPath(folder, to), false);
+    } catch (error) {
+      await this.relocateOnce('move', id, childPath(folder, from), false).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The metadata at a path or id (never the root). Throws not_found (deleted items included). */
