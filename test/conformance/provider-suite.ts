@@ -215,6 +215,9 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       expect((await readAll(await provider.read(item.id, { start: 8, end: 100 }))).toString()).toBe('89');
       await expectCode(provider.read(item.id, { start: 10 }), 'invalid_argument');
       await expectCode(provider.read(item.id, { start: 5, end: 2 }), 'invalid_argument');
+      const empty = await write(scratch, 'empty.txt', '');
+      expect((await readAll(await provider.read(empty.id, { start: 0 }))).length).toBe(0);
+      await expectCode(provider.read(empty.id, { start: 1 }), 'invalid_argument');
     });
 
     it('refuses to read a folder as a file', async () => {

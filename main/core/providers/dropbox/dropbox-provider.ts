@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
+import { checkedRange } from '../byte-range';
 import { Pacer } from '../pacer';
 import type {
   AboutInfo,
@@ -175,17 +176,9 @@ export class DropboxProvider implements Provider {
     if (!range) return openDownload(this.api, path, undefined, `reading ${id}`);
     const entry = await this.metadata(path, id);
     if (entry['.tag'] !== 'file') throw new SkyfoldError('invalid_argument', `"${entry.name}" is not a file`);
-    const { size } = entry;
-    const badEnd = range.end !== undefined && range.end < range.start;
-    if (range.start < 0 || badEnd || (range.start >= size && !(size === 0 && range.start === 0))) {
-      throw new SkyfoldError(
-        'invalid_argument',
-        `byte range ${range.start}-${range.end ?? ''} is outside "${entry.name}"`,
-      );
-    }
-    if (size === 0) return Readable.from([]);
-    const end = Math.min(range.end ?? size - 1, size - 1);
-    return openDownload(this.api, path, { start: range.start, end }, `reading "${entry.name}"`);
+    const bytes = checkedRange(range, entry.size, `"${entry.name}"`);
+    if (!bytes) return Readable.from([]);
+    return openDownload(this.api, path, bytes, `reading "${entry.name}"`);
   }
 
   async write(

@@ -37,6 +37,7 @@ import type {
 import { withAccessToken } from '../access-token';
 import { readErrorBody } from '../http-errors';
 import { responseBodyStream } from '../http-stream';
+import { checkedRange } from '../byte-range';
 import { Pacer } from '../pacer';
 import { driveHttpError, toDriveError } from './errors';
 import { cancelSession, querySession, startResumableSession, uploadThroughSession } from './resumable-upload';
@@ -190,19 +191,10 @@ export class GdriveProvider implements Provider {
       return this.export(id, exportFormatsFor(file.mimeType)[0] ?? 'application/pdf');
     }
     const size = Number(file.size ?? 0);
-    if (range) {
-      const badEnd = range.end !== undefined && range.end < range.start;
-      if (range.start < 0 || badEnd || (range.start >= size && size > 0)) {
-        throw new SkyfoldError(
-          'invalid_argument',
-          `byte range ${range.start}-${range.end ?? ''} is outside "${file.name}"`,
-        );
-      }
-    }
-    if (size === 0) return Readable.from([]);
+    const bytes = checkedRange(range ?? { start: 0 }, size, `"${file.name}"`);
+    if (!bytes) return Readable.from([]);
     const headers: Record<string, string> = {};
-    if (range)
-      headers.Range = `bytes=${range.start}-${range.end === undefined ? '' : Math.min(range.end, size - 1)}`;
+    if (range) headers.Range = `bytes=${bytes.start}-${bytes.end}`;
     return this.download(`files/${encodeURIComponent(id)}?alt=media`, headers, `reading "${file.name}"`);
   }
 

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
 import { numberedName } from '../../../../common/names';
+import { checkedRange } from '../byte-range';
 import type {
   AboutInfo,
   ByteRange,
@@ -123,22 +124,9 @@ export class LocalProvider implements Provider {
       throw fsError(error, this.describe(id));
     });
     if (!stats.isFile()) throw new SkyfoldError('invalid_argument', `${this.describe(id)} is not a file`);
-    const start = range?.start ?? 0;
-    const end = Math.min(range?.end ?? stats.size - 1, stats.size - 1);
-    if (
-      range &&
-      (!Number.isSafeInteger(range.start) ||
-        (range.end !== undefined && !Number.isSafeInteger(range.end)) ||
-        start < 0 ||
-        (range.end !== undefined && range.end < start) ||
-        (start >= stats.size && start > 0))
-    ) {
-      throw new SkyfoldError(
-        'invalid_argument',
-        `byte range ${start}-${range.end ?? ''} is outside ${this.describe(id)}`,
-      );
-    }
-    if (end < start) return Readable.from([]);
+    const bytes = checkedRange(range ?? { start: 0 }, stats.size, this.describe(id));
+    if (!bytes) return Readable.from([]);
+    const { start, end } = bytes;
     const handle = await fs
       .open(itemPath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW)
       .catch((error: unknown) => {
