@@ -74,6 +74,24 @@ describe('a Dropbox account next to a Drive account', () => {
     expect(inside.items.every((item) => item.parentId === folder.id)).toBe(true);
     const resolved = await service.resolvePath({ accountId: dropbox.id, path: `/${folder.name}` });
     expect(resolved.id).toBe(folder.id);
+    // Dropbox names are case-insensitive, so are its paths (offline, from the index); Drive's are not.
+    const shouted = await service.resolvePath({
+      accountId: dropbox.id,
+      path: `/${folder.name.toUpperCase()}`,
+    });
+    expect(shouted.id).toBe(folder.id);
+    const driveFolder = (
+      await service.listFolder({
+        accountId: drive.id,
+        folderId: drive.rootId,
+        sort: byName,
+        offset: 0,
+        limit: 1000,
+      })
+    ).items.find((item) => item.kind === 'folder')!;
+    await expect(
+      service.resolvePath({ accountId: drive.id, path: `/${driveFolder.name.toUpperCase()}` }),
+    ).rejects.toMatchObject({ code: 'not_found' });
 
     const driveRoot = await service.listFolder({
       accountId: drive.id,
