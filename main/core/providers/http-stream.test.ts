@@ -36,6 +36,28 @@ describe('responseBodyStream', () => {
     }
   });
 
+  it('cancels the body when the consumer stops early', async () => {
+    let cancelled: unknown = null;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new Uint8Array(1024));
+      },
+      cancel(reason) {
+        cancelled = reason ?? 'cancelled';
+      },
+    });
+    const stream = responseBodyStream(new Response(endless), {
+      expectedBytes: undefined,
+      what: '',
+      mapError,
+    });
+    for await (const chunk of stream) {
+      expect((chunk as Buffer).length).toBeGreaterThan(0);
+      break; // destroys the stream
+    }
+    await expect.poll(() => cancelled).not.toBeNull();
+  });
+
   it('fails with the mapped error when the connection breaks mid-body', async () => {
     const broken = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -18,12 +18,14 @@ export interface BodyStreamOptions {
 /**
  * The body of the successful answer `response` as a Node Readable (empty when it has none). It fails
  * with `transient` (`<what>: received N of M bytes`) when more or fewer than `expectedBytes` arrive,
- * and with `mapError(error)` when the connection breaks while the body is read.
+ * and with `mapError(error)` when the connection breaks while the body is read. Destroying the
+ * returned stream (a consumer that stops early) cancels the body, which frees the connection.
  */
 export function responseBodyStream(response: Response, options: BodyStreamOptions): Readable {
   const body = response.body ? Readable.fromWeb(response.body as WebReadableStream) : Readable.from([]);
   const checked = lengthChecked(options.expectedBytes, options.what);
   body.on('error', (error) => checked.destroy(options.mapError(error)));
+  checked.on('close', () => body.destroy());
   return body.pipe(checked);
 }
 
