@@ -10,7 +10,12 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError, type ErrorCode } from '../../common/errors';
-import type { Provider, ProviderChange, ProviderItem } from '../../main/core/providers/types';
+import type {
+  Provider,
+  ProviderChange,
+  ProviderFeatures,
+  ProviderItem,
+} from '../../main/core/providers/types';
 
 export interface ConformanceTarget {
   provider: Provider;
@@ -93,13 +98,17 @@ async function snapshotAround(provider: Provider, folderId: string): Promise<Map
 }
 
 /**
- * Applies a change feed the way the index does: upserts and removals by id; path removals resolved
- * name by name from the root, removing the item and everything under it.
+ * Applies a change feed the way the index does: upserts and removals by id (an upsert evicting
+ * another item of its name where names are unique); path removals resolved name by name from the
+ * root, removing the item and everything under it.
  */
 function applyChanges(
   known: ReadonlyMap<string, KnownItem>,
   changes: readonly ProviderChange[],
-  caseInsensitive: boolean,
+  {
+    caseInsensitive,
+    duplicateNamesAllowed,
+  }: Pick<ProviderFeatures, 'caseInsensitive' | 'duplicateNamesAllowed'>,
 ): Map<string, KnownItem> {
   const items = new Map(known);
   const same = (a: string, b: string) => (caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
@@ -110,6 +119,11 @@ function applyChanges(
   for (const change of changes) {
     if (change.kind === 'upsert') {
       const { id, name, parentId, kind } = change.item;
+      if (!duplicateNamesAllowed) {
+        for (const [otherId, other] of [...items])
+          if (otherId !== id && other.parentId === parentId && same(other.name, name))
+            removeWithDescendants(otherId);
+      }
       items.set(id, { name, parentId, kind });
     } else if (change.kind === 'remove') {
       removeWithDescendants(change.id);
@@ -466,12 +480,28 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
         item: { name: 'renamed.txt', parentId: folder.id },
       });
       // Applied in order to what the index knew, the feed yields exactly the account as it is now.
-      const after = applyChanges(before, changes, provider.features.caseInsensitive);
+      const after = applyChanges(before, changes, provider.features);
       expect(after.has(gone.id)).toBe(false);
       expect(describeTree(after, scratch)).toEqual(
         describeTree(await snapshotAround(provider, scratch), scratch),
       );
       expect((await feed.changesSince(next)).changes).toEqual([]);
+    });
+
+    it('reports a file removed and written again under its name so that only the new one remains', async (context) => {
+      const feed = provider.changeFeed;
+      if (!feed)
+        return context.skip(
+          'the provider has no change feed (features.changeFeed is false): it is re-crawled',
+        );
+      const old = await write(scratch, 'again.txt', 'old');
+      const before = await snapshotAround(provider, scratch);
+      const cursor = await feed.startCursor();
+      await provider.trash(old.id);
+      const renewed = await write(scratch, 'again.txt', 'new!');
+      const after = applyChanges(before, (await feed.changesSince(cursor)).changes, provider.features);
+      const children = [...after].filter(([, item]) => item.parentId === scratch);
+      expect(children).toEqual([[renewed.id, { name: 'again.txt', parentId: scratch, kind: 'file' }]]);
     });
 
     it('answers about() with a display name', async () => {

@@ -106,7 +106,9 @@ export interface MoveTarget {
  * name the item by id where the provider can; path-addressed feeds (Dropbox reports deletions by path
  * only, with no id) name it by `path`: the names from the root down to the item, in the provider's
  * spelling (compare case-insensitively when `features.caseInsensitive`). Removing a folder removes
- * everything under it.
+ * everything under it. Where names are unique (`features.duplicateNamesAllowed` false), an upsert
+ * also replaces whatever else (another id) has its name in its folder, with everything under it: a
+ * path-addressed feed may report a file deleted and re-created between two reads as the new item only.
  */
 export type ProviderChange =
   | { kind: 'upsert'; item: ProviderItem }
