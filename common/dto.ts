@@ -14,6 +14,12 @@ export const providerLabels: Record<ProviderKind, string> = {
 export const cloudProviderKinds = ['gdrive', 'dropbox'] as const;
 export type CloudProviderKind = (typeof cloudProviderKinds)[number];
 
+/** Whose sign-in page and API a cloud is ("Open the Google sign-in page"). */
+export const cloudOwners: Record<CloudProviderKind, string> = {
+  gdrive: 'Google',
+  dropbox: 'Dropbox',
+};
+
 export type SyncState =
   | { state: 'idle'; itemCount: number; lastSyncedAt: number | null }
   | { state: 'crawling'; itemCount: number; lastSyncedAt: number | null }

@@ -8,7 +8,13 @@ import * as path from 'node:path';
 import { parseAccountPath } from '../../common/account-path';
 import { exportFormatsFor } from '../../common/export-formats';
 import { sortKeys, maxPageRows, type Sort } from '../../common/contract';
-import { cloudProviderKinds, type AccountDto, type CloudProviderKind, type ItemDto } from '../../common/dto';
+import {
+  cloudOwners,
+  cloudProviderKinds,
+  providerLabels,
+  type AccountDto,
+  type ItemDto,
+} from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
 import { createCliBrowserOpener } from '../core/auth';
 import { defaultDataDir } from '../core/data-dir';
@@ -90,17 +96,16 @@ export function createProgram(io: CliIo): Command {
       });
     });
 
-  const clouds: Record<CloudProviderKind, { label: string; owner: string }> = {
-    gdrive: { label: 'Google Drive', owner: "Google's" },
-    dropbox: { label: 'Dropbox', owner: "Dropbox's" },
-  };
   for (const kind of cloudProviderKinds) {
-    const { label, owner } = clouds[kind];
+    const label = providerLabels[kind];
     add
       .command(kind)
       .description(`sign in to a ${label} account in the browser and index it`)
       .option('--name <name>', 'account name (default: the e-mail address)')
-      .option('--endpoint <url>', `a server with ${owner} paths instead of ${label} (an emulator)`)
+      .option(
+        '--endpoint <url>',
+        `a server with ${cloudOwners[kind]}'s paths instead of ${label} (an emulator)`,
+      )
       .option('--no-browser', 'print the sign-in URL instead of opening a browser')
       .option('--json', 'print the account as JSON')
       .action(async (options: { name?: string; endpoint?: string; browser: boolean; json?: boolean }) => {

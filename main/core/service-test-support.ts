@@ -6,6 +6,11 @@ import type { SkyfoldService } from './service';
  */
 export function followSignInPages(service: SkyfoldService): void {
   service.onEvent((event) => {
-    if (event.type === 'sign-in' && event.url) void fetch(event.url).then((response) => response.text());
+    if (event.type === 'sign-in' && event.url) {
+      // A page the service no longer waits for (closed, cancelled) may fail to load: nothing to do.
+      fetch(event.url)
+        .then((response) => response.text())
+        .catch(() => undefined);
+    }
   });
 }

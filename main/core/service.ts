@@ -17,14 +17,9 @@ import { ItemStore } from './index/item-store';
 import { indexMigrations, stateMigrations } from './index/migrations';
 import { SyncStateStore } from './index/sync-state-store';
 import { LocalProvider } from './providers/local/local-provider';
+import { caseInsensitiveKinds } from './providers/kinds';
 import type { Provider } from './providers/types';
 import { crawlAccount } from './sync/crawl';
-
-/**
- * Providers whose names are case-insensitive (their `features.caseInsensitive`), known without
- * connecting: index-only lookups such as `resolvePath` work offline.
- */
-const caseInsensitiveProviders: ReadonlySet<string> = new Set(['dropbox']);
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
@@ -166,7 +161,7 @@ export class SkyfoldService implements ContractHandlers {
       throw new SkyfoldError('conflict', `${provider.rootPath} is already the account "${existing.name}"`);
     const chosenName =
       name === undefined
-        ? this.freeName(path.basename(provider.rootPath) || 'Local')
+        ? this.freeFolderName(path.basename(provider.rootPath) || 'Local')
         : checkAccountName(name);
     const account = this.accounts.add({
       name: chosenName,
@@ -326,7 +321,7 @@ export class SkyfoldService implements ContractHandlers {
     let current = this.requireItem(account.id, account.rootId);
     for (const [index, segment] of segments.entries()) {
       const matches = this.items.childrenNamed(account.id, current.id, segment, {
-        caseInsensitive: caseInsensitiveProviders.has(account.provider),
+        caseInsensitive: caseInsensitiveKinds.has(account.provider),
       });
       const isLast = index === segments.length - 1;
       const next = isLast ? matches[0] : matches.find((item) => item.kind === 'folder');
@@ -453,26 +448,31 @@ export class SkyfoldService implements ContractHandlers {
     return item;
   }
 
-  private freeName(base: string): string {
+  /** The first of `candidate(1)`, `candidate(2)`... that no account has as its name (case-insensitively). */
+  private freeName(candidate: (n: number) => string): string {
     const taken = new Set(this.accounts.list().map((account) => account.name.toLowerCase()));
-    const cleaned = base.replaceAll(':', '_');
     for (let n = 1; ; n++) {
-      const candidate = numberedName(cleaned, n);
-      if (!taken.has(candidate.toLowerCase())) return candidate;
+      const name = candidate(n);
+      if (!taken.has(name.toLowerCase())) return name;
     }
   }
+
+  /** A local folder's default name: the folder's, numbered when taken (`Documents (2)`). */
+  private freeFolderName(base: string): string {
+    const cleaned = base.replaceAll(':', '_');
+    return this.freeName((n) => numberedName(cleaned, n));
+  }
+
   /**
    * A cloud account's default name: its e-mail; when another account has it (the same person's Drive
    * and Dropbox), the e-mail with the cloud's name: `me@example.com (Dropbox)`, then `(Dropbox 2)`...
    */
   private freeCloudName(location: string, kind: CloudKind): string {
-    const taken = new Set(this.accounts.list().map((account) => account.name.toLowerCase()));
     const base = location.replaceAll(':', '_');
     const label = providerLabels[kind];
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? base : n === 2 ? `${base} (${label})` : `${base} (${label} ${n - 1})`;
-      if (!taken.has(candidate.toLowerCase())) return candidate;
-    }
+    return this.freeName((n) =>
+      n === 1 ? base : n === 2 ? `${base} (${label})` : `${base} (${label} ${n - 1})`,
+    );
   }
 
   private toDto(account: StoredAccount): AccountDto {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError, type ErrorCode } from '../../common/errors';
+import { caseInsensitiveKinds } from '../../main/core/providers/kinds';
 import type {
   Provider,
   ProviderChange,
@@ -502,6 +503,10 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       const after = applyChanges(before, (await feed.changesSince(cursor)).changes, provider.features);
       const children = [...after].filter(([, item]) => item.parentId === scratch);
       expect(children).toEqual([[renewed.id, { name: 'again.txt', parentId: scratch, kind: 'file' }]]);
+    });
+
+    it('declares case-insensitivity as its kind does (index-only path lookups rely on it)', () => {
+      expect(provider.features.caseInsensitive).toBe(caseInsensitiveKinds.has(provider.kind));
     });
 
     it('answers about() with a display name', async () => {

@@ -19,7 +19,8 @@ test('adds a Dropbox account through the consent page and browses it next to Goo
   });
 
   // The same person's Drive already has the e-mail as its name: the Dropbox one says which cloud it is.
-  const dropboxName = dropboxUser === driveUser ? `${dropboxUser} (Dropbox)` : dropboxUser;
+  expect(dropboxUser).toBe(driveUser);
+  const dropboxName = `${dropboxUser} (Dropbox)`;
   const accounts = page.getByRole('navigation', { name: 'Accounts' });
   const dropbox = accounts.getByRole('button', { name: dropboxName, exact: true });
   const drive = accounts.getByRole('button', { name: driveUser, exact: true });

@@ -20,6 +20,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { providerLabels } from '../../../common/dto';
 import { SkyfoldError } from '../../../common/errors';
 import type { RedirectHost } from './loopback';
 
@@ -48,12 +49,6 @@ export interface OAuthClientConfig {
 
 /** The fixed loopback port for Dropbox (register `http://127.0.0.1:27563/callback` in its App Console). */
 export const dropboxDefaultRedirectPort = 27563;
-
-const displayNames: Record<CloudKind, string> = {
-  gdrive: 'Google Drive',
-  dropbox: 'Dropbox',
-  onedrive: 'OneDrive',
-};
 
 interface KindDefaults {
   authorizationUrl: string;
@@ -334,7 +329,7 @@ function missingClientError(kind: CloudKind): SkyfoldError {
   };
   return new SkyfoldError(
     'permanent',
-    `No OAuth client is configured for ${displayNames[kind]}. Register an app in ${where[kind]}, then set SKYFOLD_${upper}_CLIENT_ID${kind === 'gdrive' ? ` and SKYFOLD_${upper}_CLIENT_SECRET` : ''} or add "oauth": {"${kind}": {"clientId": "..."}} to settings.json in the Skyfold data folder. Step by step: main/core/auth/README.md.`,
+    `No OAuth client is configured for ${providerLabels[kind]}. Register an app in ${where[kind]}, then set SKYFOLD_${upper}_CLIENT_ID${kind === 'gdrive' ? ` and SKYFOLD_${upper}_CLIENT_SECRET` : ''} or add "oauth": {"${kind}": {"clientId": "..."}} to settings.json in the Skyfold data folder. Step by step: main/core/auth/README.md.`,
   );
 }
 

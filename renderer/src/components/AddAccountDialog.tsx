@@ -1,8 +1,8 @@
 /** The "Add account" dialog: a cloud (browser sign-in) or a local folder. State lives in useAddAccount. */
 import { useId, useState } from 'react';
 import type { AddAccountController } from '../hooks/use-add-account';
-import { cloudProviderKinds } from '../../../common/dto';
-import { providerLabels, signInPageOwners } from '../lib/accounts';
+import { cloudOwners, cloudProviderKinds } from '../../../common/dto';
+import { providerLabels } from '../lib/accounts';
 import { failureTitle } from '../lib/add-account';
 import { isHttpUrl } from '../lib/urls';
 import { ProviderIcon } from './Icons';
@@ -91,7 +91,7 @@ export function AddAccountDialog({ controller }: { controller: AddAccountControl
           <p className="sign-in-link">
             If no browser page opened,{' '}
             <a href={state.url} target="_blank" rel="noopener noreferrer" data-testid="sign-in-link">
-              Open the {signInPageOwners[state.provider]} sign-in page
+              Open the {cloudOwners[state.provider]} sign-in page
             </a>
           </p>
         ) : null}

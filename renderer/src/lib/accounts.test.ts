@@ -57,6 +57,9 @@ describe('accountSubtitle', () => {
     expect(
       accountSubtitle({ provider: 'dropbox', name: 'you@example.com (Dropbox)', location: 'me@example.com' }),
     ).toBe('me@example.com');
+    expect(
+      accountSubtitle({ provider: 'gdrive', name: 'not-me@example.com', location: 'me@example.com' }),
+    ).toBe('me@example.com');
   });
 
   it('shows nothing for local folders', () => {

@@ -31,20 +31,16 @@ export function isSignInProvider(provider: ProviderKind): provider is CloudProvi
   return (cloudProviderKinds as readonly ProviderKind[]).includes(provider);
 }
 
-/** Whose sign-in page a cloud's browser sign-in opens ("Open the Google sign-in page"). */
-export const signInPageOwners: Record<CloudProviderKind, string> = {
-  gdrive: 'Google',
-  dropbox: 'Dropbox',
-};
-
 /**
- * The line under a cloud account's name: its e-mail, unless the name already says it (`me@example.com`,
- * `me@example.com (Dropbox)`). Null for local folders.
+ * The line under a cloud account's name: its e-mail, unless the name already starts with it
+ * (`me@example.com`, `me@example.com (Dropbox)`). Null for local folders.
  */
 export function accountSubtitle(account: Pick<AccountDto, 'provider' | 'name' | 'location'>): string | null {
   if (!isCloud(account.provider)) return null;
   const location = account.location.trim();
-  if (location === '' || account.name.toLowerCase().includes(location.toLowerCase())) return null;
+  const name = account.name.trim().toLowerCase();
+  const email = location.toLowerCase();
+  if (location === '' || name === email || name.startsWith(`${email} (`)) return null;
   return location;
 }
 
