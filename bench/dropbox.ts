@@ -1,5 +1,6 @@
 /**
- * Dropbox transfers against the emulator on loopback, each against a baseline from the same run:
+ * Dropbox transfers against the emulator on loopback, each against a baseline from the same run
+ * (medians of 3 runs each, alternating which goes first):
  *
  * - Download 64 MiB: the provider's streamed `read` vs. the SDK's `filesDownload` (which buffers the
  *   whole file): time, and the peak growth of memory held in buffers while it runs.
@@ -16,18 +17,49 @@ import { dropboxFetch } from '../main/core/providers/dropbox/hosts';
 const size = 64 * 1024 * 1024;
 const chunk = 1024 * 1024;
 
+interface Measurement {
+  ms: number;
+  peakBytes: number;
+}
+
 /** Runs `work` and reports its duration and the peak growth of `arrayBuffers` memory meanwhile. */
-async function measure(work: () => Promise<unknown>): Promise<{ ms: number; peakBytes: number }> {
+async function measureOnce(work: () => Promise<unknown>): Promise<Measurement> {
   globalThis.gc?.();
   const before = process.memoryUsage().arrayBuffers;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 2);
   const start = process.hrtime.bigint();
-  await work();
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().arrayBuffers);
   return { ms, peakBytes: peak - before };
+}
+
+const repeats = 3;
+
+/**
+ * `work` and its `baseline`, alternately, `repeats` times each (so neither always runs first on a
+ * warm or cold process): the median time and median peak of each.
+ */
+async function compare(
+  work: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+): Promise<[Measurement, Measurement]> {
+  const runs: [Measurement[], Measurement[]] = [[], []];
+  for (let i = 0; i < repeats; i++) {
+    const order = i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+    for (const which of order) runs[which].push(await measureOnce(which === 0 ? work : baseline));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const summary = (list: Measurement[]) => ({
+    ms: median(list.map((m) => m.ms)),
+    peakBytes: median(list.map((m) => m.peakBytes)),
+  });
+  return [summary(runs[0]), summary(runs[1])];
 }
 
 function source(): Readable {
@@ -54,30 +86,31 @@ export async function dropboxRows(fmt: (ms: number) => string): Promise<string[]
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
     let written = '';
-    const session = await measure(async () => {
-      written = (
-        await provider.write(provider.rootId, 'session.bin', source(), { conflict: 'replace', size })
-      ).id;
-    });
     const body = Buffer.concat(await source().toArray());
-    const single = await measure(() =>
-      fetch(`${emulator.url}/2/files/upload`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/octet-stream',
-          'Dropbox-API-Arg': JSON.stringify({ path: '/single.bin', mode: 'overwrite' }),
-        },
-        body,
-      }).then((response) => response.text()),
+    const [session, single] = await compare(
+      async () => {
+        const options = { conflict: 'replace', size } as const;
+        written = (await provider.write(provider.rootId, 'session.bin', source(), options)).id;
+      },
+      () =>
+        fetch(`${emulator.url}/2/files/upload`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/octet-stream',
+            'Dropbox-API-Arg': JSON.stringify({ path: '/single.bin', mode: 'overwrite' }),
+          },
+          body,
+        }).then((response) => response.text()),
     );
-
-    const streamed = await measure(async () => {
-      let bytes = 0;
-      for await (const part of await provider.read(written)) bytes += (part as Buffer).length;
-      if (bytes !== size) throw new Error(`read ${bytes} bytes`);
-    });
-    const buffered = await measure(() => sdk.filesDownload({ path: written }));
+    const [streamed, buffered] = await compare(
+      async () => {
+        let bytes = 0;
+        for await (const part of await provider.read(written)) bytes += (part as Buffer).length;
+        if (bytes !== size) throw new Error(`read ${bytes} bytes`);
+      },
+      () => sdk.filesDownload({ path: written }),
+    );
     return [
       [
         'Dropbox upload 64 MiB: session, 16 MiB chunks, hashed',
