@@ -5,6 +5,10 @@ import { type AuthStateChange, type RefreshFunction, TokenManager } from './toke
 import type { TokenStore } from './token-store';
 import type { Tokens } from './tokens';
 import { rejectionOf } from './test-helpers';
+import { withAccessToken } from '../providers/access-token';
+
+/** The identity mapping for errors the tasks below throw (already SkyfoldErrors). */
+const asSkyfoldError = (error: unknown) => error as SkyfoldError;
 
 /** A store that records every operation in a shared log and can be made slow or failing. */
 class RecordingStore implements TokenStore {
@@ -217,12 +221,12 @@ describe('TokenManager', () => {
     expect(refreshCalls).toHaveLength(1);
   });
 
-  it('withAccessToken retries once after auth_expired, and does not loop', async () => {
+  it("with the providers' withAccessToken: one retry after auth_expired, one refresh, no loop", async () => {
     const { manager, refreshCalls } = setup({
       stored: { accessToken: 'at-0', refreshToken: 'rt-0', expiresAt: 1_000_000 + 3_600_000 },
     });
     const seen: string[] = [];
-    const result = await manager.withAccessToken(async (token) => {
+    const result = await withAccessToken(manager, asSkyfoldError, async (token) => {
       seen.push(token);
       if (token === 'at-0') throw new SkyfoldError('auth_expired', '401');
       return 'listed';
@@ -232,7 +236,7 @@ describe('TokenManager', () => {
 
     const always401: string[] = [];
     const error = await thrown(
-      manager.withAccessToken(async (token) => {
+      withAccessToken(manager, asSkyfoldError, async (token) => {
         always401.push(token);
         throw new SkyfoldError('auth_expired', '401');
       }),
@@ -244,7 +248,7 @@ describe('TokenManager', () => {
     // other errors are not retried
     let runs = 0;
     await expect(
-      manager.withAccessToken(async () => {
+      withAccessToken(manager, asSkyfoldError, async () => {
         runs += 1;
         throw new SkyfoldError('not_found', 'gone');
       }),
@@ -273,7 +277,9 @@ describe('TokenManager', () => {
       expect((await thrown(manager.getAccessToken())).code).toBe('needs_reconnect');
     }
     manager.invalidate('at-0');
-    await expect(manager.withAccessToken(async () => 'x')).rejects.toMatchObject({ code: 'needs_reconnect' });
+    await expect(withAccessToken(manager, asSkyfoldError, async () => 'x')).rejects.toMatchObject({
+      code: 'needs_reconnect',
+    });
     expect(refreshCalls).toHaveLength(1);
     expect(changes).toHaveLength(1);
 

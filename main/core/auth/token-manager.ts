@@ -11,7 +11,8 @@
  *   call fails, the new tokens stay in memory (never refreshed again with the old refresh token), and the
  *   next call retries the write before handing anything out.
  * - `invalidate(token)` after a 401 makes the next call refresh once, however many callers report the
- *   same token; callers then retry their request once (`withAccessToken` does exactly that).
+ *   same token; callers then retry their request once (`withAccessToken` in ../providers/access-token.ts
+ *   does exactly that).
  * - A dead refresh token (`invalid_grant`, or any SkyfoldError `needs_reconnect` from `refresh`, or no
  *   stored tokens at all) puts the account in state `needs_reconnect`: `onStateChange` is told once, and
  *   every later call throws SkyfoldError `needs_reconnect` at once without calling `refresh` again,
@@ -118,22 +119,6 @@ export class TokenManager {
    */
   invalidate(accessToken: string): void {
     if (this.tokens && this.tokens.accessToken === accessToken) this.invalidated = accessToken;
-  }
-
-  /**
-   * Runs `task` with an access token; if it throws SkyfoldError `auth_expired`, invalidates that token and
-   * runs `task` once more with a fresh one (a second `auth_expired` is thrown, no loop). `task` must be
-   * safe to repeat.
-   */
-  async withAccessToken<T>(task: (accessToken: string) => Promise<T>): Promise<T> {
-    const first = await this.getAccessToken();
-    try {
-      return await task(first);
-    } catch (error) {
-      if (!(error instanceof SkyfoldError) || error.code !== 'auth_expired') throw error;
-      this.invalidate(first);
-    }
-    return task(await this.getAccessToken());
   }
 
   /**
