@@ -58,7 +58,6 @@ export {
 export { codeChallengeS256, createCodeVerifier, createPkcePair, createState, statesEqual } from './pkce';
 export {
   exchangeAuthorizationCode,
-  parseRetryAfter,
   refreshAccessToken,
   requestTokens,
   type TokenEndpointResult,

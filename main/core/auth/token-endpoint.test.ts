@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveClientConfig } from './client-config';
 import { InvalidGrantError, OAuthError } from './errors';
 import { createOAuthClient } from './oauth-client';
-import { exchangeAuthorizationCode, parseRetryAfter, refreshAccessToken } from './token-endpoint';
+import { exchangeAuthorizationCode, refreshAccessToken } from './token-endpoint';
 import { rejectionOf } from './test-helpers';
 
 interface Recorded {
@@ -177,13 +177,6 @@ describe('token endpoint', () => {
     expect((await failure(refreshAccessToken(refreshRequest, { fetch: empty.doFetch }))).code).toBe(
       'permanent',
     );
-  });
-
-  it('parses Retry-After seconds and dates', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(10_000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(null)).toBeUndefined();
   });
 });
 

@@ -12,6 +12,7 @@
  * - anything else (`invalid_client`, `unauthorized_client`, `invalid_request`, `invalid_scope`, a 200
  *   without an access token) -> `permanent`: a configuration problem no retry fixes.
  */
+import { retryAfterHeaderMs } from '../providers/http-errors';
 import { InvalidGrantError, OAuthError } from './errors';
 import { type Tokens, tokensFromResponse } from './tokens';
 
@@ -170,7 +171,7 @@ function tokenEndpointError(
   const where = originOf(tokenUrl);
 
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfterMs = retryAfterHeaderMs(response.headers.get('retry-after'));
     return new OAuthError('rate_limited', `The token endpoint ${where} asked to slow down (${what}).`, {
       oauthError,
       status,
@@ -204,14 +205,6 @@ function tokenEndpointError(
     oauthError,
     status,
   });
-}
-
-/** Retry-After as delta-seconds or an HTTP date -> ms (never negative); undefined when absent/invalid. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function parseJson(text: string): unknown {
