@@ -102,16 +102,41 @@ export function string(rule: StringRule = {}): Decoder<string> {
   };
 }
 
-/** `%Y-%m-%dT%H:%M:%SZ` (common.DropboxTimestamp) -> epoch milliseconds. */
+/** Days of a month (1-12) of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * `%Y-%m-%dT%H:%M:%SZ` (common.DropboxTimestamp) -> epoch milliseconds, checked as Python's strptime
+ * checks it (stone's decoder): fields out of their pattern's range do not match the format; a day
+ * past the month's end, second 60 or 61, or year 0 are refused with datetime's own messages.
+ */
 export const timestamp: Decoder<number> = {
   decode(value) {
     if (typeof value !== 'string')
       throw new ArgError(`strptime() argument 1 must be str, not ${typeName(value)}`);
-    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(value);
-    const time = match ? Date.parse(value) : NaN;
-    if (!match || Number.isNaN(time))
-      throw new ArgError(`time data '${value}' does not match format '%Y-%m-%dT%H:%M:%SZ'`);
-    return time;
+    const match =
+      /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d|6[01])Z$/.exec(
+        value,
+      );
+    if (!match) throw new ArgError(`time data '${value}' does not match format '%Y-%m-%dT%H:%M:%SZ'`);
+    const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (year === 0) throw new ArgError('year 0 is out of range');
+    if (day > daysInMonth(year, month)) throw new ArgError('day is out of range for month');
+    if (second > 59) throw new ArgError('second must be in 0..59');
+    const time = new Date(0);
+    time.setUTCFullYear(year, month - 1, day);
+    time.setUTCHours(hour, minute, second, 0);
+    return time.getTime();
   },
 };
 

@@ -162,6 +162,49 @@ describe('files/list_folder/longpoll', () => {
     expect(await (await pending).json()).toEqual({ changes: false });
   });
 
+  it('counts a deleted or moved listed folder (or a folder above it) as a change, as continue does', async () => {
+    h = await startHarness();
+    await upload('/a/b/c.txt');
+    await upload('/m/n.txt');
+    const underA = await latestCursor('/a/b', false);
+    const moved = await latestCursor('/m', false);
+    const replaced = await latestCursor('/a/b', false);
+    expect(await (await longpoll(underA)).json()).toEqual({ changes: false });
+    await h.dbx.filesMoveV2({ from_path: '/m', to_path: '/elsewhere' });
+    await h.dbx.filesDeleteV2({ path: '/a' });
+    for (const cursor of [underA, moved]) {
+      expect(await (await longpoll(cursor)).json()).toEqual({ changes: true });
+      expect(tags(await rejection(h.dbx.filesListFolderContinue({ cursor })))).toBe('path/not_found');
+    }
+    // Back again, the folder lost what the feed cannot describe: continue says reset.
+    await h.dbx.filesCreateFolderV2({ path: '/a/b' });
+    expect(await (await longpoll(replaced)).json()).toEqual({ changes: true });
+    expect(tags(await rejection(h.dbx.filesListFolderContinue({ cursor: replaced })))).toBe('reset');
+  });
+
+  it('refuses an Authorization header or parameter: the route takes no credentials', async () => {
+    h = await startHarness();
+    const cursor = await latestCursor();
+    const body = JSON.stringify({ cursor });
+    const url = `${h.url}/2/files/list_folder/longpoll`;
+    const withHeader = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${h.token}` },
+      body,
+    });
+    const withParameter = await fetch(`${url}?authorization=${encodeURIComponent(`Bearer ${h.token}`)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    for (const response of [withHeader, withParameter]) {
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe(
+        'Error in call to API function "files/list_folder/longpoll": Your request includes an Authorization header, but this function does not use it.',
+      );
+    }
+  });
+
   it('ends with the injected timer, and refuses bad timeouts and reset cursors', async () => {
     h = await startHarness();
     const cursor = await latestCursor();

@@ -15,7 +15,11 @@
  *
  * Cursor errors: text that is not a cursor of this user -> 400 `Invalid "cursor" parameter`; a cursor
  * of another build of the store (before an admin reset, or a restart) -> 409 `reset`; a listed folder
- * that is gone -> 409 `path/not_found` (?); a folder listed by id that moved -> `reset` (?).
+ * that is gone -> 409 `path/not_found` (?); a folder listed by id that moved -> `reset` (?); a listed
+ * folder that was deleted (or moved away) and is there again, when the feed cannot say what it lost
+ * (a folder above it was deleted, or the cursor is not recursive) -> `reset` (?).
+ * list_folder/longpoll (`hasChanges`) agrees: a deletion of the listed folder or of a folder above it
+ * is a change, since continue then answers an error.
  */
 import { BadRequestError, RouteError, lookupFailed, tag } from './errors';
 import { deletedMetadata, metadata } from './metadata';
@@ -121,6 +125,7 @@ export function listPage(store: DropboxStore, state: CursorState): ListResult {
   if (entries.length > 0) return { entries, cursor: encodeCursor(next), has_more: false };
   // Phase c: the changes of the window [since, until).
   const until = next.until ?? store.position;
+  if (folderReplaced(store, next, until)) throw new RouteError(tag('reset'));
   const changes = changeEntries(store, next, until).filter(
     (c) => next.after === undefined || compareNames(c.order, next.after) > 0,
   );
@@ -142,11 +147,37 @@ export function latestState(store: DropboxStore, base: Omit<CursorState, 'since'
   return { ...base, since: store.position, phase: 'c' };
 }
 
-/** Whether continue would return something (list_folder/longpoll). */
+/** Whether continue would return something, or an error (list_folder/longpoll). */
 export function hasChanges(store: DropboxStore, state: CursorState): boolean {
   if (state.phase !== 'c' || state.until !== undefined) return true;
   const inScope = scope(state);
-  return store.eventsSince(state.since).some((event) => inScope(event.pathLower));
+  return store
+    .eventsSince(state.since)
+    .some(
+      (event) => inScope(event.pathLower) || (event.deleted && isAtOrAbove(event.pathLower, state.folder)),
+    );
+}
+
+/** Whether `path` is `folder` or one of the folders above it ('' = the root is above everything). */
+function isAtOrAbove(path: string, folder: string): boolean {
+  return path === folder || folder.startsWith(`${path}/`);
+}
+
+/**
+ * Whether the window [since, until) deleted the listed folder in a way its changes cannot describe:
+ * a folder above it was deleted (the subtree it lost is not in scope), or the folder itself was and
+ * the cursor is not recursive (its deletion is not in scope). Only asked while the folder exists.
+ */
+function folderReplaced(store: DropboxStore, state: CursorState, until: number): boolean {
+  return store
+    .eventsSince(state.since)
+    .slice(0, until - state.since)
+    .some(
+      (event) =>
+        event.deleted &&
+        isAtOrAbove(event.pathLower, state.folder) &&
+        (event.pathLower !== state.folder || !state.recursive),
+    );
 }
 
 function scope(state: CursorState): (pathLower: string) => boolean {

@@ -118,6 +118,28 @@ describe('files/upload', () => {
     });
   });
 
+  it('refuses impossible client_modified dates as stone does (strptime), keeps a leap day', async () => {
+    const upload = (clientModified: string) =>
+      content(h, 'files/upload', { path: '/t.txt', client_modified: clientModified }, { body: 'x' });
+    const refused: [string, string][] = [
+      ['2020-02-30T00:00:00Z', 'day is out of range for month'],
+      ['2021-02-29T00:00:00Z', 'day is out of range for month'],
+      ['2020-04-31T00:00:00Z', 'day is out of range for month'],
+      ['2020-01-01T00:00:60Z', 'second must be in 0..59'],
+      ['2020-13-01T00:00:00Z', "time data '2020-13-01T00:00:00Z' does not match format '%Y-%m-%dT%H:%M:%SZ'"],
+      ['2020-01-01T24:00:00Z', "time data '2020-01-01T24:00:00Z' does not match format '%Y-%m-%dT%H:%M:%SZ'"],
+    ];
+    for (const [date, reason] of refused) {
+      const response = await upload(date);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe(
+        `Error in call to API function "files/upload": HTTP header "Dropbox-API-Arg": client_modified: ${reason}`,
+      );
+    }
+    const leap = await upload('2024-02-29T23:59:59Z');
+    expect(((await leap.json()) as files.FileMetadata).client_modified).toBe('2024-02-29T23:59:59Z');
+  });
+
   it('refuses more than 150 MiB in one request with payload_too_large, after reading the body', async () => {
     const size = 150 * 1024 * 1024 + 1;
     const chunk = Buffer.alloc(1024 * 1024);

@@ -1,6 +1,6 @@
 /** Dropbox's generic answers by raw HTTP and the SDK: 400 text, 401/409/429 JSON, void routes, faults, throttle, quota. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { content, rejection, rpc, startHarness, tags, type Harness } from './test-support';
+import { ALICE, content, rejection, rpc, startHarness, tags, type Harness } from './test-support';
 
 let h: Harness;
 beforeEach(async () => {
@@ -61,6 +61,25 @@ describe('400 bad input, as plain text', () => {
     expect(await unknown.text()).toBe('Unknown API function: "files/teleport"');
   });
 
+  it('does not serve the deprecated v1 and batch routes (README: Not emulated)', async () => {
+    const routes = [
+      'files/upload_session/append',
+      'files/delete',
+      'files/create_folder',
+      'files/copy',
+      'files/move',
+      'files/search',
+      'files/delete_batch',
+      'files/copy_batch_v2',
+      'files/upload_session/finish_batch_v2',
+    ];
+    for (const route of routes) {
+      const response = await rpc(h, route, {});
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe(`Unknown API function: "${route}"`);
+    }
+  });
+
   it('refuses a raw non-ASCII Dropbox-API-Arg and an upload without octet-stream', async () => {
     const raw = await content(h, 'files/upload', undefined, {
       argHeader: Buffer.from('{"path":"/é.txt"}').toString('latin1'),
@@ -97,6 +116,18 @@ describe('void routes and success answers', () => {
     expect(await object.text()).toBe(
       'Error in call to API function "users/get_current_account": request body: expected null, got value',
     );
+  });
+
+  it('refuses an empty body sent with a JSON Content-Type; the SDK (no body, no type) still works', async () => {
+    for (const route of ['users/get_current_account', 'users/get_space_usage', 'auth/token/revoke']) {
+      const empty = await rpc(h, route, undefined, { raw: '' });
+      expect(empty.status).toBe(400);
+      expect(await empty.text()).toBe(
+        `Error in call to API function "${route}": request body: could not decode input as JSON`,
+      );
+    }
+    expect((await h.dbx.usersGetCurrentAccount()).result.email).toBe(ALICE);
+    expect((await h.dbx.usersGetSpaceUsage()).result.used).toBe(0);
   });
 });
 
@@ -142,17 +173,57 @@ describe('429 rate limits and faults', () => {
     expect((await h.dbx.filesCreateFolderV2({ path: '/two' })).status).toBe(200);
   });
 
-  it('renders error faults as 5xx and quota faults as each route’s space error', async () => {
-    h.emulator.admin.setFaults(
-      'error=503 seq=x; quota POST /2/files/copy_v2; quota POST /2/files/create_folder_v2',
-    );
+  it('renders error faults as 5xx plain text', async () => {
+    h.emulator.admin.setFaults('error=503 seq=x');
     const unavailable = await rpc(h, 'files/list_folder', { path: '' });
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(tags(await rejection(h.dbx.filesCopyV2({ from_path: '/a', to_path: '/b' })))).toBe(
-      'insufficient_quota',
-    );
+  });
+
+  it('fires quota faults on write routes only, each answering its own space error', async () => {
+    await h.dbx.filesUpload({ path: '/a.txt', contents: Buffer.from('a') });
+    await h.dbx.filesUpload({ path: '/gone.txt', contents: Buffer.from('g') });
+    const session = (await h.dbx.filesUploadSessionStart({ contents: Buffer.from('s') })).result.session_id;
+    h.emulator.admin.setFaults('quota');
+    // Reads, appends and deletes have no space error: the rule does not fire on them.
+    await h.dbx.filesListFolder({ path: '' });
+    await h.dbx.filesGetMetadata({ path: '/a.txt' });
+    await h.dbx.filesDownload({ path: '/a.txt' });
+    await h.dbx.filesUploadSessionAppendV2({
+      cursor: { session_id: session, offset: 1 },
+      contents: Buffer.from('t'),
+    });
+    await h.dbx.filesDeleteV2({ path: '/gone.txt' });
+    expect(h.emulator.admin.faults()[0]).toMatchObject({ matched: 0, fired: 0 });
+
+    const upload = await rejection(h.dbx.filesUpload({ path: '/b.txt', contents: Buffer.from('bb') }));
+    expect(upload.error.error).toEqual({
+      '.tag': 'path',
+      reason: { '.tag': 'insufficient_space' },
+      upload_session_id: expect.stringMatching(/^pid_upload_session:/),
+    });
+    const finish = (sessionId: string, offset: number, path: string) =>
+      h.dbx.filesUploadSessionFinish({
+        cursor: { session_id: sessionId, offset },
+        commit: { path },
+        contents: Buffer.alloc(0),
+      });
+    expect((await rejection(finish(session, 2, '/s.txt'))).error.error).toEqual({
+      '.tag': 'path',
+      path: { '.tag': 'insufficient_space' },
+    });
     expect(tags(await rejection(h.dbx.filesCreateFolderV2({ path: '/c' })))).toBe('path/insufficient_space');
+    for (const relocate of [h.dbx.filesCopyV2.bind(h.dbx), h.dbx.filesMoveV2.bind(h.dbx)])
+      expect(tags(await rejection(relocate({ from_path: '/a.txt', to_path: '/d.txt' })))).toBe(
+        'insufficient_quota',
+      );
+    expect(h.emulator.admin.faults()[0]).toMatchObject({ matched: 5, fired: 5 });
+
+    // Both sessions still hold their bytes: finishing them works once the fault is gone.
+    h.emulator.admin.clearFaults();
+    const retried = await finish(upload.error.error.upload_session_id as string, 2, '/b.txt');
+    expect(retried.result).toMatchObject({ path_display: '/b.txt', size: 2 });
+    expect((await finish(session, 2, '/s.txt')).result.size).toBe(2);
   });
 });
 
@@ -168,5 +239,20 @@ describe('storage allocation', () => {
     );
     const usage = await h.dbx.usersGetSpaceUsage();
     expect(usage.result).toEqual({ used: 8, allocation: { '.tag': 'individual', allocated: 10 } });
+  });
+
+  it('refuses folders and empty files once the allocation is used up; moves and deletes still work', async () => {
+    h.emulator.admin.setQuota(ALICE, 8);
+    await h.dbx.filesCreateFolderV2({ path: '/before' });
+    await h.dbx.filesUpload({ path: '/eight.bin', contents: Buffer.alloc(8) });
+    expect(tags(await rejection(h.dbx.filesCreateFolderV2({ path: '/after' })))).toBe(
+      'path/insufficient_space',
+    );
+    expect(tags(await rejection(h.dbx.filesUpload({ path: '/empty.txt', contents: Buffer.alloc(0) })))).toBe(
+      'path/insufficient_space',
+    );
+    await h.dbx.filesMoveV2({ from_path: '/eight.bin', to_path: '/before/eight.bin' });
+    await h.dbx.filesDeleteV2({ path: '/before/eight.bin' });
+    expect((await h.dbx.filesCreateFolderV2({ path: '/after' })).result.metadata.name).toBe('after');
   });
 });

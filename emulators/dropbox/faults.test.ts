@@ -29,7 +29,7 @@ describe('faults', () => {
     expect(finished.result.size).toBe(10 + 64 * 1024);
   });
 
-  it('drop runs the request but loses the answer: a retried finish then reads lookup_failed/not_found', async () => {
+  it('drop runs the request but loses the answer: a retried finish then reads lookup_failed/closed', async () => {
     h = await startHarness();
     const sessionId = (await h.dbx.filesUploadSessionStart({ contents: Buffer.from('abc'), close: true }))
       .result.session_id;
@@ -41,7 +41,7 @@ describe('faults', () => {
         contents: Buffer.alloc(0),
       });
     await expect(finish()).rejects.toThrow();
-    expect(tags(await rejection(finish()))).toBe('lookup_failed/not_found');
+    expect(tags(await rejection(finish()))).toBe('lookup_failed/closed');
     expect((await h.dbx.filesGetMetadata({ path: '/dropped.txt' })).result.name).toBe('dropped.txt');
   });
 

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { files } from 'dropbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rejection, rpc, startHarness, tags, type Harness } from './test-support';
+import type { SeedNode, SeedUser } from '../shared/seeds';
+import { ALICE, rejection, rpc, startHarness, tags, type Harness } from './test-support';
 
 let h: Harness;
 beforeEach(async () => {
@@ -10,6 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
+const ALICE_SEED: SeedUser = { email: ALICE, displayName: 'Alice Example', tree: [] };
 const upload = (path: string, text: string) => h.dbx.filesUpload({ path, contents: Buffer.from(text) });
 const names = (entries: readonly { path_display?: string }[]) => entries.map((e) => e.path_display);
 
@@ -141,6 +143,17 @@ describe('files/get_metadata', () => {
     expect(root.status).toBe(400);
     expect(String(root.error)).toContain("request body: path: '' did not match pattern");
   });
+
+  it('answers 400 "The root folder is unsupported." for "/" and the root namespace', async () => {
+    const namespace = (await h.dbx.usersGetCurrentAccount()).result.root_info.root_namespace_id;
+    for (const path of ['/', `ns:${namespace}`]) {
+      const response = await rpc(h, 'files/get_metadata', { path });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe(
+        'Error in call to API function "files/get_metadata": request body: path: The root folder is unsupported.',
+      );
+    }
+  });
 });
 
 describe('create_folder_v2, copy_v2, move_v2, delete_v2', () => {
@@ -204,8 +217,79 @@ describe('create_folder_v2, copy_v2, move_v2, delete_v2', () => {
       autorename: true,
     });
     expect(autorenamed.result.metadata.name).toBe('b (2).txt');
-    const recased = await h.dbx.filesMoveV2({ from_path: '/copy', to_path: '/COPY' });
-    expect(recased.result.metadata.path_display).toBe('/COPY');
+  });
+
+  it('answers a case-only move_v2 with the metadata unchanged: no rename, no change reported', async () => {
+    const file = (await upload('/F/a.txt', 'a')).result;
+    const cursor = (await h.dbx.filesListFolderGetLatestCursor({ path: '', recursive: true })).result.cursor;
+    const before = (await h.dbx.filesGetMetadata({ path: '/F/a.txt' })).result;
+    const moved = await h.dbx.filesMoveV2({ from_path: '/F/a.txt', to_path: '/F/A.txt' });
+    expect(moved.status).toBe(200);
+    expect(moved.result.metadata).toEqual(before);
+    expect(moved.result.metadata).toMatchObject({ path_display: '/F/a.txt', rev: file.rev });
+    const folder = await h.dbx.filesMoveV2({ from_path: '/F', to_path: '/f' });
+    expect(folder.result.metadata).toMatchObject({ '.tag': 'folder', path_display: '/F' });
+    expect((await h.dbx.filesGetMetadata({ path: '/f/A.TXT' })).result).toEqual(before);
+    expect((await h.dbx.filesListFolderContinue({ cursor })).result.entries).toEqual([]);
+  });
+
+  it('refuses names Dropbox cannot store on every write with malformed_path; trailing dots are fine', async () => {
+    const refused = ['/back\\slash', '/del\u007f', '/trailing ', '/lone\ud800', '/dir /in.txt'];
+    for (const path of refused) {
+      expect(tags(await rejection(h.dbx.filesCreateFolderV2({ path })))).toBe('path/malformed_path');
+      const uploaded = await rejection(h.dbx.filesUpload({ path, contents: Buffer.from('x') }));
+      expect(uploaded.error.error).toMatchObject({ '.tag': 'path', reason: { '.tag': 'malformed_path' } });
+    }
+    await upload('/ok.txt', 'x');
+    expect(tags(await rejection(h.dbx.filesCopyV2({ from_path: '/ok.txt', to_path: '/c\\d.txt' })))).toBe(
+      'to/malformed_path',
+    );
+    expect(tags(await rejection(h.dbx.filesMoveV2({ from_path: '/ok.txt', to_path: '/ok.txt ' })))).toBe(
+      'to/malformed_path',
+    );
+    const session = (await h.dbx.filesUploadSessionStart({ contents: Buffer.from('s') })).result.session_id;
+    const finish = (path: string) =>
+      h.dbx.filesUploadSessionFinish({
+        cursor: { session_id: session, offset: 1 },
+        commit: { path },
+        contents: Buffer.alloc(0),
+      });
+    expect(tags(await rejection(finish('/s\u007f.txt')))).toBe('path/malformed_path');
+    expect((await finish('/dots...')).result.path_display).toBe('/dots...');
+    expect((await h.dbx.filesCreateFolderV2({ path: '/ lead.' })).result.metadata.name).toBe(' lead.');
+    const invalidUtf8 = await fetch(`${h.url}/2/files/create_folder_v2`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' },
+      body: Buffer.concat([Buffer.from('{"path":"/bad'), Buffer.from([0xff]), Buffer.from('"}')]),
+    });
+    expect(invalidUtf8.status).toBe(400);
+    expect(await invalidUtf8.text()).toBe(
+      'Error in call to API function "files/create_folder_v2": request body: could not decode input as JSON',
+    );
+  });
+
+  it('refuses to delete a folder of more than 10,000 entries with too_many_files, like copy and move', async () => {
+    await h.close();
+    const files: SeedNode[] = Array.from({ length: 10_000 }, (_, i) => ({
+      kind: 'file',
+      name: `f${i}.txt`,
+      mimeType: 'text/plain',
+      content: { type: 'text', text: '' },
+    }));
+    h = await startHarness({
+      seed: {
+        name: 'big',
+        users: [{ ...ALICE_SEED, tree: [{ kind: 'folder', name: 'big', children: files }] }],
+      },
+    });
+    const refused = [
+      () => h.dbx.filesDeleteV2({ path: '/big' }),
+      () => h.dbx.filesCopyV2({ from_path: '/big', to_path: '/copy' }),
+      () => h.dbx.filesMoveV2({ from_path: '/big', to_path: '/moved' }),
+    ];
+    for (const request of refused) expect(tags(await rejection(request()))).toBe('too_many_files');
+    await h.dbx.filesDeleteV2({ path: '/big/f0.txt' });
+    expect((await h.dbx.filesDeleteV2({ path: '/big' })).result.metadata.name).toBe('big');
   });
 
   it('deletes files and folders, returning the metadata they had', async () => {

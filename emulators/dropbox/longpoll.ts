@@ -1,7 +1,9 @@
 /**
- * files/list_folder/longpoll (notify host, no authentication): `{cursor, timeout 30..480 (default 30)}`
- * -> `{"changes": true}` as soon as something changed in the cursor's scope after its position (at
- * once when something already has), or `{"changes": false}` when the timeout passes. Dropbox adds up
+ * files/list_folder/longpoll (notify host, no authentication: a request carrying an Authorization
+ * header is a 400): `{cursor, timeout 30..480 (default 30)}` -> `{"changes": true}` as soon as
+ * list_folder/continue has something to say after the cursor's position: a change in its scope, or
+ * the listed folder (or a folder above it) deleted or moved (at once when that already happened), or
+ * `{"changes": false}` when the timeout passes. Dropbox adds up
  * to 90 s of jitter and sometimes `backoff`; the emulator adds neither (?). The wait uses the injected
  * `sleep` and also ends when the emulator's clock is moved past its deadline (admin `advanceClock`),
  * so tests never wait in real time. An invalid cursor is 400; a cursor of an earlier store (admin reset)

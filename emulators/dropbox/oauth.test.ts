@@ -182,6 +182,109 @@ describe('OAuth with PKCE through DropboxAuth', () => {
   });
 });
 
+/** The code shown by the page a code flow without redirect_uri ends on. */
+async function shownCode(response: Response): Promise<string> {
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  return /data-code="([^"]+)"/.exec(await response.text())?.[1] as string;
+}
+
+/** The SDK omits `redirect_uri` when given none (its typings ask for a string). */
+const NO_REDIRECT = undefined as unknown as string;
+
+describe('code flow without redirect_uri', () => {
+  it('shows the code to copy (auto-consent), exchanged without redirect_uri only', async () => {
+    const auth = new DropboxAuth({ clientId: CLIENT_ID, fetch: h.fetch });
+    const url = String(
+      await auth.getAuthenticationUrl(NO_REDIRECT, undefined, 'code', 'offline', undefined, 'none', true),
+    );
+    expect(url).not.toContain('redirect_uri');
+    const code = await shownCode(await h.fetch(url, { redirect: 'manual' }));
+    const token = await auth.getAccessTokenFromCode(NO_REDIRECT, code);
+    expect(token.result).toMatchObject({ token_type: 'bearer', refresh_token: expect.any(String) });
+
+    // A redirect_uri the authorize request did not have, or the other way round, is a mismatch.
+    const mismatch = { error: 'invalid_grant', error_description: 'redirect_uri mismatch' };
+    const other = await shownCode(await h.fetch(url, { redirect: 'manual' }));
+    expect((await rejection(auth.getAccessTokenFromCode(REDIRECT, other))).error).toEqual(mismatch);
+    const withRedirect = String(
+      await auth.getAuthenticationUrl(REDIRECT, undefined, 'code', 'offline', undefined, 'none', true),
+    );
+    const redirected = (await authorize(withRedirect)).get('code') as string;
+    expect((await rejection(auth.getAccessTokenFromCode(NO_REDIRECT, redirected))).error).toEqual(mismatch);
+  });
+
+  it('shows the code after consent, and an error page when the user denies', async () => {
+    const manual = await startHarness({ autoConsent: false });
+    try {
+      const url = `${manual.url}/oauth2/authorize?client_id=${CLIENT_ID}&response_type=code`;
+      const decide = async (decision: string) => {
+        const html = await (await fetch(url)).text();
+        const requestId = /name="request" value="([^"]+)"/.exec(html)?.[1] as string;
+        return fetch(`${manual.url}/oauth2/authorize`, {
+          method: 'POST',
+          redirect: 'manual',
+          body: new URLSearchParams({ request: requestId, user: 'bob@example.com', decision }),
+        });
+      };
+      const code = await shownCode(await decide('allow'));
+      const token = await fetch(`${manual.url}/oauth2/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          client_id: CLIENT_ID,
+          client_secret: 'app-secret',
+        }),
+      });
+      const body = (await token.json()) as { access_token: string };
+      const account = await new Dropbox({
+        accessToken: body.access_token,
+        fetch: manual.fetch,
+      }).usersGetCurrentAccount();
+      expect(account.result.email).toBe('bob@example.com');
+      const denied = await decide('deny');
+      expect(denied.status).toBe(403);
+      expect(await denied.text()).toContain('data-error="access_denied"');
+    } finally {
+      await manual.close();
+    }
+  });
+});
+
+describe('registered redirect URIs', () => {
+  it('must match exactly, port and path included; without registered clients any loopback URI goes', async () => {
+    const registered = await startHarness({
+      autoConsent: true,
+      clients: [{ id: CLIENT_ID, redirectUris: [REDIRECT] }],
+    });
+    try {
+      const authorizeWith = (redirect: string) =>
+        fetch(
+          `${registered.url}/oauth2/authorize?client_id=${CLIENT_ID}&response_type=code&redirect_uri=${encodeURIComponent(redirect)}`,
+          { redirect: 'manual' },
+        );
+      expect((await authorizeWith(REDIRECT)).status).toBe(302);
+      for (const other of [
+        'http://127.0.0.1:53683/callback',
+        'http://127.0.0.1:53682/callback/',
+        'http://localhost:53682/callback',
+      ]) {
+        const refused = await authorizeWith(other);
+        expect(refused.status).toBe(400);
+        expect(await refused.text()).toContain('data-error="redirect_uri_mismatch"');
+      }
+    } finally {
+      await registered.close();
+    }
+    const loose = await fetch(
+      `${h.url}/oauth2/authorize?client_id=${CLIENT_ID}&response_type=code&redirect_uri=http://127.0.0.1:1234/any`,
+      { redirect: 'manual' },
+    );
+    expect(loose.status).toBe(302);
+  });
+});
+
 describe('consent page', () => {
   it('shows the account picker and redirects with the chosen account', async () => {
     const manual = await startHarness({ autoConsent: false });

@@ -9,12 +9,21 @@
  *   and nothing is written (the existing metadata comes back) unless `strict_conflict`; `add` never
  *   replaces; `overwrite` replaces; `update` replaces when the rev matches, and autorenames to
  *   `name (conflicted copy).ext` (?);
- * - storage: a write that would pass the user's allocation fails with `insufficient_space`.
+ * - storage: a write that adds something (a file, a folder, new bytes) fails with `insufficient_space`
+ *   when the allocation is used up or the bytes do not fit (?: Dropbox refuses writes when over quota);
+ *   a `quota` fault fails it the same way.
  */
 import type { Content } from './content';
 import { contentSize } from './content';
 import { RouteError, lookupFailed, nested, tag, writeConflict } from './errors';
-import { conflictedCopyName, fold, isDisallowedName, numberedName, parsePath } from './paths';
+import {
+  conflictedCopyName,
+  fold,
+  isDisallowedName,
+  isUnstorableName,
+  numberedName,
+  parsePath,
+} from './paths';
 import type { DropboxStore, Entry, FileEntry, FileVersion, FolderEntry } from './store';
 
 /** Resolves a read path (`/a`, `id:`, `ns:`; `rev:` is handled by callers that accept it). */
@@ -82,6 +91,7 @@ export function writeTarget(store: DropboxStore, text: string, member: string): 
   } else if (parsed.kind === 'unknown-namespace')
     throw new RouteError(nested(member, tag('no_write_permission')));
   else throw lookupFailed(member, 'malformed_path');
+  if (components.some(isUnstorableName)) throw lookupFailed(member, 'malformed_path');
   if (components.some(isDisallowedName)) throw new RouteError(nested(member, tag('disallowed_name')));
   let parent = base;
   const names = components.slice(0, -1);
@@ -123,10 +133,23 @@ export function freeName(
   }
 }
 
-/** Throws `<member>/insufficient_space` when `extraBytes` do not fit the user's allocation. */
-export function checkSpace(store: DropboxStore, extraBytes: number, member: string): void {
-  if (store.quotaLimit !== null && extraBytes > 0 && store.used + extraBytes > store.quotaLimit)
-    throw new RouteError(nested(member, tag('insufficient_space')));
+/** Whether a write adding `extraBytes` fits: the allocation is not used up and the bytes fit in it. */
+export function hasRoom(store: DropboxStore, extraBytes: number): boolean {
+  const limit = store.quotaLimit;
+  return limit === null || (store.used < limit && store.used + extraBytes <= limit);
+}
+
+/** `<member>/insufficient_space` (WriteError). */
+const insufficientSpace = (member: string) => new RouteError(nested(member, tag('insufficient_space')));
+
+/** Throws `<member>/insufficient_space` when the write does not fit (or a quota fault fired: `overQuota`). */
+export function checkSpace(
+  store: DropboxStore,
+  extraBytes: number,
+  member: string,
+  overQuota: boolean,
+): void {
+  if (overQuota || !hasRoom(store, extraBytes)) throw insufficientSpace(member);
 }
 
 export type WriteMode = { tag: 'add' } | { tag: 'overwrite' } | { tag: 'update'; rev: string };
@@ -139,6 +162,8 @@ export interface CommitInput {
   clientModified: number | undefined;
   content: Content;
   contentHash: string;
+  /** A quota fault fired: the commit fails with `insufficient_space` (after the path checks). */
+  overQuota: boolean;
 }
 
 /**
@@ -147,6 +172,7 @@ export interface CommitInput {
  */
 export function commitFile(store: DropboxStore, input: CommitInput, member: string): FileEntry {
   const { target, mode } = input;
+  if (input.overQuota) throw insufficientSpace(member);
   const existing = occupant(store, target);
   const identical = existing?.kind === 'file' && store.contentHash(existing) === input.contentHash;
   const rename = (style: 'numbered' | 'conflicted') => {
@@ -154,7 +180,7 @@ export function commitFile(store: DropboxStore, input: CommitInput, member: stri
     return create();
   };
   const create = () => {
-    checkSpace(store, contentSize(input.content), member);
+    checkSpace(store, contentSize(input.content), member, false);
     const now = store.now();
     const parent = materialize(store, target);
     return store.createFile(parent, target.name, input.content, {
@@ -171,7 +197,7 @@ export function commitFile(store: DropboxStore, input: CommitInput, member: stri
     throw writeConflict(member, 'folder');
   }
   const replace = () => {
-    checkSpace(store, contentSize(input.content) - contentSize(existing.content), member);
+    checkSpace(store, contentSize(input.content) - contentSize(existing.content), member, false);
     store.overwrite(existing, input.content, input.clientModified ?? store.now());
     return existing;
   };

@@ -4,9 +4,10 @@
  * `/a/b` a path (case-insensitive, case-preserving), `id:XXX` or `id:XXX/rest` an item by id,
  * `rev:HEX` a file revision, `ns:N` or `ns:N/rest` the user's namespace by number. A path is
  * malformed (`malformed_path`) when it ends with `/`, has an empty, `.` or `..` component, a NUL
- * character, or a component longer than 255 characters (?). Names Dropbox refuses to store
- * (`desktop.ini`, `thumbs.db`, `.ds_store`, `icon\r`, `.dropbox`, `.dropbox.attr`) are
- * `disallowed_name` on writes (?).
+ * character, or a component longer than 255 characters (?). On writes, names Dropbox cannot store
+ * (a backslash, DEL, a trailing space, a lone surrogate: rclone's Dropbox encoding) are
+ * `malformed_path` too (?), and the files Dropbox ignores (`desktop.ini`, `thumbs.db`, `.ds_store`,
+ * `icon\r`, `.dropbox`, `.dropbox.attr`) are `disallowed_name` (?).
  */
 
 /** stone's path aliases, as printed in 400 messages. */
@@ -77,7 +78,16 @@ export function parsePath(text: string, namespaceId: string): ParsedPath {
   return { kind: 'path', components: parts };
 }
 
-/** A name Dropbox refuses to store (checked on every write). */
+/**
+ * A name Dropbox cannot store, refused on every write: a backslash, DEL (U+007F), a trailing space,
+ * or a lone UTF-16 surrogate (text that was not valid Unicode). rclone's Dropbox backend encodes
+ * exactly these (BackSlash, Del, RightSpace, InvalidUtf8) besides `/`; trailing dots are fine.
+ */
+export function isUnstorableName(name: string): boolean {
+  return /[\\\u007f]| $|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name);
+}
+
+/** A file Dropbox ignores, refused on every write. */
 export function isDisallowedName(name: string): boolean {
   return DISALLOWED.has(name.toLowerCase());
 }

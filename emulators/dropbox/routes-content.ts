@@ -158,8 +158,9 @@ export function registerContentRoutes(router: Router, deps: ContentDeps): void {
     style: 'upload',
     scope: 'files.content.write',
     write: true,
+    spaceError: true,
     arg: struct({ ...commitInfoFields, content_hash: contentHashField }),
-    handle: async ({ ctx, store, arg }) => {
+    handle: async ({ ctx, store, arg, overQuota }) => {
       const staged = await stageUpload(ctx, deps);
       if (arg.content_hash !== undefined && arg.content_hash !== staged.contentHash) {
         await deps.blobs.discard(staged);
@@ -177,6 +178,7 @@ export function registerContentRoutes(router: Router, deps: ContentDeps): void {
             clientModified: arg.client_modified,
             content: { kind: 'blob', blob },
             contentHash: blob.contentHash,
+            overQuota,
           },
           'path',
         );

@@ -19,6 +19,7 @@ import { deletedMetadata, fileMetadata, folderMetadata, metadata } from './metad
 import {
   checkSpace,
   freeName,
+  hasRoom,
   materialize,
   occupant,
   occupiedError,
@@ -33,8 +34,11 @@ import type { DropboxStore } from './store';
 
 const READ = 'files.metadata.read';
 const WRITE = 'files.content.write';
-/** Copies and moves touching more entries fail with `too_many_files` (RelocationError). */
-const RELOCATION_LIMIT = 10_000;
+/**
+ * Copies, moves and deletes touching more entries fail with `too_many_files` (RelocationError,
+ * DeleteError; rclone: "There are too many files involved in this operation" past 10,000 files).
+ */
+const ENTRY_LIMIT = 10_000;
 
 const listFolderArg = struct({
   path: required(string({ pattern: PATTERNS.pathROrId })),
@@ -127,6 +131,8 @@ export function registerFileRoutes(router: Router, deps: RpcDeps): void {
       };
       if (arg.path.startsWith('rev:'))
         return fileMetadata(store, resolveFile(store, arg.path, 'path').file, options);
+      if (arg.path === '/' || parsePath(arg.path, store.account.namespaceId).kind === 'root')
+        throw new BadRequestError('request body: path: The root folder is unsupported.');
       try {
         const entry = resolveEntry(store, arg.path, 'path');
         if (entry === store.root) throw lookupFailed('path', 'malformed_path');
@@ -145,17 +151,19 @@ export function registerFileRoutes(router: Router, deps: RpcDeps): void {
     style: 'rpc',
     scope: WRITE,
     write: true,
+    spaceError: true,
     arg: struct({
       path: required(string({ pattern: PATTERNS.writePath })),
       autorename: withDefault(bool, false),
     }),
-    handle: ({ store, arg }) => {
+    handle: ({ store, arg, overQuota }) => {
       const target = writeTarget(store, arg.path, 'path');
       const existing = occupant(store, target);
       if (existing) {
         if (!arg.autorename) throw occupiedError(existing, 'path');
         target.name = freeName(store, target, true);
       }
+      checkSpace(store, 0, 'path', overQuota);
       const folder = store.createFolder(materialize(store, target), target.name);
       return { metadata: folderMetadata(store, folder, { tagged: false }) };
     },
@@ -178,6 +186,7 @@ export function registerFileRoutes(router: Router, deps: RpcDeps): void {
         if (entry.rev !== arg.parent_rev)
           throw new RouteError(nested('path_write', nested('conflict', tag('file'))));
       }
+      if (store.subtreeSize(entry) > ENTRY_LIMIT) throw new RouteError(tag('too_many_files'));
       const before = metadata(store, entry, { tagged: true });
       store.remove(entry);
       return { metadata: before };
@@ -190,8 +199,9 @@ export function registerFileRoutes(router: Router, deps: RpcDeps): void {
       style: 'rpc',
       scope: WRITE,
       write: true,
+      spaceError: true,
       arg: relocationArg,
-      handle: ({ store, arg }) => {
+      handle: ({ store, arg, overQuota }) => {
         const entry = resolveEntry(store, arg.from_path, 'from_lookup');
         if (entry === store.root) throw lookupFailed('from_lookup', 'malformed_path');
         const target = writeTarget(store, arg.to_path, 'to');
@@ -200,7 +210,7 @@ export function registerFileRoutes(router: Router, deps: RpcDeps): void {
         if (samePath(store, entry, target)) {
           if (operation === 'copy' || target.name === entry.name)
             throw new RouteError(tag('duplicated_or_nested_paths'));
-          store.recase(entry, target.name);
+          // files.stone, move:2: "we do not currently support case-only renaming": success, nothing changes.
           return { metadata: metadata(store, entry, { tagged: true }) };
         }
         const existing = occupant(store, target);
@@ -208,13 +218,11 @@ export function registerFileRoutes(router: Router, deps: RpcDeps): void {
           if (!arg.autorename) throw occupiedError(existing, 'to');
           target.name = freeName(store, target, entry.kind === 'folder');
         }
-        if (store.subtreeSize(entry) > RELOCATION_LIMIT) throw new RouteError(tag('too_many_files'));
+        if (store.subtreeSize(entry) > ENTRY_LIMIT) throw new RouteError(tag('too_many_files'));
+        // A move needs no room: only a quota fault fails it.
+        if (overQuota || (operation === 'copy' && !hasRoom(store, store.subtreeBytes(entry))))
+          throw new RouteError(tag('insufficient_quota'));
         if (operation === 'copy') {
-          try {
-            checkSpace(store, store.subtreeBytes(entry), 'to');
-          } catch {
-            throw new RouteError(tag('insufficient_quota'));
-          }
           const copy = store.copy(entry, materialize(store, target), target.name);
           return { metadata: metadata(store, copy, { tagged: true }) };
         }

@@ -1,6 +1,8 @@
 /**
  * Dropbox's OAuth 2 endpoints on the emulator's origin (www.dropbox.com and api.dropboxapi.com paths):
- *   GET  /oauth2/authorize   consent page or auto-consent redirect; POST = the consent form
+ *   GET  /oauth2/authorize   consent page or auto-consent redirect; POST = the consent form; without
+ *                            `redirect_uri` (allowed with the code flow) the code is shown on a page
+ *                            and the token request omits `redirect_uri` too
  *   POST /oauth2/token       `grant_type=authorization_code` (code + code_verifier, or a client secret
  *                            without PKCE) or `refresh_token`; parameters in the query string (what the
  *                            JS SDK sends, with an empty body), a form body or a JSON body; client
@@ -14,8 +16,14 @@ import { sendDropboxJson } from './errors';
 
 const AUTHORIZE_PATH = '/oauth2/authorize';
 
-/** Dropbox's wording of invalid_grant (?: observed descriptions, not documented). */
+/**
+ * Dropbox's wording of invalid_grant (?: observed descriptions, not documented); a redirect URI that
+ * differs from the authorize request's is `invalid_grant` / `redirect_uri mismatch` there
+ * (dropbox/dropbox-sdk-php#50).
+ */
 function dropboxWording(result: TokenResult, grantType: string | null): TokenResult {
+  if (result.body.error === 'redirect_uri_mismatch')
+    return { status: 400, body: { error: 'invalid_grant', error_description: 'redirect_uri mismatch' } };
   if (result.body.error !== 'invalid_grant') return result;
   const description =
     grantType === 'refresh_token'

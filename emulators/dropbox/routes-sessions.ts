@@ -4,14 +4,18 @@
  * `content_hash` of the bytes it carries (`content_hash_mismatch`; the bytes are then dropped).
  * - sequential: data must come at the offset received so far, else `incorrect_offset` with
  *   `correct_offset` (the way to resume after a lost answer); after `close`, more data is `closed`;
- * - concurrent: pieces at 4 MiB-aligned offsets, in any order (after the closing piece too, below its end) (`concurrent_session_invalid_offset`), sizes a multiple
- *   of 4 MiB except the closing piece (`concurrent_session_invalid_data_size`), no data in start or
- *   finish (`concurrent_session_data_not_allowed`), start cannot close
- *   (`concurrent_session_close_not_allowed`), finish needs the close (`concurrent_session_not_closed`)
- *   and every byte (`concurrent_session_missing_data`);
- * - finish commits with CommitInfo's rules; a failed commit (`path/...`) keeps the session and its data,
- *   so the client can retry finish with an empty body at the new offset. A committed session answers
- *   `closed` to append and `not_found` to finish (?). Unknown or expired (7 days) sessions: `not_found`.
+ * - concurrent: pieces at 4 MiB-aligned offsets, in any order (after the closing piece too, below
+ *   its end) (`concurrent_session_invalid_offset`), sizes a multiple of 4 MiB except the closing
+ *   piece (`concurrent_session_invalid_data_size`), no data in start or finish
+ *   (`concurrent_session_data_not_allowed`), start cannot close (`concurrent_session_close_not_allowed`),
+ *   finish needs the close (`concurrent_session_not_closed`) and every byte
+ *   (`concurrent_session_missing_data`);
+ * - finish takes the offset of the session's end (a concurrent session's total too), else
+ *   `incorrect_offset`; it commits with CommitInfo's rules; a failed commit (`path/...`) keeps the
+ *   session and its data, so the client can retry finish with an empty body at the new offset. A
+ *   committed session answers `closed` to append and `lookup_failed/closed` to finish (?: stone's
+ *   `closed` is a session "already closed (i.e. committed)"). Unknown or expired (7 days) sessions:
+ *   `not_found`.
  */
 import * as fs from 'node:fs/promises';
 import type { RequestContext, Router } from '../shared/http';
@@ -145,21 +149,24 @@ export function registerSessionRoutes(router: Router, deps: ContentDeps): void {
     style: 'upload',
     scope: WRITE,
     write: true,
+    spaceError: true,
     arg: struct({
       cursor: required(cursorArg),
       commit: required(struct(commitInfoFields)),
       content_hash: contentHashField,
     }),
-    handle: async ({ ctx, store, arg }) => {
+    handle: async ({ ctx, store, arg, overQuota }) => {
       const lookupFailed = (e: RouteError) => new RouteError(nested('lookup_failed', e.error));
       const session = await lookup(arg.cursor.session_id, store.account.email, lookupFailed);
       return deps.sessions.serialize(session, async () => {
-        if (session.committed) throw lookupFailed(new RouteError(tag('not_found')));
+        if (session.committed) throw lookupFailed(new RouteError(tag('closed')));
         if (session.type === 'concurrent') {
           const written = await writeBody(session, ctx.body, session.received, deps.payloadLimit);
           if (written.length > 0) throw new RouteError(tag('concurrent_session_data_not_allowed'));
           if (!session.closed) throw new RouteError(tag('concurrent_session_not_closed'));
           if (!piecesComplete(session)) throw new RouteError(tag('concurrent_session_missing_data'));
+          if (arg.cursor.offset !== session.total)
+            throw lookupFailed(new RouteError(tag('incorrect_offset', { correct_offset: session.total })));
           await truncatePart(session, session.total as number);
         } else {
           if (arg.cursor.offset !== session.received)
@@ -184,6 +191,7 @@ export function registerSessionRoutes(router: Router, deps: ContentDeps): void {
               clientModified: arg.commit.client_modified,
               content: { kind: 'blob', blob },
               contentHash: blob.contentHash,
+              overQuota,
             },
             'path',
           );

@@ -1,16 +1,19 @@
 /**
  * The three kinds of Dropbox endpoint, wired once for every route (`POST /2/<namespace>/<route>`):
  * - `rpc`: JSON argument in the body (`Content-Type: application/json`, `application/json;
- *   charset=utf-8` or `text/plain; charset=dropbox-cors-hack`; a route without argument takes no body
- *   or `null`), JSON result with `Content-Type: application/json` exactly (a void result is `null`);
+ *   charset=utf-8` or `text/plain; charset=dropbox-cors-hack`; a route without argument takes a bare
+ *   POST without Content-Type or the body `null`, and an empty body with a JSON type is undecodable
+ *   (?)), JSON result with `Content-Type: application/json` exactly (a void result is `null`);
  * - `upload`: argument in the `Dropbox-API-Arg` header (or `arg` URL parameter), bytes in the body
  *   (`application/octet-stream` or `text/plain; charset=dropbox-cors-hack`), JSON result;
  * - `download`: argument in the header or URL parameter, no body, GET allowed; the handler sends the
  *   bytes and the result goes in the `Dropbox-API-Result` header.
  * Order of checks: Content-Type, Authorization (400 when missing or malformed, 401 when unknown,
- * expired, revoked or lacking the route's scope), argument (400 with stone's message), write
- * throttle (429 `too_many_write_operations`), then the route. Errors are rendered in Dropbox's
- * formats (errors.ts) with the route name in 400 messages; an upload body is read to its end first.
+ * expired, revoked or lacking the route's scope; on a route without authentication, any Authorization
+ * header or `authorization` parameter is a 400), argument (400 with stone's message; a body that is
+ * not UTF-8 cannot be decoded (?)), write throttle (429 `too_many_write_operations`), then the route.
+ * Errors are rendered in Dropbox's formats (errors.ts) with the route name in 400 messages; an upload
+ * body is read to its end first. A `quota` fault reaches the route as `Call.overQuota`.
  */
 import { drainBody, readBody, BodyTooLargeError, type RequestContext, type Router } from '../shared/http';
 import type { OAuthServer } from '../shared/oauth';
@@ -34,6 +37,11 @@ export interface Call<A> {
   readonly arg: A;
   /** The caller's Dropbox (routes with `auth: 'noauth'` get none). */
   readonly store: DropboxStore;
+  /**
+   * A `quota` fault fired on this request (only on routes with `spaceError`): the route fails its
+   * write with its own space error instead of writing.
+   */
+  readonly overQuota: boolean;
 }
 
 export interface RouteSpec<A> {
@@ -46,6 +54,8 @@ export interface RouteSpec<A> {
   auth?: 'user' | 'noauth';
   /** Counts against the per-user write throttle. */
   write?: boolean;
+  /** The route can fail for lack of space: `quota` faults fire on it (and on no other route). */
+  spaceError?: boolean;
   /**
    * rpc/upload: returns the result (undefined = `null`). download: sends the response itself.
    * noauth routes receive no store and must not use it.
@@ -57,6 +67,8 @@ export interface RpcDeps {
   oauth: OAuthServer;
   throttle: WriteThrottle;
   store(email: string): DropboxStore | undefined;
+  /** Filled by registerRoute: the paths (`/2/files/upload`) of the routes with `spaceError`. */
+  spaceRoutes: Set<string>;
 }
 
 const RPC_TYPES = [
@@ -67,6 +79,8 @@ const RPC_TYPES = [
 const UPLOAD_TYPES = ['application/octet-stream', 'text/plain; charset=dropbox-cors-hack'];
 const DOWNLOAD_TYPES = ['', 'application/octet-stream'];
 const RPC_BODY_LIMIT = 1024 * 1024;
+/** Strict UTF-8: a body with invalid sequences is not JSON (?). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const normalizedType = (value: string | undefined) =>
   (value ?? '')
@@ -82,6 +96,7 @@ function expecting(types: readonly string[]): string {
 /** Registers a route; rpc and upload routes answer POST, download routes POST and GET. */
 export function registerRoute<A>(router: Router, deps: RpcDeps, spec: RouteSpec<A>): void {
   const methods = spec.style === 'download' ? ['POST', 'GET'] : ['POST'];
+  if (spec.spaceError) deps.spaceRoutes.add(`/2/${spec.name}`);
   router.on(methods, `/2/${spec.name}`, async (ctx) => {
     try {
       await serve(ctx, deps, spec);
@@ -96,11 +111,11 @@ export function registerRoute<A>(router: Router, deps: RpcDeps, spec: RouteSpec<
 async function serve<A>(ctx: RequestContext, deps: RpcDeps, spec: RouteSpec<A>): Promise<void> {
   const contentType = ctx.req.headers['content-type'];
   const raw = await rawArgument(ctx, spec, contentType);
-  const store = spec.auth === 'noauth' ? undefined : authenticate(ctx, deps, spec.scope);
+  const store = spec.auth === 'noauth' ? refuseAuthorization(ctx) : authenticate(ctx, deps, spec.scope);
   const arg = decodeArgument(spec, raw);
   if (spec.write && store && !deps.throttle.take(store.account.email))
     throw new RateLimitError('too_many_write_operations');
-  const call: Call<A> = { ctx, arg, store: store as DropboxStore };
+  const call: Call<A> = { ctx, arg, store: store as DropboxStore, overQuota: ctx.quotaFault === true };
   const result = await spec.handle(call);
   if (spec.style !== 'download' && !ctx.res.headersSent) sendDropboxJson(ctx.res, 200, result ?? null);
 }
@@ -127,7 +142,12 @@ async function rawArgument(
       throw new BadRequestError(
         `Bad HTTP "Content-Type" header: "${contentType ?? ''}".  Expecting one of ${expecting(RPC_TYPES)}.`,
       );
-    const text = body.length === 0 && spec.arg === voidArg ? undefined : body.toString('utf8');
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      throw new BadRequestError('request body: could not decode input as JSON');
+    }
     return { text, source: 'request body' };
   }
   const allowed = spec.style === 'upload' ? UPLOAD_TYPES : DOWNLOAD_TYPES;
@@ -175,6 +195,18 @@ export function bearerToken(ctx: RequestContext): string {
       `Invalid authorization value in HTTP header "Authorization": "${header}".  Expecting "Bearer <oauth2-access-token>".`,
     );
   return match[1] as string;
+}
+
+/**
+ * A route without authentication refuses credentials it would ignore (dropbox-sdk-java#35,
+ * dropbox-sdk-rust#15); the `authorization` URL parameter is refused the same way (?).
+ */
+function refuseAuthorization(ctx: RequestContext): undefined {
+  if (ctx.req.headers.authorization !== undefined || ctx.url.searchParams.has('authorization'))
+    throw new BadRequestError(
+      'Your request includes an Authorization header, but this function does not use it.',
+    );
+  return undefined;
 }
 
 function authenticate(ctx: RequestContext, deps: RpcDeps, scope: string | undefined): DropboxStore {

@@ -30,9 +30,7 @@ import {
   BadRequestError,
   DropboxError,
   RateLimitError,
-  RouteError,
   ServerError,
-  nested,
   sendDropboxError,
   sendDropboxText,
   tag,
@@ -71,7 +69,13 @@ export class DropboxService {
   constructor(private readonly options: ServiceOptions) {
     this.clock = options.clock;
     this.blobs = new BlobStore(options.dataDir);
-    this.faults = new FaultEngine((path) => path.startsWith('/2/'), options.faults);
+    // Routes that can run out of space register themselves (RouteSpec.spaceError); quota faults fire there only.
+    const spaceRoutes = new Set<string>();
+    this.faults = new FaultEngine(
+      (path) => path.startsWith('/2/'),
+      options.faults,
+      (kind, path) => kind !== 'quota' || spaceRoutes.has(path),
+    );
     this.throttle = new WriteThrottle(this.clock, options.writesPerSecond);
     this.oauth = new OAuthServer({
       ...oauthServerOptions(options),
@@ -82,6 +86,8 @@ export class DropboxService {
       isOfflineRequest: (query) => query.get('token_access_type') === 'offline',
       pkceMethods: ['S256', 'plain'],
       pkceOptional: true,
+      // "The redirect_uri is optional with the code flow": the code is then shown to the user (OAuth guide).
+      redirectUriOptional: true,
       shapeTokenResponse: (tokens, grant, grantType) =>
         shapeTokenResponse(tokens, grantType, this.stores.get(grant.user.email)?.account),
     });
@@ -102,11 +108,13 @@ export class DropboxService {
         }
       },
       sleep: options.sleep,
+      quotaInRoute: true,
     };
     const deps: ContentDeps = {
       oauth: this.oauth,
       throttle: this.throttle,
       store: (email) => this.stores.get(email),
+      spaceRoutes,
       blobs: this.blobs,
       sessions: this.sessions,
       payloadLimit: REQUEST_PAYLOAD_LIMIT,
@@ -192,7 +200,7 @@ export class DropboxService {
     return undefined;
   }
 
-  /** The Dropbox answer of a rendered fault (see README: faults). */
+  /** The Dropbox answer of a rendered fault (see README: faults); `quota` faults are answered by the routes. */
   private faultError(
     kind: string,
     status: number | undefined,
@@ -201,14 +209,6 @@ export class DropboxService {
   ): DropboxError {
     if (kind === 'rate-limit') return new RateLimitError('too_many_requests', retryAfter ?? 1);
     if (kind === 'user-rate-limit') return new RateLimitError('too_many_write_operations', retryAfter ?? 1);
-    if (kind === 'quota') {
-      const route = ctx.url.pathname;
-      if (route.endsWith('/copy_v2') || route.endsWith('/move_v2'))
-        return new RouteError(tag('insufficient_quota'));
-      if (route.endsWith('/files/upload'))
-        return new RouteError({ '.tag': 'path', reason: tag('insufficient_space'), upload_session_id: '' });
-      return new RouteError(nested('path', tag('insufficient_space')));
-    }
     const code = status ?? 503;
     if (code === 401) return new AuthError(tag('invalid_access_token'));
     if (code === 429) return new RateLimitError('too_many_requests', retryAfter ?? 1);

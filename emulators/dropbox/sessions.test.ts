@@ -152,7 +152,26 @@ describe('sequential upload sessions', () => {
           }),
         ),
       ),
-    ).toBe('lookup_failed/not_found');
+    ).toBe('lookup_failed/closed');
+  });
+});
+
+describe('committed sessions', () => {
+  it('answer lookup_failed/closed to another finish and closed to an append', async () => {
+    const sessionId = (await h.dbx.filesUploadSessionStart({ contents: part(2, 1), close: true })).result
+      .session_id;
+    const finish = () =>
+      h.dbx.filesUploadSessionFinish({
+        cursor: { session_id: sessionId, offset: 2 },
+        commit: { path: '/once.bin' },
+        contents: Buffer.alloc(0),
+      });
+    await finish();
+    expect((await rejection(finish())).error.error).toEqual({
+      '.tag': 'lookup_failed',
+      lookup_failed: { '.tag': 'closed' },
+    });
+    expect(await refusedAppend(sessionId, 2)).toBe('closed');
   });
 });
 
@@ -187,6 +206,34 @@ describe('concurrent upload sessions', () => {
       size: 4 * MiB + 3,
       content_hash: contentHashOf(Buffer.concat([part(4 * MiB, 1), part(3, 2)])),
     });
+  });
+
+  it('answers incorrect_offset to a finish whose offset is not the total of the closed session', async () => {
+    const sessionId = (
+      await h.dbx.filesUploadSessionStart({
+        session_type: { '.tag': 'concurrent' },
+        contents: Buffer.alloc(0),
+      })
+    ).result.session_id;
+    await h.dbx.filesUploadSessionAppendV2({
+      cursor: { session_id: sessionId, offset: 0 },
+      close: true,
+      contents: part(3, 1),
+    });
+    const finish = (offset: number) =>
+      h.dbx.filesUploadSessionFinish({
+        cursor: { session_id: sessionId, offset },
+        commit: { path: '/three.bin' },
+        contents: Buffer.alloc(0),
+      });
+    for (const offset of [999, 2]) {
+      const wrong = await rejection(finish(offset));
+      expect(wrong.error.error).toEqual({
+        '.tag': 'lookup_failed',
+        lookup_failed: { '.tag': 'incorrect_offset', correct_offset: 3 },
+      });
+    }
+    expect((await finish(3)).result.size).toBe(3);
   });
 
   it('refuses data in start and a closing start', async () => {

@@ -289,16 +289,6 @@ export class DropboxStore {
     });
   }
 
-  /** Renames in place when only the letter case changes: no change is reported (Dropbox does not report case-only renames). */
-  recase(entry: Entry, name: string): void {
-    entry.name = name;
-    if (entry.parent) entry.parent.sorted = undefined;
-    if (entry.kind === 'file') {
-      entry.rev = this.nextRev();
-      this.remember(entry);
-    }
-  }
-
   /** A deep copy of `entry` placed in `parent` under `name`, with new ids and revisions. */
   copy(entry: Entry, parent: FolderEntry, name: string): Entry {
     const now = this.now();

@@ -1,7 +1,8 @@
 /**
  * The HTML of the emulated sign-in pages: an account picker with Allow / Deny, and an error page.
  * Stable hooks for browser tests: radio inputs `name="user"` (value = email), buttons
- * `name="decision"` with values `allow` / `deny` (labels "Allow" / "Deny"), and `data-error` on errors.
+ * `name="decision"` with values `allow` / `deny` (labels "Allow" / "Deny"), `data-error` on errors,
+ * and `data-code` on the page showing an authorization code (a request without redirect URI).
  */
 import { escapeHtml } from './http';
 
@@ -82,6 +83,17 @@ export function renderErrorPage(serviceName: string, error: string, description:
     `Error - ${serviceName} (emulator)`,
     `<h1 data-error="${escapeHtml(error)}">Access blocked: ${escapeHtml(error)}</h1>
 <p>${escapeHtml(description)}</p>
+<p class="muted">${escapeHtml(serviceName)} emulator</p>`,
+  );
+}
+
+/** The page showing an authorization code to copy into the app (a code flow without redirect URI). */
+export function renderCodePage(serviceName: string, code: string): string {
+  return page(
+    `Access code - ${serviceName} (emulator)`,
+    `<h1>Access code generated</h1>
+<p>Enter this code into the app to finish connecting it:</p>
+<p><input readonly size="48" data-code="${escapeHtml(code)}" value="${escapeHtml(code)}" aria-label="Access code"></p>
 <p class="muted">${escapeHtml(serviceName)} emulator</p>`,
   );
 }

@@ -35,7 +35,7 @@ export interface EmulatorOptions {
   quotaBytes?: number | null;
   /** Per-user write throttling (writes per second); default off. */
   writesPerSecond?: number | null;
-  /** Accepted OAuth clients; default: any client id. */
+  /** Accepted OAuth clients (with `redirectUris`: only those, exactly); default: any client id. */
   clients?: readonly OAuthClient[];
   /** Time source (default: the system clock); admin clock moves add to it. */
   clock?: Clock;

@@ -172,10 +172,15 @@ export interface FaultRuleState extends FaultRule {
 export class FaultEngine {
   private active: ActiveRule[] = [];
 
-  /** `isApiPath` scopes rules that name no path (for Drive: `/drive/*` and `/upload/*`); `rules` start active. */
+  /**
+   * `isApiPath` scopes rules that name no path (for Drive: `/drive/*` and `/upload/*`); `rules` start
+   * active; `canFire` narrows where a kind applies at all (Dropbox: `quota` only on routes that can
+   * run out of space): a request it excludes does not count as matched.
+   */
   constructor(
     private readonly isApiPath: (path: string) => boolean,
     rules: readonly FaultRule[] = [],
+    private readonly canFire: (kind: FaultKind, path: string) => boolean = () => true,
   ) {
     this.add(rules);
   }
@@ -213,6 +218,7 @@ export class FaultEngine {
       const { rule } = active;
       if (rule.method && rule.method !== method) continue;
       if (active.pattern ? !active.pattern.test(path) : !this.isApiPath(path)) continue;
+      if (!this.canFire(rule.kind, path)) continue;
       const index = active.matched++;
       if (index < (rule.after ?? 0)) continue;
       const step = index - (rule.after ?? 0);
@@ -239,6 +245,11 @@ export interface FaultHooks {
   expireToken(ctx: RequestContext): void;
   /** Waits `ms`; injected so tests need not sleep. */
   sleep?(ms: number): Promise<void>;
+  /**
+   * `quota` faults are answered by the route itself (`ctx.quotaFault`), after its own checks, instead
+   * of `render`: Dropbox's answer to a failed upload names a session holding the request's bytes.
+   */
+  quotaInRoute?: boolean;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -258,6 +269,10 @@ export async function applyFaults(
   }
   const terminal = fired.find((rule) => rule.kind !== 'slow' && rule.kind !== 'expire-token');
   if (!terminal) return 'continue';
+  if (terminal.kind === 'quota' && hooks.quotaInRoute) {
+    ctx.quotaFault = true;
+    return 'continue';
+  }
   switch (terminal.kind) {
     case 'rate-limit':
     case 'user-rate-limit':

@@ -25,6 +25,11 @@ export interface RequestContext {
    * ends early (cleanly, so the bytes that did arrive can be kept) and no answer can be sent.
    */
   bodyCut?: boolean;
+  /**
+   * Set when a `quota` fault fired on a service whose routes answer it themselves
+   * (`FaultHooks.quotaInRoute`): the route then fails its write with the service's space error.
+   */
+  quotaFault?: boolean;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;

@@ -2,13 +2,13 @@
  * The HTTP side of the OAuth endpoints every emulator serves over its `OAuthServer`:
  * - `registerAuthorizeRoutes`: the authorize endpoint; GET shows the consent page (or, with auto-consent,
  *   redirects at once), POST takes the consent form; requests that cannot go back to the client get
- *   the error page;
+ *   the error page, approved requests without redirect URI the page showing the code;
  * - `oauthParams`: the parameters of a token, revoke or tokeninfo request: the query string, overridden
  *   by a form body or by the string members of a JSON body (an unparsable JSON body adds nothing);
  * - `basicCredentials`: client credentials sent with HTTP Basic.
  * Token responses and error wording stay with each service.
  */
-import { renderConsentPage, renderErrorPage } from './consent-page';
+import { renderCodePage, renderConsentPage, renderErrorPage } from './consent-page';
 import { mediaType, parseForm, readBody, redirect, sendHtml, type RequestContext, type Router } from './http';
 import type { AuthorizeOutcome, OAuthServer } from './oauth';
 
@@ -26,6 +26,8 @@ export function registerAuthorizeRoutes(
     if (outcome.type === 'redirect') redirect(ctx.res, outcome.location);
     else if (outcome.type === 'error-page')
       sendHtml(ctx.res, outcome.status, renderErrorPage(serviceName, outcome.error, outcome.description));
+    else if (outcome.type === 'code')
+      sendHtml(ctx.res, 200, renderCodePage(serviceName, outcome.code), { 'Cache-Control': 'no-store' });
     else
       sendHtml(
         ctx.res,

@@ -8,6 +8,12 @@
  *   bad redirect URI) become an error page, others redirect with `error=...&state=...`. A valid request
  *   shows the consent page (an account picker among the seeded users, Allow / Deny) or, with
  *   auto-consent, redirects at once with `code` and `state` (user: `login_hint` if seeded, else the first).
+ *   Where the service allows a request without `redirect_uri` (`redirectUriOptional`, Dropbox), the
+ *   code is shown on a page for the user to copy instead, and errors go to the error page.
+ * - redirect URIs: a registered client with `redirectUris` must use one of them exactly (RFC 6749
+ *   3.1.2.3, string comparison: port and path included); otherwise `isAllowedRedirectUri` decides
+ *   (default: any loopback URI with a port, RFC 8252 7.3). The token request repeats the authorize
+ *   request's `redirect_uri`, or omits it when that request did.
  * - codes are single-use and expire (default 10 minutes); reusing one revokes what it granted.
  * - access tokens expire after the configured lifetime; refresh tokens last until revoked.
  * - revoking either token of a grant revokes the whole grant.
@@ -24,6 +30,8 @@ export interface OAuthClient {
   id: string;
   /** When set, token requests must present it. */
   secret?: string;
+  /** When set, the only redirect URIs the client may use, matched exactly (port and path included). */
+  redirectUris?: readonly string[];
 }
 
 export interface OAuthServerOptions {
@@ -38,8 +46,13 @@ export interface OAuthServerOptions {
   codeLifetimeSeconds?: number;
   /** Prefixes that make tokens look like the service's (`ya29.`, `1//`, `4/0A`). */
   prefixes: { accessToken: string; refreshToken: string; code: string };
-  /** Allowed redirect URIs; default: `http://127.0.0.1|localhost|[::1]:PORT/...` (loopback with a port). */
+  /**
+   * Allowed redirect URIs of clients without `redirectUris`; default:
+   * `http://127.0.0.1|localhost|[::1]:PORT/...` (loopback with a port).
+   */
   isAllowedRedirectUri?: (uri: URL, clientId: string) => boolean;
+  /** The code flow may omit `redirect_uri`: the code is then shown on a page to copy (Dropbox). Default false. */
+  redirectUriOptional?: boolean;
   /** Every refresh answers with a new refresh token and retires the old one (Microsoft). Default false. */
   rotateRefreshTokens?: boolean;
   /** Adds an `id_token` to token responses when the grant's scope asks for one. */
@@ -90,7 +103,8 @@ interface AccessTokenRecord {
 
 interface AuthorizationRequest {
   clientId: string;
-  redirectUri: string;
+  /** Absent when the service allows none: the code is then shown to the user. */
+  redirectUri: string | undefined;
   scope: string;
   state: string | undefined;
   /** Absent when PKCE is optional and the request sent none (the exchange then needs a client secret). */
@@ -110,6 +124,8 @@ interface CodeRecord extends AuthorizationRequest {
 export type AuthorizeOutcome =
   | { type: 'error-page'; status: number; error: string; description: string }
   | { type: 'redirect'; location: string }
+  /** A request without redirect URI was approved: show the code for the user to copy into the app. */
+  | { type: 'code'; code: string }
   | {
       type: 'consent';
       requestId: string;
@@ -161,29 +177,25 @@ export class OAuthServer {
   authorize(query: URLSearchParams): AuthorizeOutcome {
     const clientId = query.get('client_id');
     if (!clientId) return this.errorPage(400, 'invalid_request', 'Missing required parameter: client_id');
-    if (this.options.clients && !this.options.clients.some((c) => c.id === clientId))
+    const client = this.options.clients?.find((c) => c.id === clientId);
+    if (this.options.clients && !client)
       return this.errorPage(401, 'invalid_client', 'The OAuth client was not found.');
-    const redirectUri = query.get('redirect_uri');
-    if (!redirectUri)
-      return this.errorPage(400, 'invalid_request', 'Missing required parameter: redirect_uri');
-    let parsed: URL;
-    try {
-      parsed = new URL(redirectUri);
-    } catch {
-      return this.errorPage(
-        400,
-        'invalid_request',
-        `Invalid parameter value for redirect_uri: ${redirectUri}`,
-      );
+    const redirectUri = query.get('redirect_uri') ?? undefined;
+    if (redirectUri === undefined) {
+      if (!this.options.redirectUriOptional)
+        return this.errorPage(400, 'invalid_request', 'Missing required parameter: redirect_uri');
+    } else {
+      const refusal = this.checkRedirectUri(redirectUri, clientId, client);
+      if (refusal) return refusal;
     }
-    const allowed = this.options.isAllowedRedirectUri ?? isLoopbackRedirect;
-    if (!allowed(parsed, clientId))
-      return this.errorPage(400, 'redirect_uri_mismatch', `The redirect URI ${redirectUri} is not allowed.`);
     const state = query.get('state') ?? undefined;
-    const fail = (error: string, description: string): AuthorizeOutcome => ({
-      type: 'redirect',
-      location: withQuery(redirectUri, { error, error_description: description, state }),
-    });
+    const fail = (error: string, description: string): AuthorizeOutcome =>
+      redirectUri === undefined
+        ? this.errorPage(400, error, description)
+        : {
+            type: 'redirect',
+            location: withQuery(redirectUri, { error, error_description: description, state }),
+          };
     if (query.get('response_type') !== 'code')
       return fail('unsupported_response_type', 'Only response_type=code is supported.');
     const requested = (query.get('scope') ?? '').trim().split(/\s+/).filter(Boolean).join(' ');
@@ -219,7 +231,7 @@ export class OAuthServer {
     if (this.options.autoConsent) {
       const user = hinted ?? users[0];
       if (!user) return fail('access_denied', 'No account is available.');
-      return { type: 'redirect', location: this.approve(request, user) };
+      return this.approve(request, user);
     }
     const requestId = randomToken(18);
     this.prune();
@@ -240,21 +252,48 @@ export class OAuthServer {
     this.pending.delete(requestId);
     const { request } = pending;
     if (form.get('decision') !== 'allow') {
+      const description = 'The user denied access.';
+      if (request.redirectUri === undefined) return this.errorPage(403, 'access_denied', description);
       return {
         type: 'redirect',
         location: withQuery(request.redirectUri, {
           error: 'access_denied',
-          error_description: 'The user denied access.',
+          error_description: description,
           state: request.state,
         }),
       };
     }
     const user = this.options.users().find((u) => u.email === form.get('user'));
     if (!user) return this.errorPage(400, 'invalid_request', 'Choose an account.');
-    return { type: 'redirect', location: this.approve(request, user) };
+    return this.approve(request, user);
   }
 
-  private approve(request: AuthorizationRequest, user: OAuthUser): string {
+  /** The error page for a redirect URI the client may not use, or undefined when it may. */
+  private checkRedirectUri(
+    redirectUri: string,
+    clientId: string,
+    client: OAuthClient | undefined,
+  ): AuthorizeOutcome | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(redirectUri);
+    } catch {
+      return this.errorPage(
+        400,
+        'invalid_request',
+        `Invalid parameter value for redirect_uri: ${redirectUri}`,
+      );
+    }
+    const allowed = client?.redirectUris
+      ? client.redirectUris.includes(redirectUri)
+      : (this.options.isAllowedRedirectUri ?? isLoopbackRedirect)(parsed, clientId);
+    if (!allowed)
+      return this.errorPage(400, 'redirect_uri_mismatch', `The redirect URI ${redirectUri} is not allowed.`);
+    return undefined;
+  }
+
+  /** Issues a code: a redirect with it, or the page showing it when the request had no redirect URI. */
+  private approve(request: AuthorizationRequest, user: OAuthUser): AuthorizeOutcome {
     const code = this.options.prefixes.code + randomToken(48);
     this.codes.set(code, {
       ...request,
@@ -263,7 +302,11 @@ export class OAuthServer {
       used: false,
       grant: undefined,
     });
-    return withQuery(request.redirectUri, { code, scope: request.scope, state: request.state });
+    if (request.redirectUri === undefined) return { type: 'code', code };
+    return {
+      type: 'redirect',
+      location: withQuery(request.redirectUri, { code, scope: request.scope, state: request.state }),
+    };
   }
 
   /**
@@ -302,7 +345,7 @@ export class OAuthServer {
       if (record.grant) this.revokeGrant(record.grant);
       return tokenError(400, 'invalid_grant', 'Bad Request');
     }
-    if (params.get('redirect_uri') !== record.redirectUri)
+    if ((params.get('redirect_uri') ?? undefined) !== record.redirectUri)
       return tokenError(400, 'redirect_uri_mismatch', 'Bad Request');
     const verifier = params.get('code_verifier');
     if (record.codeChallenge === undefined) {
