@@ -16,7 +16,12 @@ let emulator: DropboxEmulator;
 let base: string;
 
 beforeAll(async () => {
-  emulator = await startDropboxEmulator({ seed: 'demo', autoConsent: true });
+  // Registered as in Dropbox's App Console: only this redirect URI, port included, is accepted.
+  emulator = await startDropboxEmulator({
+    seed: 'demo',
+    autoConsent: true,
+    clients: [{ id: clientId, redirectUris: ['http://127.0.0.1:27563/callback'] }],
+  });
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-cli-dropbox-'));
 });
 afterAll(async () => {
