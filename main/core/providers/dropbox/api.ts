@@ -8,10 +8,17 @@
  * `Dropbox` client holding exactly the token it was sent with (cheap: the SDK only copies its route
  * table), and a 401 invalidates precisely that token before the one retry. The SDK's own refresh is
  * unused: tokens come from the injected `AccessTokenSource` (the TokenManager).
+ *
+ * Calls that are not safe to repeat (uploads, create, copy, move, delete) pass `idempotent: false`:
+ * a failure that leaves open whether Dropbox acted (the connection broke after the request went out,
+ * or a 500/502/504) is then not repeated by the pacer but thrown as an `UnconfirmedError`, so that the
+ * caller first checks whether the call took effect (see `settle`). Failures Dropbox documents as "not
+ * acted" (429, 503, 401, route errors) are paced and retried as for every call.
  */
 import { Dropbox } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
 import { withAccessToken } from '../access-token';
+import { isNetworkFailure } from '../http-errors';
 import type { Pacer } from '../pacer';
 import type { AccessTokenSource } from '../types';
 import { toDropboxError } from './errors';
@@ -23,6 +30,43 @@ export interface DropboxApiOptions {
   tokens: AccessTokenSource;
   pacer: Pacer;
   fetch?: typeof fetch;
+}
+
+export interface CallOptions {
+  /**
+   * false: the request must not be repeated blindly. A failure after which Dropbox may have acted is
+   * thrown as `UnconfirmedError` instead of being retried. Default true.
+   */
+  idempotent?: boolean;
+}
+
+/**
+ * A non-idempotent call failed so that Dropbox may or may not have acted on it (code `transient`):
+ * the caller checks the outcome before repeating it. `failure` is the mapped error.
+ */
+export class UnconfirmedError extends SkyfoldError {
+  constructor(readonly failure: SkyfoldError) {
+    super('transient', `${failure.message} (Dropbox may have acted on it)`, { cause: failure });
+  }
+}
+
+/** Errnos of a connection that failed before the request was sent: Dropbox cannot have acted. */
+const notSentErrnos = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failure (as the SDK or fetch threw it) leaves open whether Dropbox acted: a network
+ * failure once the request may have reached Dropbox, or a 5xx other than 503 (which Dropbox
+ * documents as "retry later", not acted) and 507 (insufficient storage).
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  if (error instanceof SkyfoldError) return false;
+  const candidate = error as { status?: unknown; code?: unknown; cause?: { code?: unknown } } | null;
+  if (candidate && typeof candidate.status === 'number' && 'error' in candidate) {
+    return candidate.status >= 500 && candidate.status !== 503 && candidate.status !== 507;
+  }
+  const errno = typeof candidate?.code === 'string' ? candidate.code : candidate?.cause?.code;
+  if (typeof errno === 'string' && notSentErrnos.has(errno)) return false;
+  return isNetworkFailure(error);
 }
 
 export class DropboxApi {
@@ -39,16 +83,21 @@ export class DropboxApi {
   }
 
   /**
-   * One SDK request, paced (so `request` must be safe to repeat: it is run again on rate limits and
-   * transient errors) and authorized. Returns the response's `result`. Throws mapped SkyfoldErrors.
+   * One SDK request, paced (run again on rate limits and transient errors, so `request` must be safe
+   * to repeat unless `idempotent: false`) and authorized. Returns the response's `result`. Throws
+   * mapped SkyfoldErrors, and UnconfirmedError (see CallOptions).
    */
-  rpc<T>(what: string, request: (client: Dropbox) => Promise<{ result: T }>): Promise<T> {
-    return this.call(what, async (client) => (await request(client)).result);
+  rpc<T>(
+    what: string,
+    request: (client: Dropbox) => Promise<{ result: T }>,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.call(what, async (client) => (await request(client)).result, options);
   }
 
   /** Like `rpc`, for callers that inspect the SDK's answer or error themselves; returns what `request` returns. */
-  call<T>(what: string, request: (client: Dropbox) => Promise<T>): Promise<T> {
-    return this.withToken(what, (token) => request(this.client(token)));
+  call<T>(what: string, request: (client: Dropbox) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    return this.withToken(what, (token) => request(this.client(token)), options);
   }
 
   /**
@@ -56,10 +105,28 @@ export class DropboxApi {
    * `invalid_access_token`) the token is invalidated and the request repeated once with a fresh one.
    * Whatever `request` throws is mapped to a SkyfoldError (`what` names the operation).
    */
-  withToken<T>(what: string, request: (accessToken: string) => Promise<T>): Promise<T> {
-    return this.pacer.call(() =>
-      withAccessToken(this.tokens, (error) => toDropboxError(error, `Dropbox, ${what}`), request),
+  async withToken<T>(
+    what: string,
+    request: (accessToken: string) => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<T> {
+    const mapError = (error: unknown) => toDropboxError(error, `Dropbox, ${what}`);
+    if (options.idempotent !== false) {
+      return this.pacer.call(() => withAccessToken(this.tokens, mapError, request));
+    }
+    // An ambiguous failure leaves the pacer as an outcome, not an error, so that it is not repeated.
+    const outcome = await this.pacer.call(() =>
+      withAccessToken(this.tokens, mapError, async (token) => {
+        try {
+          return { done: true as const, value: await request(token) };
+        } catch (error) {
+          if (isAmbiguousFailure(error)) return { done: false as const, error };
+          throw error;
+        }
+      }),
     );
+    if (!outcome.done) throw new UnconfirmedError(mapError(outcome.error));
+    return outcome.value;
   }
 
   /**
@@ -76,6 +143,29 @@ export class DropboxApi {
 
   private client(accessToken: string | null): Dropbox {
     return new Dropbox({ ...(accessToken === null ? {} : { accessToken }), fetch: this.fetch });
+  }
+}
+
+/** How many times `settle` sends a call whose outcome stays unknown. */
+export const maxUnconfirmedAttempts = 4;
+
+/**
+ * Runs a call that is not safe to repeat blindly (`idempotent: false`). When its outcome is unknown
+ * (UnconfirmedError), `check` looks whether it took effect: it returns the call's result when it
+ * did, null when it did not; only then is the call sent again, at most `maxUnconfirmedAttempts`
+ * times in all. Throws what the call or the check throws; the last UnconfirmedError (transient) when
+ * every attempt stayed unconfirmed.
+ */
+export async function settle<T>(attempt: () => Promise<T>, check: () => Promise<T | null>): Promise<T> {
+  for (let attempts = 1; ; attempts++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof UnconfirmedError)) throw error;
+      const done = await check();
+      if (done !== null) return done;
+      if (attempts >= maxUnconfirmedAttempts) throw error;
+    }
   }
 }
 

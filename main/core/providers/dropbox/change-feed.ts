@@ -3,12 +3,15 @@
  * (https://www.dropbox.com/developers/documentation/http/documentation#files-list_folder-continue).
  *
  * - `startCursor`: `list_folder/get_latest_cursor` on the root, recursive, deleted entries included;
- * - `changesSince`: `list_folder/continue` until `has_more` is false. Files and folders become
- *   upserts (their parent's id resolved from the path: folders of the same batch are remembered,
- *   others looked up); deleted entries, which carry no id, become `removePath` with the names from
- *   the root (`path_display`). A move arrives as a deletion at the old path plus the item, same id,
- *   at the new one. An entry whose parent no longer exists is left out: the parent's own removal
- *   follows in the feed. A cursor Dropbox resets (409 `reset`) throws invalid_argument;
+ * - `changesSince`: `list_folder/continue` until `has_more` is false, or `maxPages` pages (then
+ *   the batch so far is returned with the cursor reached: the caller asks again from there, and
+ *   memory stays bounded). Files and folders become upserts (their parent's id resolved from
+ *   `path_lower`: folders of the same batch are remembered, the others of a page looked up
+ *   together); deleted entries, which carry no id, become `removePath` with the names from the root
+ *   (`path_display`). A move arrives as a deletion at the old path plus the item, same id, at the
+ *   new one. An entry whose parent folder no longer exists (gone, or replaced by a file) is left
+ *   out: the parent's own removal follows in the feed. A cursor Dropbox resets (409 `reset`) throws
+ *   invalid_argument;
  * - `waitForChanges`: `list_folder/longpoll`, Dropbox's push: returns when something changed or
  *   the timeout passed, with the backoff Dropbox asks for.
  */
@@ -17,10 +20,18 @@ import { SkyfoldError } from '../../../../common/errors';
 import type { ChangeFeed, ProviderChange } from '../types';
 import { expectObject, type DropboxApi } from './api';
 import { ParentIds } from './parent-ids';
-import { entryPath, parentPath, pathNames, readEntry, toProviderItem, type DropboxEntry } from './wire';
+import {
+  entryPath,
+  lowerPath,
+  parentPath,
+  pathNames,
+  readEntry,
+  toProviderItem,
+  type DropboxEntry,
+} from './wire';
 
-/** More pages than this (two million entries) are better replaced by a new crawl. */
-const maxChangePages = 1000;
+/** Pages read by one `changesSince` call (up to 2000 entries each) before it returns what it has. */
+export const defaultMaxChangePages = 50;
 /** Dropbox's bounds for a longpoll's timeout, in seconds. */
 const minLongpollSeconds = 30;
 const maxLongpollSeconds = 480;
@@ -30,6 +41,7 @@ export class DropboxChangeFeed implements ChangeFeed {
     private readonly api: DropboxApi,
     /** The metadata at a path (or id); throws not_found. */
     private readonly lookup: (path: string) => Promise<DropboxEntry>,
+    private readonly maxPages = defaultMaxChangePages,
   ) {}
 
   /** A cursor for "now" over the whole account. Safe to repeat. */
@@ -42,16 +54,21 @@ export class DropboxChangeFeed implements ChangeFeed {
     return cursor;
   }
 
-  /** Every change since `cursor`, oldest first, and the next cursor. Safe to repeat; invalid_argument on a reset cursor. */
+  /**
+   * The changes since `cursor`, oldest first, and the next cursor: every change, or those of the
+   * first `maxPages` pages (call again with the cursor returned until it comes back with no changes).
+   * Safe to repeat; invalid_argument on a reset cursor.
+   */
   async changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string }> {
     const parents = new ParentIds(this.lookup);
     const changes: ProviderChange[] = [];
     let current = cursor;
-    for (let pages = 0; pages < maxChangePages; pages++) {
+    for (let pages = 1; ; pages++) {
       const page = await this.api.rpc('the change feed', (client) =>
         client.filesListFolderContinue({ cursor: current }),
       );
       const { entries, next, hasMore } = readPage(page);
+      await parents.prefetch(parentsToLookUp(entries));
       for (const entry of entries) {
         const change = await toChange(entry, parents);
         if (change) changes.push(change);
@@ -59,9 +76,9 @@ export class DropboxChangeFeed implements ChangeFeed {
       if (!hasMore) return { changes, cursor: next };
       if (next === current)
         throw new SkyfoldError('permanent', 'Dropbox repeated a cursor (the feed would never end)');
+      if (pages >= this.maxPages) return { changes, cursor: next };
       current = next;
     }
-    throw new SkyfoldError('permanent', `more than ${maxChangePages} pages of changes: crawl again instead`);
   }
 
   /**
@@ -110,16 +127,32 @@ export function readPage(value: unknown): { entries: DropboxEntry[]; next: strin
   };
 }
 
-async function toChange(entry: DropboxEntry, parents: ParentIds): Promise<ProviderChange | null> {
-  const path = entryPath(entry);
-  if (entry['.tag'] === 'deleted') {
-    parents.forget(path);
-    return { kind: 'removePath', path: pathNames(path) };
+/**
+ * The parent folders (path_lower) of a page's files and folders that neither a folder of the page
+ * itself names: the ones to look up (ParentIds.prefetch skips those already known).
+ */
+function parentsToLookUp(entries: readonly DropboxEntry[]): string[] {
+  const listed = new Set<string>();
+  const needed: string[] = [];
+  for (const entry of entries) {
+    if (entry['.tag'] === 'deleted') continue;
+    const parent = parentPath(lowerPath(entry));
+    if (!listed.has(parent)) needed.push(parent);
+    if (entry['.tag'] === 'folder') listed.add(lowerPath(entry));
   }
-  if (entry['.tag'] === 'folder') parents.remember(path, entry.id);
+  return needed;
+}
+
+async function toChange(entry: DropboxEntry, parents: ParentIds): Promise<ProviderChange | null> {
+  const lower = lowerPath(entry);
+  if (entry['.tag'] === 'deleted') {
+    parents.forget(lower);
+    return { kind: 'removePath', path: pathNames(entryPath(entry)) };
+  }
+  if (entry['.tag'] === 'folder') parents.remember(lower, entry.id);
   let parentId: string;
   try {
-    parentId = await parents.idOf(parentPath(path));
+    parentId = await parents.idOf(parentPath(lower));
   } catch (error) {
     if (error instanceof SkyfoldError && error.code === 'not_found') return null;
     throw error;

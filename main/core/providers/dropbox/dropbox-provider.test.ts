@@ -1,12 +1,14 @@
 /**
  * DropboxProvider behaviour beyond the shared conformance suite, against the emulator: the change
  * feed (path removals, parent resolution, reset cursors, longpoll), authentication, malformed
- * answers, case-insensitive names, ranges on non-ASCII names and account facts.
+ * answers, writes whose answer was lost (checked, never repeated blindly), case-insensitive names and
+ * case-only renames, ranged reads without a lookup, and account facts.
  */
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDropboxEmulator, type DropboxEmulator } from '../../../../emulators/dropbox/emulator';
 import { readAll } from '../../../../test/conformance/provider-suite';
+import { Pacer } from '../pacer';
 import type { AccessTokenSource } from '../types';
 import { DropboxProvider } from './dropbox-provider';
 
@@ -25,6 +27,7 @@ afterAll(async () => {
   for (const release of pendingTimeouts.splice(0)) release();
   await emulator.close();
 });
+afterEach(() => emulator.admin.clearFaults());
 
 function tokenSource(): AccessTokenSource & { invalidated: string[] } {
   const user = emulator.users[0]!;
@@ -40,12 +43,41 @@ function tokenSource(): AccessTokenSource & { invalidated: string[] } {
   };
 }
 
-function connect(options: { fetch?: typeof fetch; tokens?: AccessTokenSource } = {}) {
+function connect(options: { fetch?: typeof fetch; tokens?: AccessTokenSource; retries?: number } = {}) {
   return DropboxProvider.connect({
     apiBaseUrl: emulator.url,
     tokens: options.tokens ?? tokenSource(),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.retries === undefined
+      ? {}
+      : {
+          pacer: new Pacer({
+            maxConcurrency: 4,
+            maxRetries: options.retries,
+            baseDelayMs: 1,
+            maxDelayMs: 1,
+            sleep: async () => undefined,
+          }),
+        }),
   });
+}
+
+/** The routes (`/2/files/...`) of the requests sent through it, in order. */
+function recording(): { fetch: typeof fetch; routes: string[] } {
+  const routes: string[] = [];
+  return {
+    routes,
+    fetch: async (input, init) => {
+      routes.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch(input, init);
+    },
+  };
+}
+
+async function childNames(provider: DropboxProvider, parentId: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of provider.list(parentId)) names.push(...page.map((item) => item.name));
+  return names.sort();
 }
 
 async function folder(provider: DropboxProvider, parentId = provider.rootId, name?: string) {
@@ -215,6 +247,45 @@ describe('DropboxProvider names and content', () => {
     expect(children.sort()).toEqual(['Photos', 'Report.TXT']);
   });
 
+  it('puts an item back when the second step of a case-only rename fails', async () => {
+    const provider = await connect();
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'report.txt', text('r'), { conflict: 'fail' });
+    emulator.admin.setFaults('error=409 POST /2/files/move_v2 after=1 times=1');
+    await expect(provider.move(file.id, { name: 'REPORT.txt', conflict: 'fail' })).rejects.toMatchObject({
+      code: 'permanent',
+    });
+    expect(await childNames(provider, parent.id)).toEqual(['report.txt']);
+  });
+
+  it('names the temporary path when a failed case-only rename cannot be put back', async () => {
+    const provider = await connect();
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'report.txt', text('r'), { conflict: 'fail' });
+    emulator.admin.setFaults('error=400 POST /2/files/move_v2 after=1');
+    const error = (await provider
+      .move(file.id, { name: 'Report.txt', conflict: 'fail' })
+      .catch((caught: unknown) => caught)) as Error;
+    emulator.admin.clearFaults();
+    const [temporary] = await childNames(provider, parent.id);
+    expect(temporary).toMatch(/^\.skyfold-rename-[0-9a-f]+$/);
+    expect(error).toMatchObject({ code: 'invalid_argument' });
+    expect(error.message).toContain(`the item is now at "/${parent.name}/${temporary}"`);
+  });
+
+  it('does not undo a case-only rename whose second step answer was lost', async () => {
+    const provider = await connect({ retries: 3 });
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'report.txt', text('r'), { conflict: 'fail' });
+    emulator.admin.setFaults('drop POST /2/files/move_v2 after=1 times=1');
+    expect(await provider.move(file.id, { name: 'Report.TXT', conflict: 'fail' })).toMatchObject({
+      id: file.id,
+      name: 'Report.TXT',
+    });
+    expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    expect(await childNames(provider, parent.id)).toEqual(['Report.TXT']);
+  });
+
   it('reads ranges of a file with a non-ASCII name (header-safe arguments)', async () => {
     const provider = await connect();
     const parent = await folder(provider);
@@ -239,5 +310,120 @@ describe('DropboxProvider names and content', () => {
       code: 'invalid_argument',
     });
     await expect(provider.stat('/etc/passwd')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('DropboxProvider writes whose answer was lost', () => {
+  it('creates a folder once (conflict=fail, and rename beside a taken name)', async () => {
+    const provider = await connect({ retries: 3 });
+    const parent = await folder(provider);
+    emulator.admin.setFaults('drop POST /2/files/create_folder_v2 times=1');
+    expect(await provider.mkdir(parent.id, 'Photos', { conflict: 'fail' })).toMatchObject({ name: 'Photos' });
+    emulator.admin.setFaults('drop POST /2/files/create_folder_v2 times=1');
+    expect(await provider.mkdir(parent.id, 'Photos', { conflict: 'rename' })).toMatchObject({
+      name: 'Photos (2)',
+    });
+    expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    expect(await childNames(provider, parent.id)).toEqual(['Photos', 'Photos (2)']);
+  });
+
+  it('copies once (conflict=fail, and rename beside a taken name), files and folders', async () => {
+    const provider = await connect({ retries: 3 });
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'a.txt', text('a'), { conflict: 'fail' });
+    const sub = await folder(provider, parent.id, 'sub');
+    for (const [id, target, expected] of [
+      [file.id, { name: 'b.txt', conflict: 'fail' }, 'b.txt'],
+      [file.id, { conflict: 'rename' }, 'a (2).txt'],
+      [sub.id, { conflict: 'rename' }, 'sub (2)'],
+    ] as const) {
+      emulator.admin.setFaults('drop POST /2/files/copy_v2 times=1');
+      expect(await provider.copy(id, target)).toMatchObject({ name: expected, parentId: parent.id });
+      expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    }
+    expect(await childNames(provider, parent.id)).toEqual(['a (2).txt', 'a.txt', 'b.txt', 'sub', 'sub (2)']);
+  });
+
+  it('moves once: the item found at its new place is the answer', async () => {
+    const provider = await connect({ retries: 3 });
+    const parent = await folder(provider);
+    const target = await folder(provider, parent.id, 'target');
+    const file = await provider.write(parent.id, 'a.txt', text('a'), { conflict: 'fail' });
+    emulator.admin.setFaults('drop POST /2/files/move_v2 times=1');
+    expect(
+      await provider.move(file.id, { parentId: target.id, name: 'b.txt', conflict: 'fail' }),
+    ).toMatchObject({
+      id: file.id,
+      name: 'b.txt',
+      parentId: target.id,
+    });
+    expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    expect(await childNames(provider, target.id)).toEqual(['b.txt']);
+  });
+
+  it('trashes once: an id Dropbox no longer finds was trashed', async () => {
+    const provider = await connect({ retries: 3 });
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'a.txt', text('a'), { conflict: 'fail' });
+    emulator.admin.setFaults('drop POST /2/files/delete_v2 times=1');
+    await provider.trash(file.id);
+    expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    await expect(provider.stat(file.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('DropboxProvider ranged reads and lookups', () => {
+  it('reads a range in one request, checking it against the size the answer gives', async () => {
+    const setup = await connect();
+    const parent = await folder(setup);
+    const file = await setup.write(parent.id, 'digits.txt', text('0123456789'), { conflict: 'fail' });
+    const empty = await setup.write(parent.id, 'empty.txt', text(''), { conflict: 'fail' });
+    const { fetch: recorder, routes } = recording();
+    const provider = await connect({ fetch: recorder });
+    const read = async (id: string, range: { start: number; end?: number }) =>
+      (await readAll(await provider.read(id, range))).toString();
+    expect(await read(file.id, { start: 3, end: 5 })).toBe('345');
+    expect(await read(file.id, { start: 7 })).toBe('789');
+    expect(await read(file.id, { start: 8, end: 100 })).toBe('89');
+    expect(await read(empty.id, { start: 0 })).toBe('');
+    expect(await read(empty.id, { start: 0, end: 4 })).toBe('');
+    expect(routes).toEqual(Array(5).fill('/2/files/download'));
+    for (const [id, range] of [
+      [file.id, { start: 10 }],
+      [empty.id, { start: 1 }],
+      [file.id, { start: -1 }],
+      [file.id, { start: 5, end: 4 }],
+      [parent.id, { start: 0 }],
+    ] as const) {
+      await expect(provider.read(id, range)).rejects.toMatchObject({ code: 'invalid_argument' });
+    }
+    expect(routes.filter((route) => route !== '/2/files/download')).toEqual([]);
+  });
+
+  it('looks up the item and the target folder of a move at the same time', async () => {
+    const setup = await connect();
+    const parent = await folder(setup);
+    const target = await folder(setup, parent.id, 'target');
+    const file = await setup.write(parent.id, 'a.txt', text('a'), { conflict: 'fail' });
+    // get_metadata answers are held until two are waiting (or a while has passed, so that a
+    // provider looking up one after the other still finishes, and fails the check below).
+    let waiting = 0;
+    let mostAtOnce = 0;
+    let release: () => void = () => undefined;
+    const bothAsked = new Promise<void>((resolve) => (release = resolve));
+    const holding: typeof fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith('/2/files/get_metadata')) {
+        mostAtOnce = Math.max(mostAtOnce, ++waiting);
+        if (waiting >= 2) release();
+        await Promise.race([bothAsked, new Promise((resolve) => setTimeout(resolve, 1000))]);
+        waiting--;
+      }
+      return fetch(input, init);
+    };
+    const provider = await connect({ fetch: holding });
+    expect(await provider.move(file.id, { parentId: target.id, conflict: 'fail' })).toMatchObject({
+      parentId: target.id,
+    });
+    expect(mostAtOnce).toBe(2);
   });
 });

@@ -7,18 +7,24 @@
  *   are Skyfold's ids; the root (path `""`, no id) is `dropboxRootId` (see wire.ts). A parent's id
  *   is resolved to its path before anything is created in it;
  * - metadata names the parent by path only: `stat` and the change feed resolve it (parent-ids.ts);
- * - names are unique per folder, case-insensitively: conflicts are Dropbox's own (`add` mode with
- *   `strict_conflict`, or `autorename`, which numbers a taken name "name (2).ext"); nothing is
- *   overwritten except by a write with `replace` (`overwrite` mode);
- * - trash = `delete_v2`: Dropbox keeps deleted items restorable (30+ days).
+ * - names are unique per folder, case-insensitively (Dropbox's own folding: paths are compared as
+ *   its `path_lower`). Creates look at their target first (places.ts): a taken name is a conflict,
+ *   or with `rename` numbered "name (2).ext" by the provider itself, never by Dropbox's autorename,
+ *   so that every create names a target it found free (Dropbox's own conflict, `add` mode with
+ *   `strict_conflict`, still catches a race); nothing is overwritten except by a write with
+ *   `replace` (`overwrite` mode);
+ * - trash = `delete_v2`: Dropbox keeps deleted items restorable (30+ days);
+ * - writes (upload, create, copy, move, delete) are not repeated blindly when their answer is lost
+ *   (api.ts `idempotent: false`): the provider first checks whether the write took effect (the file
+ *   with the bytes sent at its target, the folder at its path, the item at its new place, the id
+ *   gone), and repeats it only when it did not.
  *
  * Authentication is injected (`AccessTokenSource`); every request goes through the account's pacer
  * (api.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
-import { checkedRange } from '../byte-range';
 import { Pacer } from '../pacer';
 import type {
   AboutInfo,
@@ -31,11 +37,12 @@ import type {
   ProviderItem,
   WriteOptions,
 } from '../types';
-import { DropboxApi, expectObject } from './api';
+import { DropboxApi, expectObject, settle } from './api';
 import { DropboxChangeFeed, readPage } from './change-feed';
 import { openDownload } from './download';
 import { dropboxNameProblem } from './names';
 import { ParentIds } from './parent-ids';
+import { createAtFreeName, metadataAt, metadataOf, trashById } from './places';
 import { uploadFile } from './upload';
 import {
   childPath,
@@ -43,6 +50,7 @@ import {
   dropboxRootId,
   entryPath,
   isSameOrInside,
+  lowerPath,
   parentPath,
   readEntry,
   rootItem,
@@ -58,15 +66,19 @@ export interface DropboxOptions {
   /** Every request goes through it (retries of rate limits and transient errors); default: no retries. */
   pacer?: Pacer;
   fetch?: typeof fetch;
-  /** Upload-session chunk (a multiple of 4 MiB in production, at most 150 MiB); default 16 MiB. */
+  /**
+   * Bytes per upload request: a file up to this size (known or not) goes in one files/upload, a
+   * larger one through an upload session in chunks of this size. A whole number of bytes from 1 to
+   * 150 MiB (Dropbox's limit per request); multiples of 4 MiB are recommended (Dropbox's block size:
+   * each byte is then hashed once). Default 16 MiB.
+   */
   uploadChunkSize?: number;
-  /** Files up to this size go in one files/upload (at most 150 MiB); larger or unknown sizes use a session. Default 8 MiB. */
-  singleUploadLimit?: number;
 }
 
 const MiB = 1024 * 1024;
 const defaultChunkSize = 16 * MiB;
-const defaultSingleUploadLimit = 8 * MiB;
+/** Dropbox's limit on the bytes of one upload request. */
+const maxChunkSize = 150 * MiB;
 /** Dropbox's `list_folder` limit bounds. */
 const maxPageSize = 2000;
 const defaultPageSize = 1000;
@@ -91,13 +103,22 @@ export class DropboxProvider implements Provider {
   private constructor(
     private readonly api: DropboxApi,
     private readonly uploadChunkSize: number,
-    private readonly singleUploadLimit: number,
   ) {
     this.changeFeed = new DropboxChangeFeed(api, (path) => this.metadata(path, 'a folder'));
   }
 
-  /** Builds the provider. Does no I/O: sign-in problems surface on the first call (e.g. `about`). */
+  /**
+   * Builds the provider. Does no I/O: sign-in problems surface on the first call (e.g. `about`).
+   * Throws invalid_argument for an `uploadChunkSize` outside 1 byte..150 MiB or not whole.
+   */
   static async connect(options: DropboxOptions): Promise<DropboxProvider> {
+    const chunkSize = options.uploadChunkSize ?? defaultChunkSize;
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > maxChunkSize) {
+      throw new SkyfoldError(
+        'invalid_argument',
+        `uploadChunkSize must be a whole number of bytes from 1 to ${maxChunkSize}, not ${chunkSize}`,
+      );
+    }
     const pacer =
       options.pacer ?? new Pacer({ maxConcurrency: 4, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
     const api = new DropboxApi({
@@ -106,11 +127,7 @@ export class DropboxProvider implements Provider {
       pacer,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    return new DropboxProvider(
-      api,
-      options.uploadChunkSize ?? defaultChunkSize,
-      options.singleUploadLimit ?? defaultSingleUploadLimit,
-    );
+    return new DropboxProvider(api, chunkSize);
   }
 
   nameProblem(name: string): string | null {
@@ -167,18 +184,13 @@ export class DropboxProvider implements Provider {
   async stat(id: string): Promise<ProviderItem> {
     if (id === this.rootId) return rootItem();
     const entry = await this.metadata(wirePath(id), id);
-    return toProviderItem(entry, await this.parents().idOf(parentPath(entryPath(entry))));
+    return toProviderItem(entry, await this.parents().idOf(parentPath(lowerPath(entry))));
   }
 
+  /** One download; a range is checked against the size the answer reports (download.ts), not looked up first. */
   async read(id: string, range?: ByteRange): Promise<Readable> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder is not a file');
-    const path = wirePath(id);
-    if (!range) return openDownload(this.api, path, undefined, `reading ${id}`);
-    const entry = await this.metadata(path, id);
-    if (entry['.tag'] !== 'file') throw new SkyfoldError('invalid_argument', `"${entry.name}" is not a file`);
-    const bytes = checkedRange(range, entry.size, `"${entry.name}"`);
-    if (!bytes) return Readable.from([]);
-    return openDownload(this.api, path, bytes, `reading "${entry.name}"`);
+    return openDownload(this.api, wirePath(id), range, `reading ${id}`);
   }
 
   async write(
@@ -187,20 +199,28 @@ export class DropboxProvider implements Provider {
     source: Readable,
     options: WriteOptions,
   ): Promise<ProviderItem> {
-    this.checkName(name);
-    const path = childPath(await this.folderPath(parentId), name);
+    let folder: string;
+    try {
+      this.checkName(name);
+      folder = await this.folderPath(parentId);
+    } catch (error) {
+      source.destroy();
+      throw error;
+    }
+    const path = childPath(folder, name);
+    // uploadFile closes the source, whatever happens.
     const metadata = await uploadFile(
       this.api,
       source,
       {
-        path,
+        folder,
+        name,
         mode: options.conflict === 'replace' ? 'overwrite' : 'add',
-        autorename: options.conflict === 'rename',
+        rename: options.conflict === 'rename',
         ...(options.modifiedAt === undefined ? {} : { clientModified: clientModified(options.modifiedAt) }),
       },
       {
         chunkSize: this.uploadChunkSize,
-        singleUploadLimit: this.singleUploadLimit,
         ...(options.size === undefined ? {} : { size: options.size }),
         ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
         ...(options.conflict === 'fail' ? { beforeSession: () => this.refuseTaken(path) } : {}),
@@ -215,12 +235,31 @@ export class DropboxProvider implements Provider {
     options: { conflict: 'fail' | 'rename' },
   ): Promise<ProviderItem> {
     this.checkName(name);
-    const path = childPath(await this.folderPath(parentId), name);
-    const result = await this.api.rpc(`creating "${name}"`, (client) =>
-      client.filesCreateFolderV2({ path, autorename: options.conflict === 'rename' }),
+    const folder = await this.folderPath(parentId);
+    const created = await createAtFreeName(
+      this.api,
+      folder,
+      name,
+      { rename: options.conflict === 'rename', isFolder: true },
+      (path) =>
+        settle(
+          async () => {
+            const result = await this.api.rpc(
+              `creating "${path}"`,
+              (client) => client.filesCreateFolderV2({ path, autorename: false }),
+              { idempotent: false },
+            );
+            const metadata = expectObject(expectObject(result, 'a new folder').metadata, 'a new folder');
+            return readEntry({ '.tag': 'folder', ...metadata }, 'a new folder');
+          },
+          // A lost answer: the folder at the path is the one created.
+          async () => {
+            const there = await metadataAt(this.api, path);
+            return there?.['.tag'] === 'folder' ? there : null;
+          },
+        ),
     );
-    const metadata = expectObject(expectObject(result, 'a new folder').metadata, 'a new folder');
-    return toProviderItem(readEntry({ '.tag': 'folder', ...metadata }, 'a new folder'), parentId);
+    return toProviderItem(created, parentId);
   }
 
   move(id: string, target: MoveTarget): Promise<ProviderItem> {
@@ -233,7 +272,7 @@ export class DropboxProvider implements Provider {
 
   async trash(id: string): Promise<void> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
-    await this.api.rpc(`trashing ${id}`, (client) => client.filesDeleteV2({ path: wirePath(id) }));
+    await trashById(this.api, wirePath(id), `trashing ${id}`);
   }
 
   async hash(id: string, type: HashType): Promise<string> {
@@ -249,87 +288,158 @@ export class DropboxProvider implements Provider {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Server-side move (`move_v2`) or copy (`copy_v2`, folders recursively). `rename` lets Dropbox
-   * number a taken name; moving an item onto its own place returns it unchanged.
+   * Server-side move (`move_v2`) or copy (`copy_v2`, folders recursively). `rename`: a move lets
+   * Dropbox number a taken name (the moved item is found by its id if the answer is lost); a copy
+   * goes to a name checked free (places.ts). Moving an item onto its own place returns it unchanged.
    */
   private async relocate(verb: 'move' | 'copy', id: string, target: MoveTarget): Promise<ProviderItem> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', `the root folder cannot be ${verb}d`);
-    const source = await this.metadata(wirePath(id), id);
-    const sourcePath = entryPath(source);
-    const currentFolder = parentPath(sourcePath);
-    const folder = target.parentId === undefined ? currentFolder : await this.folderPath(target.parentId);
+    const [source, targetFolder] = await Promise.all([
+      this.metadata(wirePath(id), id),
+      target.parentId === undefined ? null : this.folder(target.parentId),
+    ]);
+    const sourceLower = lowerPath(source);
+    const currentLower = parentPath(sourceLower);
+    const folder = targetFolder ?? { path: parentPath(entryPath(source)), lower: currentLower };
     const name = target.name ?? source.name;
     this.checkName(name);
-    if (source['.tag'] === 'folder' && isSameOrInside(folder, sourcePath)) {
+    if (source['.tag'] === 'folder' && isSameOrInside(folder.lower, sourceLower)) {
       throw new SkyfoldError('invalid_argument', `cannot ${verb} a folder into itself`);
     }
-    const parentId = target.parentId ?? (await this.parents().idOf(currentFolder));
-    const sameFolder = folder.toLowerCase() === currentFolder.toLowerCase();
-    if (verb === 'move' && sameFolder && name === source.name) return toProviderItem(source, parentId);
-    if (verb === 'move' && sameFolder && name.toLowerCase() === source.name.toLowerCase()) {
-      return toProviderItem(await this.renameCaseOnly(id, folder, source.name, name), parentId);
+    const parentId = target.parentId ?? (await this.parents().idOf(currentLower));
+    const sameFolder = folder.lower === currentLower;
+    if (verb === 'copy') {
+      const copied = await this.copyOnce(id, source, folder.path, name, target.conflict === 'rename');
+      return toProviderItem(copied, parentId);
     }
-    const moved = await this.relocateOnce(verb, id, childPath(folder, name), target.conflict === 'rename');
+    if (sameFolder && name === source.name) return toProviderItem(source, parentId);
+    if (sameFolder && name.toLowerCase() === source.name.toLowerCase()) {
+      return toProviderItem(await this.renameCaseOnly(id, source, folder.path, name), parentId);
+    }
+    let moved = await this.moveOnce(
+      id,
+      sourceLower,
+      childPath(folder.path, name),
+      target.conflict === 'rename',
+    );
+    // Dropbox folds case its own way: a move it took as case-only leaves the item where it was.
+    if (sameFolder && lowerPath(moved) === sourceLower && moved.name !== name) {
+      moved = await this.renameCaseOnly(id, moved, folder.path, name);
+    }
     return toProviderItem(moved, parentId);
   }
 
-  /** One `move_v2`/`copy_v2` call; the item at its new place. */
-  private async relocateOnce(
-    verb: 'move' | 'copy',
-    from: string,
-    to: string,
-    autorename: boolean,
-  ): Promise<DropboxEntry> {
-    const arg = { from_path: from, to_path: to, autorename, allow_ownership_transfer: false };
-    const result = await this.api.rpc(
-      `${verb === 'move' ? 'moving' : 'copying'} "${from}" to "${to}"`,
-      (client) => (verb === 'move' ? client.filesMoveV2(arg) : client.filesCopyV2(arg)),
+  /**
+   * One `move_v2` of the item `id`, now at `fromLower` (its path_lower); the item at its new place.
+   * A lost answer is checked by the id: an item no longer at `fromLower` was moved.
+   */
+  private moveOnce(id: string, fromLower: string, to: string, autorename: boolean): Promise<DropboxEntry> {
+    const arg = { from_path: id, to_path: to, autorename, allow_ownership_transfer: false };
+    return settle(
+      async () => {
+        const result = await this.api.rpc(`moving ${id} to "${to}"`, (client) => client.filesMoveV2(arg), {
+          idempotent: false,
+        });
+        return readEntry(expectObject(result, 'move').metadata, 'the moved item');
+      },
+      async () => {
+        const now = await metadataAt(this.api, id);
+        return now && lowerPath(now) !== fromLower ? now : null;
+      },
     );
-    return readEntry(expectObject(result, verb).metadata, `the ${verb}d item`);
+  }
+
+  /**
+   * `copy_v2` of `source` (the item `id`) to `name` in the folder at `folder`, or beside it with
+   * `rename`. A lost answer is checked at the target: a file with the source's content_hash, or a
+   * folder, is the copy.
+   */
+  private copyOnce(
+    id: string,
+    source: DropboxEntry,
+    folder: string,
+    name: string,
+    rename: boolean,
+  ): Promise<DropboxEntry> {
+    const isFolder = source['.tag'] === 'folder';
+    return createAtFreeName(this.api, folder, name, { rename, isFolder }, (to) =>
+      settle(
+        async () => {
+          const arg = { from_path: id, to_path: to, autorename: false, allow_ownership_transfer: false };
+          const result = await this.api.rpc(`copying ${id} to "${to}"`, (client) => client.filesCopyV2(arg), {
+            idempotent: false,
+          });
+          return readEntry(expectObject(result, 'copy').metadata, 'the copied item');
+        },
+        async () => {
+          const there = await metadataAt(this.api, to);
+          if (!there || there['.tag'] !== source['.tag']) return null;
+          if (there['.tag'] === 'file' && source['.tag'] === 'file') {
+            return there.content_hash === source.content_hash ? there : null;
+          }
+          return there;
+        },
+      ),
+    );
   }
 
   /**
    * `a.txt` -> `A.txt`. Dropbox does not rename in case only (move_v2 answers success and changes
    * nothing), so the item goes through a temporary name in the same folder, as rclone does. If the
-   * second step fails the item is put back under its old name (best effort) and the error thrown.
+   * second step fails the item is put back under its old name and the error thrown; if that fails
+   * too, the error names the temporary path where the item is.
    */
-  private async renameCaseOnly(id: string, folder: string, from: string, to: string): Promise<DropboxEntry> {
-    const temporary = `.skyfold-rename-${randomBytes(6).toString('hex')}`;
-    await this.relocateOnce('move', id, childPath(folder, temporary), false);
+  private async renameCaseOnly(
+    id: string,
+    source: DropboxEntry,
+    folder: string,
+    to: string,
+  ): Promise<DropboxEntry> {
+    const temporary = childPath(folder, `.skyfold-rename-${randomBytes(6).toString('hex')}`);
+    const atTemporary = await this.moveOnce(id, lowerPath(source), temporary, false);
+    const temporaryLower = lowerPath(atTemporary);
     try {
-      return await this.relocateOnce('move', id, childPath(folder, to), false);
+      return await this.moveOnce(id, temporaryLower, childPath(folder, to), false);
     } catch (error) {
-      await this.relocateOnce('move', id, childPath(folder, from), false).catch(() => undefined);
+      try {
+        await this.moveOnce(id, temporaryLower, childPath(folder, source.name), false);
+      } catch (restoreError) {
+        const code = error instanceof SkyfoldError ? error.code : 'permanent';
+        throw new SkyfoldError(
+          code,
+          `renaming "${source.name}" to "${to}" failed (${(error as Error).message}) and putting it back ` +
+            `failed too (${(restoreError as Error).message}): the item is now at "${entryPath(atTemporary)}"`,
+          { cause: error },
+        );
+      }
       throw error;
     }
   }
 
   /** The metadata at a path or id (never the root). Throws not_found (deleted items included). */
-  private async metadata(path: string, what: string): Promise<DropboxEntry> {
-    const result = await this.api.rpc(`item ${what}`, (client) =>
-      client.filesGetMetadata({ path, include_deleted: false }),
-    );
-    return readEntry(result, what);
+  private metadata(path: string, what: string): Promise<DropboxEntry> {
+    return metadataOf(this.api, path, what);
   }
 
   /** The path of the folder `id` (`""` for the root). Throws not_found, invalid_argument (not a folder). */
   private async folderPath(id: string): Promise<string> {
-    if (id === this.rootId) return '';
+    return (await this.folder(id)).path;
+  }
+
+  /** The folder `id`'s path and path_lower (`""` for the root). Throws not_found, invalid_argument (not a folder). */
+  private async folder(id: string): Promise<{ path: string; lower: string }> {
+    if (id === this.rootId) return { path: '', lower: '' };
     const entry = await this.metadata(wirePath(id), id);
     if (entry['.tag'] !== 'folder')
       throw new SkyfoldError('invalid_argument', `"${entry.name}" is not a folder`);
-    return entryPath(entry);
+    return { path: entryPath(entry), lower: lowerPath(entry) };
   }
 
   /** Throws conflict when something exists at `path`. */
   private async refuseTaken(path: string): Promise<void> {
-    try {
-      await this.metadata(path, path);
-    } catch (error) {
-      if (error instanceof SkyfoldError && error.code === 'not_found') return;
-      throw error;
+    if ((await metadataAt(this.api, path)) !== null) {
+      throw new SkyfoldError('conflict', `"${path}" already exists`);
     }
-    throw new SkyfoldError('conflict', `"${path}" already exists`);
   }
 
   private parents(): ParentIds {

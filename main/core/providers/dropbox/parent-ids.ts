@@ -1,43 +1,77 @@
 /**
  * Dropbox metadata names an item's place by path only; ProviderItems need the parent's id. A
  * ParentIds resolves folder paths to ids for one call or one change batch: folders it has already
- * seen are remembered, others are looked up once (get_metadata on the path). Paths compare
- * case-insensitively, as Dropbox's do.
+ * seen are remembered, others are looked up once (get_metadata on the path), several at a time when
+ * a batch needs many. Paths are `path_lower` values (Dropbox's own case folding), compared exactly.
  */
 import { SkyfoldError } from '../../../../common/errors';
 import { dropboxRootId, isSameOrInside, type DropboxEntry } from './wire';
 
-export class ParentIds {
-  /** Lowercased folder path -> id. */
-  private readonly known = new Map<string, string>();
+/** Lookups in flight at once in `prefetch`. */
+const prefetchConcurrency = 8;
 
-  /** `lookup(path)` returns the metadata at a path; it throws not_found when nothing is there. */
+export class ParentIds {
+  /** path_lower -> the folder's id, or null when no folder is there (nothing, or a file). */
+  private readonly known = new Map<string, string | null>();
+
+  /**
+   * `lookup(path)` returns the metadata at a path (Dropbox's lookup never returns deleted entries
+   * here); it throws not_found when nothing is there.
+   */
   constructor(private readonly lookup: (path: string) => Promise<DropboxEntry>) {}
 
-  /** Records that the folder at `path` has `id`. */
-  remember(path: string, id: string): void {
-    this.known.set(path.toLowerCase(), id);
+  /** Records that the folder at `pathLower` has `id`. */
+  remember(pathLower: string, id: string): void {
+    this.known.set(pathLower, id);
   }
 
-  /** Forgets the folder at `path` and every folder under it (they were deleted or moved away). */
-  forget(path: string): void {
-    for (const known of [...this.known.keys()]) if (isSameOrInside(known, path)) this.known.delete(known);
+  /** Forgets the folder at `pathLower` and every folder under it (they were deleted or moved away). */
+  forget(pathLower: string): void {
+    for (const known of [...this.known.keys()]) {
+      if (isSameOrInside(known, pathLower)) this.known.delete(known);
+    }
+  }
+
+  /** Whether `pathLower` needs a lookup (not the root, not known yet). */
+  has(pathLower: string): boolean {
+    return pathLower === '' || this.known.has(pathLower);
   }
 
   /**
-   * The id of the folder at `path` (`""` is the root). Throws not_found when nothing is there any
-   * more, permanent when a file is (Dropbox said a folder holds it).
+   * The id of the folder at `pathLower` (`""` is the root). Throws not_found when no folder is there
+   * any more: nothing, or a file (the folder was replaced since Dropbox listed an item in it).
    */
-  async idOf(path: string): Promise<string> {
-    if (path === '') return dropboxRootId;
-    const cached = this.known.get(path.toLowerCase());
-    if (cached !== undefined) return cached;
-    const entry = await this.lookup(path);
-    if (entry['.tag'] === 'deleted') throw new SkyfoldError('not_found', `"${path}" was deleted`);
-    if (entry['.tag'] !== 'folder') {
-      throw new SkyfoldError('permanent', `Dropbox placed an item inside "${path}", which is not a folder`);
+  async idOf(pathLower: string): Promise<string> {
+    if (pathLower === '') return dropboxRootId;
+    if (!this.known.has(pathLower)) await this.resolve(pathLower);
+    const id = this.known.get(pathLower);
+    if (id === null || id === undefined) {
+      throw new SkyfoldError('not_found', `no folder at "${pathLower}" any more`);
     }
-    this.remember(path, entry.id);
-    return entry.id;
+    return id;
+  }
+
+  /** Looks up the distinct paths not known yet, `prefetchConcurrency` at a time. */
+  async prefetch(pathsLower: Iterable<string>): Promise<void> {
+    const missing = [...new Set(pathsLower)].filter((path) => !this.has(path));
+    let next = 0;
+    const worker = async () => {
+      while (next < missing.length) await this.resolve(missing[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(prefetchConcurrency, missing.length) }, worker));
+  }
+
+  private async resolve(pathLower: string): Promise<void> {
+    let entry: DropboxEntry;
+    try {
+      entry = await this.lookup(pathLower);
+    } catch (error) {
+      if (error instanceof SkyfoldError && error.code === 'not_found') {
+        this.known.set(pathLower, null);
+        return;
+      }
+      throw error;
+    }
+    this.known.set(pathLower, entry['.tag'] === 'folder' ? entry.id : null);
   }
 }

@@ -38,10 +38,12 @@ describe('Dropbox ids and paths', () => {
     expect(pathNames('/Docs/Report.pdf')).toEqual(['Docs', 'Report.pdf']);
   });
 
-  it('tells nesting case-insensitively, without prefix confusion', () => {
-    expect(isSameOrInside('/A/b', '/a')).toBe(true);
-    expect(isSameOrInside('/a', '/A')).toBe(true);
+  it('tells nesting on path_lower values exactly (Dropbox folds case), without prefix confusion', () => {
+    expect(isSameOrInside('/a/b', '/a')).toBe(true);
+    expect(isSameOrInside('/a', '/a')).toBe(true);
     expect(isSameOrInside('/ab', '/a')).toBe(false);
+    // U+212A KELVIN SIGN: JavaScript lower-cases it to "k"; only Dropbox's path_lower says whether it folds.
+    expect(isSameOrInside('/k/x', '/\u212a')).toBe(false);
   });
 });
 

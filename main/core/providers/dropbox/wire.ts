@@ -42,11 +42,12 @@ export function pathNames(path: string): string[] {
   return path.split('/').filter((name) => name.length > 0);
 }
 
-/** True when `path` is `ancestor` or lies inside it (case-insensitive, as Dropbox paths are). */
+/**
+ * True when `path` is `ancestor` or lies inside it. Both are `path_lower` values (Dropbox's own case
+ * folding, which JavaScript's `toLowerCase` does not always reproduce), compared exactly.
+ */
 export function isSameOrInside(path: string, ancestor: string): boolean {
-  const lowerPath = path.toLowerCase();
-  const lowerAncestor = ancestor.toLowerCase();
-  return lowerPath === lowerAncestor || lowerPath.startsWith(`${lowerAncestor}/`);
+  return path === ancestor || path.startsWith(`${ancestor}/`);
 }
 
 /** The root folder as an item (Dropbox has no metadata for it). */
@@ -95,6 +96,17 @@ export function entryPath(entry: DropboxEntry): string {
     throw new SkyfoldError('permanent', `Dropbox did not say where "${entry.name}" is`);
   }
   return path;
+}
+
+/**
+ * The entry's `path_lower`: its path as Dropbox folds it for comparisons (a folder's `path_lower` is
+ * a prefix of its children's). Throws permanent when it has none (not mounted).
+ */
+export function lowerPath(entry: DropboxEntry): string {
+  if (typeof entry.path_lower !== 'string') {
+    throw new SkyfoldError('permanent', `Dropbox did not say where "${entry.name}" is`);
+  }
+  return entry.path_lower;
 }
 
 /**
