@@ -120,11 +120,12 @@ export interface ChangeFeed {
   /** A cursor for "now": later changes are reported from it. Safe to repeat. */
   startCursor(): Promise<string>;
   /**
-   * Every change since `cursor`, oldest first (an item can appear more than once: the last entry
-   * wins), and the cursor to use next. Safe to repeat with the same cursor. Throws invalid_argument
-   * when the cursor is no longer valid (the caller must crawl again).
+   * The changes since `cursor`, oldest first (an item can appear more than once: the last entry
+   * wins), and the cursor to use next. A very long feed may come in parts: `more` true says the batch
+   * stopped early (apply it, then call again at once with the returned cursor). Safe to repeat with
+   * the same cursor. Throws invalid_argument when the cursor is no longer valid (crawl again).
    */
-  changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string }>;
+  changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string; more?: boolean }>;
   /**
    * Near-real-time push, where the service has one (Dropbox's longpoll): waits until something
    * changed after `cursor` (then call `changesSince`) or about `timeoutSeconds` passed.

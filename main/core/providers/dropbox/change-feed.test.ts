@@ -68,7 +68,7 @@ describe('DropboxChangeFeed.changesSince', () => {
     }));
     const feed = new DropboxChangeFeed(scriptedApi(pages), lookupOf([]).lookup, 3);
     const first = await feed.changesSince('c0');
-    expect(first.cursor).toBe('c3');
+    expect(first).toMatchObject({ cursor: 'c3', more: true });
     expect(first.changes.map((change) => change.kind === 'upsert' && change.item.id)).toEqual([
       'id:f0',
       'id:f1',
@@ -76,15 +76,17 @@ describe('DropboxChangeFeed.changesSince', () => {
     ]);
     const second = await feed.changesSince(first.cursor);
     const third = await feed.changesSince(second.cursor);
-    expect(third).toMatchObject({ cursor: 'c7' });
+    expect(second.more).toBe(true);
+    expect(third).toMatchObject({ cursor: 'c7', more: false });
     expect([...second.changes, ...third.changes]).toHaveLength(4);
   });
 
   it('stops at a bounded number of pages by default instead of failing on a long feed', async () => {
     const pages = Array.from({ length: 1200 }, (_, n) => ({ entries: [], has_more: n < 1199 }));
     const feed = new DropboxChangeFeed(scriptedApi(pages), lookupOf([]).lookup);
-    const { cursor } = await feed.changesSince('c0');
+    const { cursor, more } = await feed.changesSince('c0');
     expect(Number(cursor.slice(1))).toBeLessThan(1200);
+    expect(more).toBe(true);
   });
 
   it('leaves out an entry whose parent path now holds a file (as for a vanished parent)', async () => {

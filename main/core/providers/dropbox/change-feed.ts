@@ -56,10 +56,10 @@ export class DropboxChangeFeed implements ChangeFeed {
 
   /**
    * The changes since `cursor`, oldest first, and the next cursor: every change, or those of the
-   * first `maxPages` pages (call again with the cursor returned until it comes back with no changes).
+   * first `maxPages` pages with `more: true` (call again at once with the cursor returned).
    * Safe to repeat; invalid_argument on a reset cursor.
    */
-  async changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string }> {
+  async changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string; more: boolean }> {
     const parents = new ParentIds(this.lookup);
     const changes: ProviderChange[] = [];
     let current = cursor;
@@ -73,10 +73,10 @@ export class DropboxChangeFeed implements ChangeFeed {
         const change = await toChange(entry, parents);
         if (change) changes.push(change);
       }
-      if (!hasMore) return { changes, cursor: next };
+      if (!hasMore) return { changes, cursor: next, more: false };
       if (next === current)
         throw new SkyfoldError('permanent', 'Dropbox repeated a cursor (the feed would never end)');
-      if (pages >= this.maxPages) return { changes, cursor: next };
+      if (pages >= this.maxPages) return { changes, cursor: next, more: true };
       current = next;
     }
   }
