@@ -2,7 +2,8 @@
  * File content for the Dropbox emulator: uploaded bytes go to immutable files on disk (`<dir>/blobs`),
  * hashed with Dropbox's content_hash while they stream in; seed content lives in memory or is
  * generated from a key (synthetic seeds: any size, no storage, hash computed on first use and kept in
- * a compact table). Blobs are never shared-deleted: every revision stays readable (`rev:`) until reset.
+ * a compact table). A blob is removed when no kept revision uses it any more (revisions.ts), and all
+ * of them on reset.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -12,11 +12,13 @@
 
 /** stone's path aliases, as printed in 400 messages. */
 export const PATTERNS = {
+  /** PathOrId: list_revisions. */
+  pathOrId: '/(.|[\\r\\n])*|id:.*|(ns:[0-9]+(/(.|[\\r\\n])*)?)',
   /** PathROrId: list_folder, get_latest_cursor. */
   pathROrId: '(/(.|[\\r\\n])*)?|id:.*|(ns:[0-9]+(/(.|[\\r\\n])*)?)',
   /** ReadPath: get_metadata, download, thumbnails. */
   readPath: '(/(.|[\\r\\n])*|id:.*)|(rev:[0-9a-f]{9,})|(ns:[0-9]+(/(.|[\\r\\n])*)?)',
-  /** WritePath: create_folder_v2. */
+  /** WritePath: create_folder_v2, restore. */
   writePath: '(/(.|[\\r\\n])*)|(ns:[0-9]+(/(.|[\\r\\n])*)?)',
   /** WritePathOrId: upload, delete_v2, copy_v2, move_v2. */
   writePathOrId: '(/(.|[\\r\\n])*)|(ns:[0-9]+(/(.|[\\r\\n])*)?)|(id:.*)',

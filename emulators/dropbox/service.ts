@@ -40,6 +40,7 @@ import { registerAccountRoutes } from './routes-account';
 import { registerContentRoutes } from './routes-content';
 import { registerFileRoutes } from './routes-files';
 import { registerOAuthRoutes } from './routes-oauth';
+import { registerRevisionRoutes } from './routes-revisions';
 import { registerSearchRoutes } from './routes-search';
 import { registerSessionRoutes } from './routes-sessions';
 import { registerThumbnailRoutes } from './routes-thumbnails';
@@ -122,6 +123,7 @@ export class DropboxService {
     registerOAuthRoutes(this.router, this.oauth);
     registerAccountRoutes(this.router, deps);
     registerFileRoutes(this.router, deps);
+    registerRevisionRoutes(this.router, deps);
     registerSearchRoutes(this.router, deps);
     registerContentRoutes(this.router, deps);
     registerSessionRoutes(this.router, deps);

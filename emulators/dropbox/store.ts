@@ -1,20 +1,24 @@
 /**
  * One user's Dropbox: a tree of folders and files (names unique per folder, case-insensitively),
- * an id index, every file revision ever written (for `rev:` reads), tombstones of deleted paths (for
- * `include_deleted`), and an append-only change log that cursors point into.
+ * an id index, the last revisions of every file (revisions.ts: `rev:` reads, list_revisions, restore),
+ * tombstones of deleted paths (for `include_deleted`), and an append-only change log that cursors
+ * point into.
  *
  * Contracts:
  * - Paths are not stored: an entry knows its parent, so moving a folder is O(1) for the tree; the
  *   change log still records every path whose state changed (a moved folder's whole subtree).
  * - The log holds `{pathLower, deleted}` events; position N means "events 0..N-1 seen". A deleted or
  *   moved-away folder is ONE delete event at its path (its descendants are implied).
- * - Every write to a file (content, move, copy) gives it a new `rev` and `server_modified` (?).
+ * - Every write to a file (content, move, copy, restore) gives it a new `rev` and `server_modified` (?).
+ * - Seeded files enter the revision history when first changed, moved or deleted (a million-item seed
+ *   would double its memory otherwise); until then `fileByRev` finds them in the tree.
  * - Listeners registered with `watch` hear every appended event (list_folder/longpoll).
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import { contentSize, type Content, type SyntheticHashes } from './content';
 import { fold } from './paths';
+import { RevisionHistory } from './revisions';
 
 interface EntryBase {
   readonly id: string;
@@ -55,6 +59,8 @@ export interface FileVersion {
 export interface Tombstone {
   readonly name: string;
   readonly pathDisplay: string;
+  /** When the item was deleted; absent when it was moved away. */
+  readonly serverDeleted?: number;
 }
 
 export interface ChangeEvent {
@@ -83,7 +89,8 @@ export class DropboxStore {
   readonly epoch = randomBytes(6).toString('base64url');
   quotaLimit: number | null;
   private readonly byId = new Map<string, Entry>();
-  private readonly revisions = new Map<string, FileVersion>();
+  /** Kept file revisions (bounded per file). */
+  readonly history = new RevisionHistory();
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly log: ChangeEvent[] = [];
   private readonly listeners = new Set<() => void>();
@@ -170,9 +177,9 @@ export class DropboxStore {
   }
 
   fileByRev(rev: string): FileVersion | undefined {
-    const version = this.revisions.get(rev);
+    const version = this.history.get(rev);
     if (version) return version;
-    // Seeded files are not indexed by rev (a million-item seed would double its memory): look them up.
+    // Seeded files enter the history when first touched: look them up.
     for (const entry of this.byId.values())
       if (entry.kind === 'file' && entry.rev === rev) return this.version(entry);
     return undefined;
@@ -252,6 +259,7 @@ export class DropboxStore {
 
   /** New content for an existing file (a new revision at the same path). */
   overwrite(file: FileEntry, content: Content, clientModified: number): void {
+    this.remember(file);
     this.usedBytes += contentSize(content) - contentSize(file.content);
     file.content = content;
     file.rev = this.nextRev();
@@ -263,19 +271,22 @@ export class DropboxStore {
 
   /** Deletes an entry and everything under it: one delete event, tombstones for the whole subtree. */
   remove(entry: Entry): void {
-    this.recordDeletion(entry);
+    this.recordDeletion(entry, this.now());
     this.forget(entry);
   }
 
   /** Deletes without a change event (seeded trashed items: deleted before any cursor existed). */
   removeSilently(entry: Entry): void {
-    this.tombstoneSubtree(entry);
+    this.tombstoneSubtree(entry, this.now());
     this.forget(entry);
   }
 
   /** Moves (and/or renames) an entry; the old location reads as deleted, the new one as changed. */
   move(entry: Entry, parent: FolderEntry, name: string): void {
-    this.recordDeletion(entry);
+    this.forEachInSubtree(entry, (e) => {
+      if (e.kind === 'file') this.remember(e);
+    });
+    this.recordDeletion(entry, undefined);
     this.detach(entry);
     entry.name = name;
     this.attach(entry, parent);
@@ -356,19 +367,26 @@ export class DropboxStore {
     }
   }
 
+  /** Keeps the file's current revision (already kept: nothing to do). */
   private remember(file: FileEntry): void {
-    this.revisions.set(file.rev, this.version(file));
+    if (this.history.has(file.rev)) return;
+    this.history.add(this.version(file));
   }
 
-  private tombstoneSubtree(entry: Entry): void {
+  /** Tombstones for a subtree; a deletion (`serverDeleted` set) also keeps its files' revisions. */
+  private tombstoneSubtree(entry: Entry, serverDeleted: number | undefined): void {
     this.forEachInSubtree(entry, (e) => {
       const pathDisplay = this.pathDisplay(e);
-      this.tombstones.set(fold(pathDisplay), { name: e.name, pathDisplay });
+      this.tombstones.set(fold(pathDisplay), { name: e.name, pathDisplay, serverDeleted });
+      if (e.kind === 'file' && serverDeleted !== undefined) {
+        this.remember(e);
+        this.history.markDeleted(e.id, serverDeleted);
+      }
     });
   }
 
-  private recordDeletion(entry: Entry): void {
-    this.tombstoneSubtree(entry);
+  private recordDeletion(entry: Entry, serverDeleted: number | undefined): void {
+    this.tombstoneSubtree(entry, serverDeleted);
     const pathDisplay = this.pathDisplay(entry);
     this.append({ pathLower: fold(pathDisplay), pathDisplay, deleted: true });
   }

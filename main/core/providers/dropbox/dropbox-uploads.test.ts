@@ -17,8 +17,8 @@ const KiB = 1024;
 let emulator: DropboxEmulator;
 /** Bytes sent to upload endpoints (files/upload and upload_session/*) since the last reset. */
 let sentBytes = 0;
-/** Requests sent since the last reset: the route (`/2/files/upload`...) and raw Dropbox-API-Arg of each. */
-let requests: Array<{ route: string; arg: string | undefined }> = [];
+/** Requests sent since the last reset: the route (`/2/files/upload`...), raw Dropbox-API-Arg and JSON body of each. */
+let requests: Array<{ route: string; arg: string | undefined; body: string | undefined }> = [];
 let scratchCount = 0;
 
 beforeAll(async () => {
@@ -40,7 +40,8 @@ const counting =
   async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const headers = (init?.headers ?? {}) as Record<string, string>;
-    requests.push({ route: url.pathname, arg: headers['Dropbox-API-Arg'] });
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    requests.push({ route: url.pathname, arg: headers['Dropbox-API-Arg'], body });
     if (url.pathname.startsWith('/2/files/upload') && init?.body) {
       sentBytes += (init.body as Uint8Array).byteLength;
     }
@@ -99,6 +100,17 @@ async function scratch(provider: DropboxProvider): Promise<string> {
 }
 
 const contentHash = (bytes: Buffer) => new DropboxContentHash().update(bytes).digest();
+
+/** A Dropbox RPC sent straight to the emulator (not through the provider) as the first user. */
+async function rpc(route: string, arg: unknown): Promise<unknown> {
+  const token = emulator.admin.issueTokens(emulator.users[0]!).access_token;
+  const response = await fetch(`${emulator.url}/2/${route}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(arg),
+  });
+  return response.json();
+}
 
 describe('DropboxProvider resumable uploads', () => {
   const bytes = pattern(1536 * KiB);
@@ -441,28 +453,11 @@ describe('DropboxProvider upload verification', () => {
       return inner(input, { ...init, body, headers });
     };
 
-  /** The emulator has no files/restore: this stands in for it (the old revision's bytes written back). */
-  const restored: Array<{ path: string; rev: string }> = [];
-  const withRestore: typeof fetch = async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (!url.endsWith('/2/files/restore')) return fetch(input, init);
-    const { path, rev } = JSON.parse(String(init!.body)) as { path: string; rev: string };
-    restored.push({ path, rev });
-    const authorization = (init!.headers as Record<string, string>).Authorization!;
-    const old = await fetch(`${emulator.url}/2/files/download`, {
-      method: 'POST',
-      headers: { Authorization: authorization, 'Dropbox-API-Arg': JSON.stringify({ path: `rev:${rev}` }) },
-    });
-    return fetch(`${emulator.url}/2/files/upload`, {
-      method: 'POST',
-      headers: {
-        Authorization: authorization,
-        'Content-Type': 'application/octet-stream',
-        'Dropbox-API-Arg': JSON.stringify({ path, mode: 'overwrite' }),
-      },
-      body: Buffer.from(await old.arrayBuffer()),
-    });
-  };
+  /** The `files/restore` calls sent (the emulator's real route answers them). */
+  const restored = () =>
+    requests
+      .filter((request) => request.route === '/2/files/restore')
+      .map((request) => JSON.parse(request.body!) as { path: string; rev: string });
 
   it('restores the replaced revision when Dropbox stored other bytes than sent (replace)', async () => {
     const setup = await connect();
@@ -470,21 +465,24 @@ describe('DropboxProvider upload verification', () => {
     const old = await setup.write(folder, 'r.txt', Readable.from([Buffer.from('old content')]), {
       conflict: 'fail',
     });
-    restored.length = 0;
-    const provider = await connect({ fetch: corrupting(withRestore) });
+    const { rev } = (await rpc('files/get_metadata', { path: old.id })) as { rev: string };
+    const provider = await connect({ fetch: corrupting() });
     await expect(
       provider.write(folder, 'r.txt', Readable.from([Buffer.from('new content')]), { conflict: 'replace' }),
     ).rejects.toMatchObject({ code: 'transient', message: expect.stringContaining('was restored') });
-    expect(restored).toEqual([{ path: expect.stringMatching(/\/r\.txt$/), rev: expect.any(String) }]);
-    // The revision asked for is the replaced one, and the file holds its bytes again.
-    const replacedRevision = await fetch(`${emulator.url}/2/files/download`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${emulator.admin.issueTokens(emulator.users[0]!).access_token}`,
-        'Dropbox-API-Arg': JSON.stringify({ path: `rev:${restored[0]!.rev}` }),
-      },
-    });
-    expect(await replacedRevision.text()).toBe('old content');
+    // The revision asked for is the replaced one; the restore is a new revision with its bytes.
+    expect(restored()).toEqual([{ path: expect.stringMatching(/\/r\.txt$/), rev }]);
+    const { entries } = (await rpc('files/list_revisions', { path: old.id })) as {
+      entries: Array<{ rev: string; content_hash: string }>;
+    };
+    const stored = Buffer.from('new content');
+    stored[0] = 0xff - stored[0]!;
+    expect(entries.map((entry) => entry.content_hash)).toEqual([
+      old.hashes.dropbox,
+      contentHash(stored),
+      old.hashes.dropbox,
+    ]);
+    expect(entries[2]!.rev).toBe(rev);
     expect((await readAll(await setup.read(old.id))).toString()).toBe('old content');
     expect(await setup.hash(old.id, 'dropbox')).toBe(old.hashes.dropbox);
   });
@@ -493,6 +491,7 @@ describe('DropboxProvider upload verification', () => {
     const setup = await connect();
     const folder = await scratch(setup);
     await setup.write(folder, 'r.txt', Readable.from([Buffer.from('old content')]), { conflict: 'fail' });
+    emulator.admin.setFaults('error=503 POST /2/files/restore');
     const provider = await connect({ fetch: corrupting() });
     const error = (await provider
       .write(folder, 'r.txt', Readable.from([Buffer.from('new content')]), { conflict: 'replace' })
