@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { files } from 'dropbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SeedNode, SeedUser } from '../shared/seeds';
-import { ALICE, rejection, rpc, startHarness, tags, type Harness } from './test-support';
+import { ALICE, fileMetadataFields, type Harness, rejection, rpc, startHarness, tags } from './test-support';
 
 let h: Harness;
 beforeEach(async () => {
@@ -33,19 +33,7 @@ describe('files/list_folder', () => {
     expect(root.result.has_more).toBe(false);
     const docs = await h.dbx.filesListFolder({ path: '/DOCS' });
     const entry = docs.result.entries[0] as files.FileMetadataReference;
-    expect(Object.keys(entry)).toEqual([
-      '.tag',
-      'name',
-      'path_lower',
-      'path_display',
-      'id',
-      'client_modified',
-      'server_modified',
-      'rev',
-      'size',
-      'is_downloadable',
-      'content_hash',
-    ]);
+    expect(Object.keys(entry)).toEqual(['.tag', ...fileMetadataFields]);
     expect(entry).toMatchObject({
       name: 'Note.txt',
       path_lower: '/docs/note.txt',

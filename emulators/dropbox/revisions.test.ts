@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import type { files } from 'dropbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REVISIONS_PER_FILE } from './revisions';
-import { content, rejection, rpc, startHarness, tags, type Harness } from './test-support';
+import {
+  content,
+  fileMetadataFields,
+  type Harness,
+  rejection,
+  rpc,
+  startHarness,
+  tags,
+} from './test-support';
 
 let h: Harness;
 /** A data directory a test chose (to look at the blobs), removed after it. */
@@ -39,18 +47,7 @@ describe('files/list_revisions', () => {
     const [one, two, three] = await threeRevisions();
     const listed = (await h.dbx.filesListRevisions({ path: '/R.TXT' })).result;
     expect(listed).toEqual({ is_deleted: false, entries: [three, two, one], has_more: false });
-    expect(Object.keys(listed.entries[0]!)).toEqual([
-      'name',
-      'path_lower',
-      'path_display',
-      'id',
-      'client_modified',
-      'server_modified',
-      'rev',
-      'size',
-      'is_downloadable',
-      'content_hash',
-    ]);
+    expect(Object.keys(listed.entries[0]!)).toEqual(fileMetadataFields);
     const first = (await h.dbx.filesListRevisions({ path: '/r.txt', limit: 2 })).result;
     expect([revs(first.entries), first.has_more]).toEqual([[three!.rev, two!.rev], true]);
     const rest = (await h.dbx.filesListRevisions({ path: '/r.txt', limit: 2, before_rev: two!.rev })).result;

@@ -119,3 +119,17 @@ export async function rejection(promise: Promise<unknown>): Promise<DropboxRespo
 export function tags(error: DropboxResponseError<ErrorBody>): string {
   return String(error.error.error_summary).replace(/\/\.+$/, '');
 }
+
+/** FileMetadata's fields in the order Dropbox sends them (a file without media info, sharing or properties). */
+export const fileMetadataFields = [
+  'name',
+  'path_lower',
+  'path_display',
+  'id',
+  'client_modified',
+  'server_modified',
+  'rev',
+  'size',
+  'is_downloadable',
+  'content_hash',
+];
