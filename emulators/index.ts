@@ -1,11 +1,12 @@
 /**
  * Every emulator behind one call, for the CLI launcher, the demo and e2e tests: Google Drive, then
- * Dropbox. Each service gets its own origin: `port` is the first service's port (the next ones take
+ * Dropbox, then OneDrive (Microsoft Graph). Each service gets its own origin: `port` is the first service's port (the next ones take
  * the following ports); `dataDir/<service>` holds each service's uploaded content.
  */
 import * as path from 'node:path';
 import { startDropboxEmulator, type DropboxEmulator } from './dropbox/emulator';
 import { startGdriveEmulator, type GdriveEmulator } from './gdrive/emulator';
+import { startOnedriveEmulator, type OnedriveEmulator } from './onedrive/emulator';
 import type { FaultRule } from './shared/faults';
 
 export {
@@ -24,6 +25,14 @@ export {
   type DropboxEmulatorOptions,
   type DropboxEndpoints,
 } from './dropbox/emulator';
+export {
+  ONEDRIVE_SCOPES,
+  onedriveEndpoints,
+  startOnedriveEmulator,
+  type OnedriveEmulator,
+  type OnedriveEmulatorOptions,
+  type OnedriveEndpoints,
+} from './onedrive/emulator';
 export type { EmulatorAdmin, TokenSet } from './shared/admin';
 export { ManualClock, type Clock } from './shared/clock';
 export type { FaultRule } from './shared/faults';
@@ -35,7 +44,7 @@ export interface EmulatorsOptions {
   faults?: string | readonly FaultRule[];
   dataDir?: string;
   writesPerSecond?: number | null;
-  /** Access-token lifetime of every service (default: each service's own, Drive 3600, Dropbox 14400). */
+  /** Access-token lifetime of every service (default: each service's own, Drive 3600, Dropbox 14400, OneDrive 3600). */
   tokenLifetimeSeconds?: number;
 }
 
@@ -50,6 +59,7 @@ export interface ServiceAnnouncement {
 export interface RunningEmulators {
   gdrive: GdriveEmulator;
   dropbox: DropboxEmulator;
+  onedrive: OnedriveEmulator;
   announcements(): ServiceAnnouncement[];
   close(): Promise<void>;
 }
@@ -76,10 +86,22 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Ru
     await gdrive.close();
     throw error;
   }
-  const services = [gdrive, dropbox];
+  let onedrive: OnedriveEmulator;
+  try {
+    onedrive = await startOnedriveEmulator({
+      ...shared,
+      port: options.port ? options.port + 2 : options.port,
+      dataDir: dataDir('onedrive'),
+    });
+  } catch (error) {
+    await Promise.all([gdrive.close(), dropbox.close()]);
+    throw error;
+  }
+  const services = [gdrive, dropbox, onedrive];
   return {
     gdrive,
     dropbox,
+    onedrive,
     announcements: () =>
       services.map((s) => ({ service: s.service, url: s.url, admin: s.adminUrl, users: s.users })),
     close: async () => {

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startEmulators } from './index';
 
-/** A port that was free a moment ago (and the one after it, hopefully). */
+/** A port that was free a moment ago (and the two after it, hopefully). */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -15,7 +15,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('npm run emulators', () => {
-  it('announces each service (gdrive, then dropbox), serves them, and exits 0 on SIGTERM', async () => {
+  it('announces each service (gdrive, dropbox, then onedrive), serves them, and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'emulators/main.ts', '--seed', 'empty', '--faults', 'slow=1 GET /nothing'],
@@ -28,18 +28,20 @@ describe('npm run emulators', () => {
       const received: string[] = [];
       createInterface({ input: child.stdout }).on('line', (line) => {
         received.push(line);
-        if (received.length === 2) resolve(received);
+        if (received.length === 3) resolve(received);
       });
       child.once('exit', () => reject(new Error('the launcher exited early')));
     });
     type Announcement = { service: string; url: string; admin: string; users: string[] };
-    const [gdrive, dropbox] = lines.map((line) => JSON.parse(line) as Announcement) as [
+    const [gdrive, dropbox, onedrive] = lines.map((line) => JSON.parse(line) as Announcement) as [
+      Announcement,
       Announcement,
       Announcement,
     ];
     for (const [announcement, service] of [
       [gdrive, 'gdrive'],
       [dropbox, 'dropbox'],
+      [onedrive, 'onedrive'],
     ] as const) {
       expect(announcement).toEqual({
         service,
@@ -55,6 +57,8 @@ describe('npm run emulators', () => {
       headers: { Authorization: 'Bearer nope' },
     });
     expect(usage.status).toBe(401);
+    const me = await fetch(`${onedrive.url}/v1.0/me`, { headers: { Authorization: 'Bearer nope' } });
+    expect(me.status).toBe(401);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
@@ -76,7 +80,8 @@ describe('npm run emulators', () => {
     try {
       expect(running.gdrive.url).toBe(`http://127.0.0.1:${port}`);
       expect(running.dropbox.url).toBe(`http://127.0.0.1:${port + 1}`);
-      expect(running.announcements().map((a) => a.service)).toEqual(['gdrive', 'dropbox']);
+      expect(running.onedrive.url).toBe(`http://127.0.0.1:${port + 2}`);
+      expect(running.announcements().map((a) => a.service)).toEqual(['gdrive', 'dropbox', 'onedrive']);
     } finally {
       await running.close();
     }

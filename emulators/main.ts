@@ -2,9 +2,9 @@
  * `npm run --silent emulators -- [--seed demo|empty|synthetic:N] [--auto-consent] [--faults SPEC]
  * [--port N] [--data DIR] [--write-rate N] [--token-lifetime S]`
  *
- * Starts every emulator on 127.0.0.1 (Google Drive, then Dropbox on the next port), prints one JSON
- * line per service (`{"service":"gdrive","url":"http://127.0.0.1:PORT","admin":".../__admin","users":[...]}`,
- * then `{"service":"dropbox",...}`) on stdout, and runs until SIGINT or SIGTERM (then closes cleanly
+ * Starts every emulator on 127.0.0.1 (Google Drive, then Dropbox and OneDrive on the next ports), prints
+ * one JSON line per service (`{"service":"gdrive","url":"http://127.0.0.1:PORT","admin":".../__admin","users":[...]}`,
+ * then `{"service":"dropbox",...}`, then `{"service":"onedrive",...}`) on stdout, and runs until SIGINT or SIGTERM (then closes cleanly
  * and exits 0). Errors go to stderr, exit 1.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -21,7 +21,9 @@ const integer = (name: string, min: number) => (value: string) => {
 
 const program = new Command()
   .name('emulators')
-  .description('Faithful local emulators of the cloud APIs Skyfold talks to (Google Drive v3, Dropbox v2).')
+  .description(
+    'Faithful local emulators of the cloud APIs Skyfold talks to (Google Drive v3, Dropbox v2, Microsoft Graph/OneDrive).',
+  )
   .option('--seed <seed>', 'demo | empty | synthetic:N | synthetic:N:flat', 'demo')
   .option('--auto-consent', 'skip the consent page: redirect at once (login_hint or the first user)', false)
   .option('--faults <spec>', 'fault rules, e.g. "rate-limit p=0.1; error=503 PUT /upload/* seq=x.x"')
@@ -35,7 +37,7 @@ const program = new Command()
   .option('--write-rate <n>', 'per-user write throttling, writes per second', integer('write rate', 1))
   .option(
     '--token-lifetime <s>',
-    'access token lifetime in seconds (default: Drive 3600, Dropbox 14400)',
+    'access token lifetime in seconds (default: Drive 3600, Dropbox 14400, OneDrive 3600)',
     integer('token lifetime', 1),
   );
 
