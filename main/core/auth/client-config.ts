@@ -50,15 +50,17 @@ export interface OAuthClientConfig {
 /** The fixed loopback port for Dropbox (register `http://127.0.0.1:27563/callback` in its App Console). */
 export const dropboxDefaultRedirectPort = 27563;
 
-interface KindDefaults {
-  authorizationUrl: string;
-  tokenUrl: string;
-  revokeUrl: string | null;
-  scopes: string[];
-  redirectPort: number;
-  redirectHost: RedirectHost;
-  authorizeParams: Record<string, string>;
-}
+/** What a cloud's configuration is without overrides (ids, secrets and endpoints come from elsewhere). */
+type KindDefaults = Pick<
+  OAuthClientConfig,
+  | 'authorizationUrl'
+  | 'tokenUrl'
+  | 'revokeUrl'
+  | 'scopes'
+  | 'redirectPort'
+  | 'redirectHost'
+  | 'authorizeParams'
+>;
 
 function defaultsFor(kind: CloudKind, tenant: string): KindDefaults {
   switch (kind) {
