@@ -21,14 +21,39 @@ export class GraphError extends Error {
     readonly code: string,
     message: string,
     readonly headers: HeaderMap = {},
+    /** A detailed code (`fragmentOverlap`, `pathIsTooLong`), sent as `innerError.code`. */
+    readonly innerCode?: string,
   ) {
     super(message);
   }
 }
 
-export const itemNotFound = () => new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+export const itemNotFound = (message = 'The resource could not be found.') =>
+  new GraphError(404, 'itemNotFound', message);
 
-export const invalidRequest = (message: string) => new GraphError(400, 'invalidRequest', message);
+export const invalidRequest = (message: string, innerCode?: string) =>
+  new GraphError(400, 'invalidRequest', message, {}, innerCode);
+
+/** 409: the name is taken in the target folder (conflictBehavior `fail`). */
+export const nameAlreadyExists = (message = 'Name already exists') =>
+  new GraphError(409, 'nameAlreadyExists', message);
+
+/**
+ * 412: an `If-Match` eTag (or cTag) that is not the item's. The code is OneDrive's documented one for
+ * "usually an eTag mismatch" (`resourceModified`), the detail `entityTagDoesNotMatch` (?).
+ */
+export const preconditionFailed = () =>
+  new GraphError(
+    412,
+    'resourceModified',
+    "ETag does not match current item's value",
+    {},
+    'entityTagDoesNotMatch',
+  );
+
+/** 507: the drive is full. */
+export const quotaLimitReached = () =>
+  new GraphError(507, 'quotaLimitReached', 'Insufficient Space Available');
 
 /** Graph's innerError `date`: UTC, seconds, no zone designator. */
 const graphDate = (now: number) => new Date(now).toISOString().slice(0, 19);
@@ -77,7 +102,12 @@ export function sendGraphError(ctx: RequestContext, error: GraphError, now: numb
       error: {
         code: error.code,
         message: error.message,
-        innerError: { date: graphDate(now), 'request-id': requestId, 'client-request-id': clientRequestId },
+        innerError: {
+          ...(error.innerCode === undefined ? {} : { code: error.innerCode }),
+          date: graphDate(now),
+          'request-id': requestId,
+          'client-request-id': clientRequestId,
+        },
       },
     },
     { ...error.headers, 'request-id': requestId, 'client-request-id': clientRequestId },

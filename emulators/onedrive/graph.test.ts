@@ -91,6 +91,7 @@ describe('demo seed', () => {
     const children = await graphJson<Page>(h, '/v1.0/me/drive/root/children');
     const ac = children.value.find((i) => i.name === 'AC\uff0fDC - Back in Black.txt') as Item;
     expect(Object.keys(ac)).toEqual([
+      '@microsoft.graph.downloadUrl',
       'id',
       'name',
       'size',
@@ -98,6 +99,7 @@ describe('demo seed', () => {
       'lastModifiedDateTime',
       'eTag',
       'cTag',
+      'webUrl',
       'createdBy',
       'lastModifiedBy',
       'parentReference',

@@ -20,7 +20,10 @@ import {
   type SeedNode,
   type SeedUser,
 } from '../shared/seeds';
+import { freeName as numbered } from './names';
 import { OnedriveStore, SyntheticQuickXor, type Content, type FolderItem, type Item } from './store';
+
+export { numberedName } from './names';
 
 export interface SeedDeps {
   clock: Clock;
@@ -52,20 +55,8 @@ export function legalName(name: string): string {
   return mapped.replace(/[. ]+$/, '') || '_';
 }
 
-/** `name 1.ext` (files) or `name 1` (folders): OneDrive's numbering of a conflicting name. */
-export function numberedName(name: string, n: number, isFolder: boolean): string {
-  const dot = name.lastIndexOf('.');
-  if (isFolder || dot <= 0) return `${name} ${n}`;
-  return `${name.slice(0, dot)} ${n}${name.slice(dot)}`;
-}
-
 function freeName(store: OnedriveStore, folder: FolderItem, wanted: string, isFolder: boolean): string {
-  const name = legalName(wanted);
-  if (!store.child(folder, name)) return name;
-  for (let n = 1; ; n++) {
-    const candidate = numberedName(name, n, isFolder);
-    if (!store.child(folder, candidate)) return candidate;
-  }
+  return numbered(legalName(wanted), isFolder, (candidate) => store.child(folder, candidate) !== undefined);
 }
 
 function toContent(content: SeedContent): Content {
@@ -132,8 +123,9 @@ function buildUser(user: SeedUser, deps: SeedDeps): OnedriveStore {
     }
   };
   addAll(user.tree, store.root, '');
-  for (const item of trashed) store.recycle(item);
+  for (const item of trashed) store.recycle(item, false);
   if (user.synthetic) addSynthetic(store, user.synthetic.count, user.synthetic.flat);
+  store.startRecording();
   return store;
 }
 

@@ -1,13 +1,16 @@
 /**
- * The OneDrive emulator's state and wiring. One origin serves the paths of both Microsoft hosts:
- * login.microsoftonline.com (`/{tenant}/oauth2/v2.0/authorize|token`) and graph.microsoft.com
- * (`/v1.0/...`), plus the admin surface (`/__admin/...`). Order per request (shared/pipeline.ts):
- * admin (no faults) | faults on `/v1.0/*` (may answer, delay, reset or break the response) | route
- * (auth, parameters, operation) | errors rendered in Graph's format.
+ * The OneDrive emulator's state and wiring. One origin serves the paths of every Microsoft host:
+ * login.microsoftonline.com (`/{tenant}/oauth2/v2.0/authorize|token`), graph.microsoft.com
+ * (`/v1.0/...`), the upload and monitor host api.onedrive.com (`/rup/...`, `/monitor/...`) and the
+ * content host my.microsoftpersonalcontent.com (`/personal/...`: downloads, thumbnails), plus the
+ * admin surface (`/__admin/...`). Order per request (shared/pipeline.ts): admin (no faults) | faults
+ * on `/v1.0/*`, `/rup/*`, `/monitor/*`, `/personal/*` (may answer, delay, reset or break the response)
+ * | route (auth, parameters, operation) | errors rendered in Graph's format.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  adminHandler,
   createAdmin,
   registerAdminRoutes,
   registerQuotaRoute,
@@ -23,11 +26,35 @@ import { Router, sendText, type HeaderMap } from '../shared/http';
 import { OAuthServer, type Grant, type IssuedTokens } from '../shared/oauth';
 import { requestListener } from '../shared/pipeline';
 import { WriteThrottle } from '../shared/throttle';
+import { BlobStore } from './content';
+import { CopyJobs } from './copy';
+import { DEFAULT_DELTA_RETENTION_MS, type ResyncKind } from './delta';
 import { GraphError, invalidRequest, itemNotFound, sendGraphError } from './errors';
+import { Links } from './links';
+import { registerContentHostRoutes } from './routes-content';
 import { registerGraphRoutes } from './routes-graph';
 import { registerIdentityRoutes } from './routes-oauth';
+import { registerUploadRoutes } from './routes-sessions';
 import { buildStores } from './seed';
 import type { OnedriveStore } from './store';
+import { Thumbnails } from './thumbnails';
+import { UploadSessions } from './upload-sessions';
+
+/** The OneDrive admin: the shared operations, quotas and delta-token expiry. */
+export interface OnedriveAdmin extends EmulatorAdmin, QuotaAdmin {
+  /**
+   * Makes every delta token issued so far need a resync (410 `resyncRequired`, innerError `kind`,
+   * default `resyncChangesApplyDifferences`); for one user or all. Returns the users affected.
+   */
+  expireDeltaTokens(user?: string, kind?: ResyncKind): number;
+}
+
+/** Paths the fault rules that name none apply to: Graph, the upload, monitor and content hosts. */
+export const isApiPath = (path: string): boolean =>
+  path.startsWith('/v1.0/') ||
+  path.startsWith('/rup/') ||
+  path.startsWith('/monitor/') ||
+  path.startsWith('/personal/');
 
 /** The scopes a Skyfold-like desktop app asks for (admin-issued tokens get them, minus `openid profile`). */
 export const ONEDRIVE_SCOPES = ['Files.ReadWrite.All', 'User.Read', 'offline_access'] as const;
@@ -45,8 +72,11 @@ export class OnedriveService {
   readonly oauth: OAuthServer;
   readonly faults: FaultEngine;
   readonly throttle: WriteThrottle;
-  readonly admin: EmulatorAdmin & QuotaAdmin;
+  readonly admin: OnedriveAdmin;
   private stores = new Map<string, OnedriveStore>();
+  private readonly blobs: BlobStore;
+  private readonly sessions: UploadSessions;
+  private readonly copies: CopyJobs;
   private readonly router = new Router();
   private readonly adminRouter = new Router();
   private readonly faultHooks: FaultHooks;
@@ -55,7 +85,17 @@ export class OnedriveService {
 
   constructor(private readonly options: ServiceOptions) {
     this.clock = options.clock;
-    this.faults = new FaultEngine((path) => path.startsWith('/v1.0/'), options.faults);
+    this.faults = new FaultEngine(isApiPath, options.faults);
+    this.blobs = new BlobStore(options.dataDir);
+    this.sessions = new UploadSessions(
+      () => this.blobs.sessionsDir,
+      this.clock,
+      () => options.uploadSessionLifetimeSeconds * 1000,
+    );
+    this.copies = new CopyJobs((content) => {
+      if (content.kind === 'blob') content.blob.refs++;
+      return content;
+    });
     this.throttle = new WriteThrottle(this.clock, options.writesPerSecond);
     this.oauth = new OAuthServer({
       ...oauthServerOptions(options),
@@ -85,11 +125,22 @@ export class OnedriveService {
       sleep: options.sleep,
     };
     registerIdentityRoutes(this.router, this.oauth, () => this.clock.now());
-    registerGraphRoutes(this.router, {
+    const deps = {
       oauth: this.oauth,
       clock: this.clock,
-      store: (email) => this.stores.get(email),
-    });
+      throttle: this.throttle,
+      store: (email: string) => this.stores.get(email),
+      storeByDrive: (driveId: string) => this.storeByDrive(driveId),
+      blobs: this.blobs,
+      sessions: this.sessions,
+      links: new Links(),
+      copies: this.copies,
+      thumbnails: new Thumbnails(),
+      deltaRetentionMs: DEFAULT_DELTA_RETENTION_MS,
+    };
+    registerGraphRoutes(this.router, deps);
+    registerUploadRoutes(this.router, deps);
+    registerContentHostRoutes(this.router, deps);
     const target: AdminTarget = {
       faults: this.faults,
       oauth: this.oauth,
@@ -98,9 +149,7 @@ export class OnedriveService {
       defaultScope: ONEDRIVE_SCOPES.join(' '),
       initial: options,
       users: () => this.users,
-      restoreSeed: async () => {
-        this.stores = this.build();
-      },
+      restoreSeed: () => this.restoreSeed(),
     };
     const admin = createAdmin(target);
     this.admin = {
@@ -108,40 +157,55 @@ export class OnedriveService {
       setQuota: (user, limit) => {
         seededStore(this.stores, user).quotaLimit = limit;
       },
+      expireDeltaTokens: (user, kind = 'resyncChangesApplyDifferences') => {
+        const stores = user === undefined ? [...this.stores.values()] : [seededStore(this.stores, user)];
+        for (const store of stores) {
+          store.deltaGeneration++;
+          store.resyncKind = kind;
+        }
+        return stores.length;
+      },
     };
     registerAdminRoutes(this.adminRouter, target, this.admin);
     registerQuotaRoute(this.adminRouter, this.admin);
+    this.adminRouter.on(
+      'POST',
+      '/__admin/delta/expire',
+      adminHandler((_ctx, body) => {
+        const kind = body.kind ?? 'resyncChangesApplyDifferences';
+        if (kind !== 'resyncChangesApplyDifferences' && kind !== 'resyncChangesUploadDifferences')
+          throw new RangeError('"kind" is resyncChangesApplyDifferences or resyncChangesUploadDifferences');
+        const user = typeof body.user === 'string' ? body.user : undefined;
+        return { expired: this.admin.expireDeltaTokens(user, kind) };
+      }),
+    );
     this.handle = requestListener({
       admin: this.adminRouter,
       routes: this.router,
       faults: this.faults,
       faultHooks: this.faultHooks,
       unmatched: (ctx, match) => {
-        if (!ctx.url.pathname.startsWith('/v1.0/')) {
+        const path = ctx.url.pathname;
+        if (!isApiPath(path)) {
           sendText(ctx.res, 404, 'Not Found');
           return;
         }
+        let error: GraphError;
         if (match.kind === 'method-not-allowed')
-          sendGraphError(
-            ctx,
-            new GraphError(
-              405,
-              'BadRequest',
-              `The request method '${ctx.method}' is not supported for this resource.`,
-              {
-                Allow: match.allow.join(', '),
-              },
-            ),
-            this.clock.now(),
+          error = new GraphError(
+            405,
+            'BadRequest',
+            `The request method '${ctx.method}' is not supported for this resource.`,
+            { Allow: match.allow.join(', ') },
           );
-        else {
-          const segment = ctx.url.pathname.split('/')[2] ?? '';
-          sendGraphError(
-            ctx,
-            new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
-            this.clock.now(),
+        else if (path.startsWith('/v1.0/'))
+          error = new GraphError(
+            400,
+            'BadRequest',
+            `Resource not found for the segment '${path.split('/')[2] ?? ''}'.`,
           );
-        }
+        else error = itemNotFound();
+        sendGraphError(ctx, error, this.clock.now());
       },
       renderError: (ctx, error) => {
         if (error instanceof GraphError) sendGraphError(ctx, error, this.clock.now());
@@ -162,7 +226,22 @@ export class OnedriveService {
   }
 
   async init(): Promise<void> {
+    await this.blobs.clear();
     this.stores = this.build();
+  }
+
+  /** Back to the seed: data (old delta tokens then need a resync), sessions, copy jobs, blobs. */
+  private async restoreSeed(): Promise<void> {
+    this.sessions.clear();
+    this.copies.clear();
+    await this.blobs.clear();
+    this.stores = this.build();
+  }
+
+  private storeByDrive(driveId: string): OnedriveStore | undefined {
+    const wanted = driveId.toLowerCase();
+    for (const store of this.stores.values()) if (store.account.driveId === wanted) return store;
+    return undefined;
   }
 
   private build(): Map<string, OnedriveStore> {

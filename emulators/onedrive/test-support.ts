@@ -2,6 +2,7 @@
  * Helpers for the OneDrive emulator's tests: an emulator on a manual clock (faults never sleep), a
  * token minted through the admin API, and raw HTTP helpers for Graph and the identity platform.
  */
+import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { ManualClock } from '../shared/clock';
 import { startOnedriveEmulator, type OnedriveEmulator, type OnedriveEmulatorOptions } from './emulator';
 
@@ -63,4 +64,131 @@ export function tokenRequest(
     headers: { 'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded' },
     body: options.body ?? new URLSearchParams(form).toString(),
   });
+}
+
+/** Any request: `path` (`/v1.0/...`) or an absolute URL; alice's token unless `token` says otherwise. */
+export function call(
+  h: Harness,
+  method: string,
+  pathOrUrl: string,
+  init: {
+    token?: string | null;
+    headers?: Record<string, string>;
+    json?: unknown;
+    body?: Uint8Array | string;
+    redirect?: RequestInit['redirect'];
+  } = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = init.token === undefined ? h.token : init.token;
+  if (token !== null) headers.set('Authorization', `Bearer ${token}`);
+  let body: RequestInit['body'];
+  if (init.json !== undefined) {
+    headers.set('Content-Type', 'application/json');
+    body = JSON.stringify(init.json);
+  } else if (init.body !== undefined) body = init.body as RequestInit['body'];
+  return fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${h.url}${pathOrUrl}`, {
+    method,
+    headers,
+    body,
+    redirect: init.redirect ?? 'follow',
+  });
+}
+
+/** A driveItem as Graph sends it (the fields tests look at). */
+export type DriveItem = Record<string, unknown> & {
+  id: string;
+  name: string;
+  size: number;
+  eTag: string;
+  cTag: string;
+  parentReference: { driveId: string; driveType: string; id?: string; path?: string };
+  folder?: { childCount: number };
+  file?: { mimeType: string; hashes: { quickXorHash: string } };
+  deleted?: { state: string };
+  '@microsoft.graph.downloadUrl'?: string;
+};
+
+/** Asserts a Graph error answer (status, code, body shape) and returns its message and inner code. */
+export async function expectGraphError(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<{ message: string; innerCode?: string }> {
+  const text = await response.text();
+  if (response.status !== status)
+    throw new Error(`expected ${status} ${code}, got ${response.status} ${text}`);
+  const body = JSON.parse(text) as {
+    error: { code: string; message: string; innerError: Record<string, string> };
+  };
+  if (body.error.code !== code) throw new Error(`expected ${code}, got ${text}`);
+  const inner = body.error.innerError;
+  if (typeof inner.date !== 'string' || inner['request-id'] !== response.headers.get('request-id'))
+    throw new Error(`bad innerError: ${text}`);
+  return { message: body.error.message, innerCode: inner.code };
+}
+
+/** PUT bytes to a path below alice's root (simple upload), returning the driveItem. */
+export async function upload(
+  h: Harness,
+  path: string,
+  data: Uint8Array | string,
+  query = '',
+): Promise<DriveItem> {
+  const encoded = path
+    .split('/')
+    .map((n) => encodeURIComponent(n))
+    .join('/');
+  const response = await call(h, 'PUT', `/v1.0/me/drive/root:/${encoded}:/content${query}`, { body: data });
+  if (response.status !== 201 && response.status !== 200)
+    throw new Error(`${response.status} ${await response.text()}`);
+  return (await response.json()) as DriveItem;
+}
+
+/** POST children: a folder named `name` in `parentId` (default: the root). */
+export async function mkdir(h: Harness, name: string, parentId?: string): Promise<DriveItem> {
+  const base = parentId ? `/v1.0/me/drive/items/${encodeURIComponent(parentId)}` : '/v1.0/me/drive/root';
+  const response = await call(h, 'POST', `${base}/children`, { json: { name, folder: {} } });
+  if (response.status !== 201) throw new Error(`${response.status} ${await response.text()}`);
+  return (await response.json()) as DriveItem;
+}
+
+/**
+ * What the Graph client needs over plain http (README, "The Graph client"): `client.api(url)` takes
+ * only `https://` URLs as absolute, so an `http://` nextLink, deltaLink or uploadUrl comes out as
+ * `{baseUrl}/v1.0/http://...`: this step puts it back. Then, like the client's own
+ * AuthenticationHandler, the bearer token goes only to Graph (`/v1.0/` on the origin) and any
+ * Authorization is removed elsewhere (upload URLs refuse it).
+ */
+export class EmulatorLinksMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  /** Every URL requested, as sent. */
+  readonly urls: string[] = [];
+  constructor(
+    private readonly origin: string,
+    private readonly token: () => string,
+  ) {}
+  async execute(context: Context): Promise<void> {
+    let url = typeof context.request === 'string' ? context.request : context.request.url;
+    const mangled = /\/v1\.0\/(https?):\/+(.*)$/.exec(url);
+    if (mangled) url = `${mangled[1]}://${mangled[2]}`;
+    context.request = url;
+    this.urls.push(url);
+    const options = (context.options ??= {});
+    const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
+    if (url.startsWith(`${this.origin}/v1.0/`)) headers.set('Authorization', `Bearer ${this.token()}`);
+    else headers.delete('Authorization');
+    options.headers = Object.fromEntries(headers);
+    await this.next?.execute(context);
+  }
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+/** The official Graph client wired to the emulator over http (links fixed, bearer on Graph only). */
+export function graphClient(h: Harness, token = h.token): { client: Client; links: EmulatorLinksMiddleware } {
+  const links = new EmulatorLinksMiddleware(h.url, () => token);
+  links.setNext(new HTTPMessageHandler());
+  return { client: Client.initWithMiddleware({ baseUrl: `${h.url}/`, middleware: links }), links };
 }

@@ -1,6 +1,7 @@
 /**
  * A minimal baseline JPEG decoder (Huffman, 8-bit, every component sampled 1x1, no restart markers):
- * enough for tests to check that the emulators' JPEG thumbnails decode to the picture they show.
+ * enough for tests to check that the emulators' JPEG thumbnails decode to the picture they show, and
+ * for the OneDrive emulator to thumbnail uploaded JPEGs (it falls back to a placeholder when this throws).
  * Written from ITU T.81 independently of the encoder; throws on anything outside that subset.
  */
 import type { RgbImage } from './png';

@@ -66,6 +66,11 @@ export class SessionStore<S extends StoredSession> {
     return session;
   }
 
+  /** Starts a session's lifetime again from now (services whose sessions live on while they are used). */
+  renew(session: S): void {
+    (session as { expiresAt: number }).expiresAt = this.clock.now() + this.lifetimeMs();
+  }
+
   /** Forgets a session and deletes its part file. */
   async remove(session: S): Promise<void> {
     this.sessions.delete(session.id);
