@@ -405,9 +405,15 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
         '🌤️ sky.png',
         `${'long'.repeat(50)}.txt`,
       ];
-      for (const legalName of legal) await write(scratch, legalName, legalName);
+      // A cloud may refuse one of them (OneDrive: a leading space): it must say so in nameProblem and
+      // refuse the write with invalid_argument, never store another name.
+      const refused = legal.filter((legalName) => provider.nameProblem(legalName) !== null);
+      for (const refusedName of refused)
+        await expectCode(write(scratch, refusedName, 'x'), 'invalid_argument');
+      const stored = legal.filter((legalName) => !refused.includes(legalName));
+      for (const legalName of stored) await write(scratch, legalName, legalName);
       const listed = await listAll(provider, scratch);
-      expect(listed.map((item) => item.name).sort()).toEqual([...legal].sort());
+      expect(listed.map((item) => item.name).sort()).toEqual([...stored].sort());
       for (const item of listed) expect(await contentOf(item.id)).toBe(item.name);
     });
 

@@ -4,4 +4,4 @@
  */
 
 /** Kinds whose names are case-insensitive (`features.caseInsensitive`): `A.txt` and `a.txt` are one item. */
-export const caseInsensitiveKinds: ReadonlySet<string> = new Set(['dropbox']);
+export const caseInsensitiveKinds: ReadonlySet<string> = new Set(['dropbox', 'onedrive']);
