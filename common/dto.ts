@@ -11,13 +11,14 @@ export const providerLabels: Record<ProviderKind, string> = {
   onedrive: 'OneDrive',
 };
 /** The clouds Skyfold can sign in to, in the order the "Add account" dialog offers them. */
-export const cloudProviderKinds = ['gdrive', 'dropbox'] as const;
+export const cloudProviderKinds = ['gdrive', 'dropbox', 'onedrive'] as const;
 export type CloudProviderKind = (typeof cloudProviderKinds)[number];
 
 /** Whose sign-in page and API a cloud is ("Open the Google sign-in page"). */
 export const cloudOwners: Record<CloudProviderKind, string> = {
   gdrive: 'Google',
   dropbox: 'Dropbox',
+  onedrive: 'Microsoft',
 };
 
 export type SyncState =

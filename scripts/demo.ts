@@ -1,7 +1,7 @@
 /**
  * `npm run demo` (desktop) and `npm run demo:web` (browser): generates the demo folder under .demo/,
  * starts the cloud emulators with their demo seed, registers the folder ("Demo"), one emulated
- * Google Drive account and one emulated Dropbox account in a demo data directory through the real
+ * Google Drive, one Dropbox and one OneDrive account in a demo data directory through the real
  * CLI (the clouds through the real browser sign-in, answered by the emulators' auto-consent), then
  * opens Skyfold on them.
  *
@@ -10,6 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { CloudProviderKind } from '../common/dto';
 import { startEmulators } from '../emulators';
 import { generateDemoFiles } from './demo-files';
 
@@ -32,6 +33,8 @@ const env = {
   SKYFOLD_GDRIVE_ENDPOINT: emulators.gdrive.url,
   SKYFOLD_DROPBOX_CLIENT_ID: 'skyfold-demo-app-key',
   SKYFOLD_DROPBOX_ENDPOINT: emulators.dropbox.url,
+  SKYFOLD_ONEDRIVE_CLIENT_ID: '5c6f3e9d-7b1a-4c51-8a55-2f1e6d0b7c4a',
+  SKYFOLD_ONEDRIVE_ENDPOINT: emulators.onedrive.url,
 };
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [...skyfold, ...args], { encoding: 'utf8', env });
@@ -52,6 +55,7 @@ for (const account of accounts.filter((candidate) => candidate.provider !== 'loc
   cli('accounts', 'remove', account.id);
 await signIn('gdrive', 'Google Drive');
 await signIn('dropbox', 'Dropbox');
+await signIn('onedrive', 'OneDrive');
 
 const child =
   mode === 'web'
@@ -70,7 +74,7 @@ child.on('exit', async (code) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 
 /** `skyfold accounts add KIND --no-browser`, with this script playing the browser (auto-consent). */
-async function signIn(kind: 'gdrive' | 'dropbox', label: string): Promise<void> {
+async function signIn(kind: CloudProviderKind, label: string): Promise<void> {
   const adding = spawn(process.execPath, [...skyfold, 'accounts', 'add', kind, '--no-browser'], {
     env,
     stdio: ['ignore', 'inherit', 'pipe'],

@@ -170,7 +170,9 @@ export function createProgram(io: CliIo): Command {
         const account = await findAccount(service, reference);
         const item = await service.resolvePath({ accountId: account.id, path: itemPath });
         const sort: Sort = { by: options.sort, direction: options.reverse ? 'desc' : 'asc' };
-        const base = itemPath.replace(/\/+$/, '');
+        // Paths as the index spells them (a case-insensitive match may differ from what was typed);
+        // a folder shortcut keeps the path it was reached by.
+        let base = itemPath.replace(/\/+$/, '');
         const entries: ItemDto[] = item.kind === 'folder' ? [] : [item];
         for (let offset = 0; item.kind === 'folder'; offset += maxPageRows) {
           const page = await service.listFolder({
@@ -180,8 +182,19 @@ export function createProgram(io: CliIo): Command {
             offset,
             limit: maxPageRows,
           });
+          if (offset === 0 && page.folder.id === item.id) base = storedPath(page);
           entries.push(...page.items);
           if (offset + maxPageRows >= page.total) break;
+        }
+        if (item.kind !== 'folder' && item.parentId !== null) {
+          const parent = await service.listFolder({
+            accountId: account.id,
+            folderId: item.parentId,
+            sort,
+            offset: 0,
+            limit: 1,
+          });
+          if (parent.folder.id === item.parentId) base = `${storedPath(parent)}/${item.name}`;
         }
         if (options.json) {
           for (const entry of entries) {
@@ -276,4 +289,10 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidArgumentError(`"${value}" is not a port`);
   return port;
+}
+
+/** A listed folder's path as the index spells it (`/a/b`; the root is ""). */
+function storedPath(listing: { folder: ItemDto; ancestors: ItemDto[] }): string {
+  if (listing.folder.parentId === null) return '';
+  return [...listing.ancestors.slice(1), listing.folder].map((folder) => `/${folder.name}`).join('');
 }

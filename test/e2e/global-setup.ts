@@ -39,7 +39,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   // The emulated clouds, with their consent pages. The first Drive user is signed in through the
   // CLI's real loopback flow (this script plays the browser and submits the consent form); the other
-  // Drive users and Dropbox stay free for the UI's own sign-in tests.
+  // Drive users, Dropbox and OneDrive stay free for the UI's own sign-in tests.
   const emulators = await startEmulators({ seed: 'demo' });
   const env = {
     ...process.env,
@@ -47,6 +47,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     SKYFOLD_GDRIVE_ENDPOINT: emulators.gdrive.url,
     SKYFOLD_DROPBOX_CLIENT_ID: 'skyfold-e2e-app-key',
     SKYFOLD_DROPBOX_ENDPOINT: emulators.dropbox.url,
+    SKYFOLD_ONEDRIVE_CLIENT_ID: '3f1c2b7e-8d4a-4e6b-9c01-5a7d2e9f4b60',
+    SKYFOLD_ONEDRIVE_ENDPOINT: emulators.onedrive.url,
   };
   const adding = spawn(
     process.execPath,
@@ -64,8 +66,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (addStatus !== 0) throw new Error('skyfold accounts add gdrive failed');
   process.env.SKYFOLD_E2E_DRIVE_USER = emulators.gdrive.users[0];
   process.env.SKYFOLD_E2E_DRIVE_FREE_USER = emulators.gdrive.users[1];
-  // The emulated Dropbox is added from the UI only (dropbox.spec.ts).
+  // The emulated Dropbox and OneDrive are added from the UI only (cloud-accounts.spec.ts).
   process.env.SKYFOLD_E2E_DROPBOX_USER = emulators.dropbox.users[0];
+  process.env.SKYFOLD_E2E_ONEDRIVE_USER = emulators.onedrive.users[0];
 
   const server = spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'serve', '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -3,7 +3,6 @@
  * stored one with a TokenManager over the token store. Provider-specific code stays in the
  * providers; this module only picks the right one.
  */
-import { SkyfoldError } from '../../../common/errors';
 import {
   createOAuthClient,
   loadClientConfig,
@@ -18,6 +17,7 @@ import {
 } from '../auth';
 import { DropboxProvider } from '../providers/dropbox/dropbox-provider';
 import { GdriveProvider } from '../providers/gdrive/gdrive-provider';
+import { OnedriveProvider } from '../providers/onedrive/onedrive-provider';
 import { Pacer } from '../providers/pacer';
 import type { AboutInfo, AccessTokenSource, Provider } from '../providers/types';
 import type { StoredAccount } from './account-store';
@@ -64,8 +64,8 @@ async function connect(
       });
     case 'dropbox':
       return DropboxProvider.connect({ apiBaseUrl: config.endpoint, tokens, pacer: accountPacer() });
-    default:
-      throw new SkyfoldError('permanent', `${kind} accounts are not supported yet`);
+    case 'onedrive':
+      return OnedriveProvider.connect({ apiBaseUrl: config.endpoint, tokens, pacer: accountPacer() });
   }
 }
 
@@ -95,7 +95,10 @@ export async function signInCloud(
     config,
     new TokenManager({ accountId: 'new', store, refresh: client.refresh }),
   );
-  return { provider, tokens, about: await provider.about(), endpoint: config.endpoint };
+  const about = await provider.about();
+  // A refresh during about() rotates Microsoft's refresh token (the old one stops working): hand over
+  // the newest tokens, not the ones the sign-in returned.
+  return { provider, tokens: (await store.get('new')) ?? tokens, about, endpoint: config.endpoint };
 }
 
 /** The provider of a stored cloud account, authenticated through the token store. */

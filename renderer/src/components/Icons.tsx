@@ -70,6 +70,14 @@ export function ProviderIcon({ provider }: { provider: ProviderKind }) {
       </svg>
     );
   }
+  if (provider === 'onedrive') {
+    // Two overlapping clouds, after OneDrive's mark.
+    return (
+      <svg className="icon icon-provider" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M9.5 9.6a5 5 0 0 1 9.1 1.9 3.5 3.5 0 0 1-.35 6.99H8.5M6.25 18.5a3.75 3.75 0 0 1-.6-7.45 5 5 0 0 1 8.35-2.3" />
+      </svg>
+    );
+  }
   return (
     <svg className="icon icon-provider" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d="M7 18.5h10.25a4 4 0 0 0 .6-7.96 5.5 5.5 0 0 0-10.6-1.3A4.75 4.75 0 0 0 7 18.5z" />

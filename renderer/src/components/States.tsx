@@ -60,8 +60,8 @@ export function NoAccountsState({ onAdd }: { onAdd: () => void }) {
     <div className="state state-welcome" data-testid="no-accounts">
       <h2 className="state-title">No accounts yet</h2>
       <p className="state-text">
-        Skyfold shows your local folders and cloud drives side by side. Add Google Drive, Dropbox or a folder
-        on this computer to start.
+        Skyfold shows your local folders and cloud drives side by side. Add Google Drive, Dropbox, OneDrive or
+        a folder on this computer to start.
       </p>
       <div className="state-actions">
         <button type="button" className="button" data-testid="no-accounts-add" onClick={onAdd}>

@@ -166,8 +166,11 @@ describe('removalExplanation', () => {
 describe('isSignInProvider', () => {
   it('is true for the clouds the UI can sign in to', () => {
     expect(isSignInProvider('gdrive')).toBe(true);
-    expect(isSignInProvider('local')).toBe(false);
     expect(isSignInProvider('dropbox')).toBe(true);
-    expect(isSignInProvider('onedrive')).toBe(false);
+    expect(isSignInProvider('onedrive')).toBe(true);
+  });
+
+  it('is false for local folders, which need no sign-in', () => {
+    expect(isSignInProvider('local')).toBe(false);
   });
 });
