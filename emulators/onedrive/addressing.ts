@@ -1,7 +1,7 @@
 /**
  * Addressing driveItems below a drive (`/v1.0/me/drive/...`, `/v1.0/drives/{id}/...`), as Graph parses
  * the rest of the path:
- *   root | items/{id}                       the base item
+ *   root | items/{id}                       the base item (`items/root`, any case: the root too)
  *   [:/a/b[:]]                              a path relative to it (names percent-decoded one by one;
  *                                           the closing `:` may be left out when nothing follows)
  *   [/action[/more...]]                     children, content, delta, search, createUploadSession, copy,
@@ -55,8 +55,10 @@ function parseParams(text: string): Record<string, string> {
 export function parseAddress(rest: string): Address {
   const match = /^(root|items\/([^/:]+))(.*)$/.exec(rest);
   if (!match) throw unknownSegment(decodeURIComponent(rest.split('/')[0] ?? rest));
+  const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+  // Graph takes `items/root` (case-insensitively) for the root, like `root`.
   const base: Address['base'] =
-    match[2] === undefined ? { kind: 'root' } : { kind: 'id', id: decodeURIComponent(match[2]) };
+    id === undefined || id.toLowerCase() === 'root' ? { kind: 'root' } : { kind: 'id', id };
   let tail = match[3] as string;
   let path: string[] | undefined;
   if (tail.startsWith(':')) {

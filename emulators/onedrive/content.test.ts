@@ -86,6 +86,62 @@ describe('downloads', () => {
     await expectGraphError(await call(h, 'GET', tampered, { token: null }), 404, 'itemNotFound');
   });
 
+  it('ignores Range on download URLs while the admin switch says so (200, the whole body)', async () => {
+    const item = await upload(h, 'ranged.txt', '0123456789');
+    const url = item['@microsoft.graph.downloadUrl'] as string;
+    const ranged = () => call(h, 'GET', url, { token: null, headers: { Range: 'bytes=2-4' } });
+    const partial = await ranged();
+    expect(partial.status).toBe(206);
+    expect((await bytesOf(partial)).toString()).toBe('234');
+    try {
+      h.emulator.admin.setDownloadRanges('ignored');
+      const whole = await ranged();
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('content-range')).toBeNull();
+      expect((await bytesOf(whole)).toString()).toBe('0123456789');
+      // A reset restores the option (honoured by default); the HTTP admin switch does the same.
+      await h.emulator.admin.reset();
+      const again = await upload(h, 'ranged.txt', '0123456789');
+      const url2 = again['@microsoft.graph.downloadUrl'] as string;
+      const rangedAgain = () => call(h, 'GET', url2, { token: null, headers: { Range: 'bytes=2-4' } });
+      expect((await rangedAgain()).status).toBe(206);
+      const admin = await fetch(`${h.emulator.adminUrl}/download-ranges`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ranges: 'ignored' }),
+      });
+      expect(await admin.json()).toEqual({ ranges: 'ignored' });
+      expect((await rangedAgain()).status).toBe(200);
+      const bad = await fetch(`${h.emulator.adminUrl}/download-ranges`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ranges: 'sometimes' }),
+      });
+      expect(bad.status).toBe(400);
+    } finally {
+      h.emulator.admin.setDownloadRanges('honoured');
+    }
+  });
+
+  it('takes the download URL lifetime as an option, and the Range switch as an option', async () => {
+    const short = await startHarness({
+      seed: 'empty',
+      downloadUrlLifetimeSeconds: 60,
+      downloadRanges: 'ignored',
+    });
+    try {
+      const item = await upload(short, 'short.txt', 'abcdef');
+      const url = item['@microsoft.graph.downloadUrl'] as string;
+      const whole = await call(short, 'GET', url, { token: null, headers: { Range: 'bytes=0-1' } });
+      expect(whole.status).toBe(200);
+      await whole.arrayBuffer();
+      short.clock.advance(60 * 1000);
+      await expectGraphError(await call(short, 'GET', url, { token: null }), 401, 'unauthenticated');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('downloadUrl only under $select when named; /content of a folder is 404; If-None-Match -> 304', async () => {
     const plain = await graphJson<DriveItem>(h, '/v1.0/me/drive/root:/Documents/notes.txt?$select=id,name');
     expect(Object.keys(plain)).toEqual(['@odata.context', 'id', 'name']);

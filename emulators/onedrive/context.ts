@@ -10,7 +10,7 @@ import type { WriteThrottle } from '../shared/throttle';
 import type { Address } from './addressing';
 import type { BlobStore } from './content';
 import type { CopyJobs } from './copy';
-import { GraphError, preconditionFailed, sendGraphJson } from './errors';
+import { GraphError, preconditionFailed, sendGraphJson, throttled } from './errors';
 import type { Links } from './links';
 import { cTagOf, driveItemJson, eTagOf, itemContext, parseSelect, project, type View } from './render';
 import type { Item, OnedriveStore } from './store';
@@ -31,6 +31,8 @@ export interface GraphDeps {
   thumbnails: Thumbnails;
   /** Delta tokens older than this read as expired (410 resyncRequired). */
   deltaRetentionMs: number;
+  /** `ignored`: download URLs answer a `Range` with 200 and the whole body (admin `setDownloadRanges`). */
+  readonly downloadRanges: { readonly ignored: boolean };
 }
 
 /** One request on a drive: the caller's store, the parsed address, rendering context. */
@@ -116,12 +118,22 @@ export function checkIfMatch(ctx: RequestContext, item: Item | undefined): void 
   if (!tags.includes(eTagOf(item)) && !tags.includes(cTagOf(item))) throw preconditionFailed();
 }
 
+/**
+ * `If-None-Match` on a write (createUploadSession docs: "If ... the eTag (or cTag) provided matches the
+ * current etag on the item, a 412"): 412 when it names the item's eTag or cTag, or is `*` and the item
+ * exists (?); nothing there: no precondition.
+ */
+export function checkIfNoneMatch(ctx: RequestContext, item: Item | undefined): void {
+  const header = ctx.req.headers['if-none-match'];
+  if (header === undefined || !item) return;
+  const tags = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (tags.includes('*') || tags.includes(eTagOf(item)) || tags.includes(cTagOf(item)))
+    throw new GraphError(412, 'resourceModified', "ETag matches the current item's value");
+}
+
 /** Per-user write throttling (admin `setWriteRate`): 429 `activityLimitReached`, Retry-After 1 (?). */
 export function takeWrite(deps: GraphDeps, store: OnedriveStore): void {
-  if (!deps.throttle.take(store.account.email))
-    throw new GraphError(429, 'activityLimitReached', 'The request has been throttled', {
-      'Retry-After': '1',
-    });
+  if (!deps.throttle.take(store.account.email)) throw throttled(1);
 }
 
 /** Answers a driveItem (`$select` applied) with its `@odata.context`. */

@@ -115,11 +115,33 @@ describe('delta changes (empty seed)', () => {
     const renamed = items.find((i) => i.id === file.id) as DriveItem;
     expect(renamed).toMatchObject({ name: 'renamed.txt', size: 3, parentReference: { id: docs.id } });
     expect(renamed.parentReference.path).toBeUndefined();
+    // Deleted: the driveItem without cTag, size (delta docs, OneDrive consumer) and download URL.
     const deleted = items.find((i) => i.id === temp.id) as DriveItem;
+    expect(Object.keys(deleted)).toEqual([
+      'id',
+      'name',
+      'createdDateTime',
+      'lastModifiedDateTime',
+      'eTag',
+      'webUrl',
+      'createdBy',
+      'lastModifiedBy',
+      'parentReference',
+      'fileSystemInfo',
+      'file',
+      'deleted',
+    ]);
     expect(deleted).toEqual({
       id: temp.id,
       name: 'temp.txt',
+      createdDateTime: temp.createdDateTime,
+      lastModifiedDateTime: temp.lastModifiedDateTime,
+      eTag: temp.eTag,
+      webUrl: temp.webUrl,
+      createdBy: temp.createdBy,
+      lastModifiedBy: temp.lastModifiedBy,
       parentReference: { driveId: root.parentReference.driveId, driveType: 'personal', id: root.id },
+      fileSystemInfo: temp.fileSystemInfo,
       file: {},
       deleted: { state: 'deleted' },
     });
@@ -142,7 +164,15 @@ describe('delta changes (empty seed)', () => {
       [docs.id, 'deleted'],
       [other.id, 'deleted'],
     ]);
-    expect(gone.items[1]?.folder).toEqual({ childCount: 0 });
+    expect(gone.items[1]).toMatchObject({
+      name: 'Docs',
+      folder: { childCount: 0 },
+      eTag: expect.any(String),
+    });
+    expect(gone.items[1]?.cTag).toBeUndefined();
+    expect(gone.items[1]?.size).toBeUndefined();
+    expect(gone.items[0]).toMatchObject({ parentReference: { id: docs.id }, file: {} });
+    expect(gone.items[0]?.['@microsoft.graph.downloadUrl']).toBeUndefined();
   });
 
   it('pages changes with $top and keeps the window fixed while paging', async () => {

@@ -14,8 +14,9 @@
  *   parentReference; its descendants do not come ("renaming a folder does not result in any
  *   descendants of the folder being returned"). A deleted folder brings each item of its subtree;
  * - `token=latest`: no items, a deltaLink for now.
- * Items carry no `parentReference.path` (delta docs). Deleted items: `id`, `name`, `parentReference
- * {driveId, driveType, id}`, `file {}` or `folder {childCount: 0}`, `deleted {state: "deleted"}` (?).
+ * Items carry no `parentReference.path` (delta docs). Deleted items: the driveItem without `cTag`,
+ * `size` (omitted on delete for OneDrive consumer, delta docs) and download URL, `file {}` or `folder
+ * {childCount: 0}` (?), `deleted {state: "deleted"}` (render.ts).
  *
  * 410 Gone, `resyncRequired` (innerError `resyncChangesApplyDifferences`, or
  * `resyncChangesUploadDifferences` after an admin expiry asking for it), `Location` = a link starting
@@ -140,6 +141,7 @@ function* enumerate(store: OnedriveStore, scope: FolderItem, after: string[] | u
   yield* below(store, scope, after, 0);
 }
 
+/** An item deleted (or, in a folder's delta, moved out of it) as delta reports it (render.ts). */
 function deletedJson(req: DriveRequest, id: string): Record<string, unknown> | undefined {
   const { store } = req;
   const live = store.get(id);
@@ -147,17 +149,7 @@ function deletedJson(req: DriveRequest, id: string): Record<string, unknown> | u
   const item = live ?? tombstone?.item;
   if (!item) return undefined;
   const parentId = live ? live.parent?.id : tombstone?.parentId;
-  return {
-    id: item.id,
-    name: item.name,
-    parentReference: {
-      driveId: store.account.driveId,
-      driveType: 'personal',
-      ...(parentId ? { id: parentId } : {}),
-    },
-    ...(item.kind === 'file' ? { file: {} } : { folder: { childCount: 0 } }),
-    deleted: { state: 'deleted' },
-  };
+  return driveItemJson(req.view, store, item, { parentPath: false, deleted: { parentId } });
 }
 
 export function sendDelta(req: DriveRequest): void {

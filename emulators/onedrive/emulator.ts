@@ -4,11 +4,12 @@
  * launcher (emulators/main.ts), the emulator's own tests and, later, the provider's conformance suite.
  */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../shared/emulator';
-import { ONEDRIVE_SCOPES, OnedriveService } from './service';
+import { ONEDRIVE_SCOPES, OnedriveService, type OnedriveOptions } from './service';
 
 export { ONEDRIVE_SCOPES };
 
-export type OnedriveEmulatorOptions = EmulatorOptions;
+/** The shared options plus OneDrive's own (service.ts `OnedriveOptions`). */
+export type OnedriveEmulatorOptions = EmulatorOptions & OnedriveOptions;
 
 /** Where each Microsoft host's entry points live on the emulator. */
 export interface OnedriveEndpoints {
@@ -42,7 +43,12 @@ export function startOnedriveEmulator(options: OnedriveEmulatorOptions = {}): Pr
       name: 'onedrive',
       // Microsoft access tokens last 60 to 90 minutes; 3600 s is the usual `expires_in`.
       defaults: { tokenLifetimeSeconds: 3600, quotaBytes: DEFAULT_QUOTA_BYTES },
-      create: (common) => new OnedriveService(common),
+      create: (common) =>
+        new OnedriveService(common, {
+          refreshTokenReuse: options.refreshTokenReuse,
+          downloadUrlLifetimeSeconds: options.downloadUrlLifetimeSeconds,
+          downloadRanges: options.downloadRanges,
+        }),
       endpoints: onedriveEndpoints,
     },
     options,

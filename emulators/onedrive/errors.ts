@@ -2,7 +2,7 @@
  * Microsoft's two error formats:
  * - Graph (`/v1.0/...`): `{"error": {"code", "message", "innerError": {"date", "request-id",
  *   "client-request-id"}}}`, with `request-id` and `client-request-id` response headers (the client's
- *   `client-request-id` echoed, else a new one), Retry-After on throttling answers;
+ *   `client-request-id` echoed, else the request id), Retry-After on throttling answers;
  * - identity platform (`/{tenant}/oauth2/v2.0/...`): `{"error", "error_description" ("AADSTSnnn: ...
  *   Trace ID: ... Correlation ID: ... Timestamp: ..."), "error_codes": [n], "timestamp", "trace_id",
  *   "correlation_id", "error_uri"}`.
@@ -51,6 +51,19 @@ export const preconditionFailed = () =>
     'entityTagDoesNotMatch',
   );
 
+/**
+ * 429 throttling: `activityLimitReached`, innerError `throttledRequest` (as captured Graph 429s show),
+ * `Retry-After` seconds.
+ */
+export const throttled = (retryAfter: number) =>
+  new GraphError(
+    429,
+    'activityLimitReached',
+    'The request has been throttled',
+    { 'Retry-After': String(retryAfter) },
+    'throttledRequest',
+  );
+
 /** 507: the drive is full. */
 export const quotaLimitReached = () =>
   new GraphError(507, 'quotaLimitReached', 'Insufficient Space Available');
@@ -58,13 +71,14 @@ export const quotaLimitReached = () =>
 /** Graph's innerError `date`: UTC, seconds, no zone designator. */
 const graphDate = (now: number) => new Date(now).toISOString().slice(0, 19);
 
-/** The ids Graph tags a response with: the client's `client-request-id` if sent, and a request id. */
+/**
+ * The ids Graph tags a response with: a request id, and the client's `client-request-id` if sent,
+ * else the request id again (as Graph answers).
+ */
 export function requestIds(ctx: RequestContext): { requestId: string; clientRequestId: string } {
   const sent = ctx.req.headers['client-request-id'];
-  return {
-    requestId: randomUUID(),
-    clientRequestId: typeof sent === 'string' && sent !== '' ? sent : randomUUID(),
-  };
+  const requestId = randomUUID();
+  return { requestId, clientRequestId: typeof sent === 'string' && sent !== '' ? sent : requestId };
 }
 
 /** Sends a Graph JSON body with Graph's headers. */

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
-import { ALICE, graph, graphJson, startHarness, type Harness } from './test-support';
+import { ALICE, graph, graphJson, startHarness, type DriveItem, type Harness } from './test-support';
 
 type Item = Record<string, unknown> & {
   id: string;
@@ -16,7 +16,12 @@ type Item = Record<string, unknown> & {
 };
 type Page = { '@odata.context': string; '@odata.nextLink'?: string; value: Item[] };
 
-async function graphError(response: Response, status: number, code: string): Promise<string> {
+async function graphError(
+  response: Response,
+  status: number,
+  code: string,
+  innerCode?: string,
+): Promise<string> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/json;odata\.metadata=minimal/);
   const body = (await response.json()) as { error: { code: string; message: string; innerError: unknown } };
@@ -25,6 +30,7 @@ async function graphError(response: Response, status: number, code: string): Pro
       code,
       message: expect.any(String),
       innerError: {
+        ...(innerCode === undefined ? {} : { code: innerCode }),
         date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
         'request-id': response.headers.get('request-id'),
         'client-request-id': response.headers.get('client-request-id'),
@@ -168,6 +174,42 @@ describe('demo seed', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
+  it('takes items/root (any case) for the root, with paths, children and delta; lists /me/drives', async () => {
+    const root = await graphJson<DriveItem>(h, '/v1.0/me/drive/root');
+    const drive = await graphJson<{ id: string }>(h, '/v1.0/me/drive');
+    for (const path of ['/v1.0/me/drive/items/root', `/v1.0/drives/${drive.id}/items/ROOT`])
+      expect(await graphJson<DriveItem>(h, `${path}?$select=id,name`)).toEqual({
+        '@odata.context': expect.any(String),
+        id: root.id,
+        name: 'root',
+      });
+    const children = await graphJson<{ value: DriveItem[] }>(
+      h,
+      `/v1.0/drives/${drive.id}/items/root/children?$select=name`,
+    );
+    const byRoot = await graphJson<{ value: DriveItem[] }>(h, '/v1.0/me/drive/root/children?$select=name');
+    expect(children.value).toEqual(byRoot.value);
+    const notes = await graphJson<DriveItem>(h, '/v1.0/me/drive/items/Root:/Documents/notes.txt:');
+    expect(notes).toMatchObject({ name: 'notes.txt', parentReference: { path: '/drive/root:/Documents' } });
+    const delta = await graphJson<{ value: DriveItem[]; '@odata.deltaLink': string }>(
+      h,
+      '/v1.0/me/drive/items/root/delta?token=latest',
+    );
+    expect(delta['@odata.deltaLink']).toMatch(/\/v1\.0\/me\/drive\/items\/root\/delta\?token=/);
+    expect((await graphJson<{ value: unknown[] }>(h, delta['@odata.deltaLink'])).value).toEqual([]);
+
+    const drives = await graphJson<{ '@odata.context': string; value: Record<string, unknown>[] }>(
+      h,
+      '/v1.0/me/drives',
+    );
+    expect(drives).toEqual({
+      '@odata.context': `${h.url}/v1.0/$metadata#drives`,
+      value: [expect.any(Object)],
+    });
+    const { '@odata.context': _context, ...one } = await graphJson(h, '/v1.0/me/drive');
+    expect(drives.value[0]).toEqual(one);
+  });
+
   it('answers Graph error bodies', async () => {
     const none = await graph(h, '/v1.0/me/drive/root', { token: null });
     expect(await graphError(none, 401, 'InvalidAuthenticationToken')).toBe('Access token is empty.');
@@ -190,6 +232,12 @@ describe('demo seed', () => {
     const echoed = await graph(h, '/v1.0/me/drive/items/x', { headers: { 'client-request-id': 'abc-123' } });
     expect(echoed.headers.get('client-request-id')).toBe('abc-123');
     await graphError(echoed, 404, 'itemNotFound');
+    // Without one, client-request-id is the request id (on successes too).
+    for (const response of [await graph(h, '/v1.0/me/drive/items/x'), await graph(h, '/v1.0/me')]) {
+      expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get('client-request-id')).toBe(response.headers.get('request-id'));
+      await response.text();
+    }
   });
 
   it('injects faults as Graph answers them, on /v1.0 only', async () => {
@@ -198,7 +246,7 @@ describe('demo seed', () => {
     );
     const limited = await graph(h, '/v1.0/me/drive/root');
     expect(limited.headers.get('retry-after')).toBe('1');
-    await graphError(limited, 429, 'activityLimitReached');
+    await graphError(limited, 429, 'activityLimitReached', 'throttledRequest');
     expect((await graph(h, '/v1.0/me/drive/root')).status).toBe(200);
     const unavailable = await graph(h, '/v1.0/me');
     expect(unavailable.headers.get('retry-after')).toBe('7');

@@ -3,7 +3,8 @@
  * hosts in brackets); each is opaque to clients:
  * - download (`@microsoft.graph.downloadUrl`, the 302 of `/content`) [my.microsoftpersonalcontent.com]:
  *   `/personal/{cid}/_layouts/15/download.aspx?UniqueId={guid}&Translate=false&tempauth={token}&ApiVersion=2.0`,
- *   valid one hour ("a short period of time (1 hour)", driveItem docs), for one version of the content;
+ *   valid one hour ("a short period of time (1 hour)", driveItem docs; option `downloadUrlLifetimeSeconds`),
+ *   for one version of the content;
  * - thumbnail content [same host]: `/personal/{cid}/_api/v2.0/drive/items/{id}/thumbnails/0/{size}/content?tempauth={token}`,
  *   stable while the content is ("cache-safe", thumbnail docs), no expiry (?);
  * - upload session (`uploadUrl`) [api.onedrive.com]: `/rup/{cid}/{session}` (upload-sessions.ts);
@@ -13,7 +14,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Lifetime of a download URL. */
+/** Default lifetime of a download URL. */
 export const DOWNLOAD_URL_LIFETIME_MS = 60 * 60 * 1000;
 
 export interface DownloadClaims {
@@ -43,6 +44,9 @@ export function uniqueId(itemId: string): string {
 
 export class Links {
   private readonly secret = randomBytes(32);
+
+  /** `downloadLifetimeMs`: how long a download URL works once handed out. */
+  constructor(readonly downloadLifetimeMs = DOWNLOAD_URL_LIFETIME_MS) {}
 
   private sign(claims: object): string {
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');

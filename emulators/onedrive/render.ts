@@ -6,10 +6,13 @@
  * subtree's bytes), `createdDateTime`, `lastModifiedDateTime`, `eTag`, `cTag`, `webUrl`,
  * `description` (when set), `createdBy`, `lastModifiedBy`, `parentReference` (`path` left out in
  * delta), `fileSystemInfo`, `file {mimeType, hashes {quickXorHash}}` or `folder {childCount}`, `root`.
+ * A deleted item (delta) is the same minus what the delta docs list as omitted for OneDrive consumer
+ * (`cTag`, `size`) and the download URL, with `file: {}` (?) or `folder: {childCount: 0}` (?), a
+ * `parentReference` without path, and `deleted: {state: "deleted"}` last.
  */
 import type { RequestContext } from '../shared/http';
 import { invalidRequest } from './errors';
-import { DOWNLOAD_URL_LIFETIME_MS, type Links } from './links';
+import type { Links } from './links';
 import type { Item, OnedriveStore } from './store';
 
 /** Every driveItem property Graph knows (selecting one this emulator does not model gives nothing). */
@@ -74,10 +77,10 @@ export interface View {
 export const eTagOf = (item: Item): string => `"${b64(`${item.id}.${item.version}`)}"`;
 export const cTagOf = (item: Item): string => `"adDo${b64(`${item.id}.${item.contentVersion}`)}"`;
 
-/** The item's web page on onedrive.live.com (?: the real form varies). */
-function webUrl(store: OnedriveStore, item: Item): string {
+/** The item's web page on onedrive.live.com (?: the real form varies); `isRoot` false: never the root's. */
+function webUrl(store: OnedriveStore, item: Item, isRoot = !item.parent): string {
   const cid = store.account.driveId;
-  return item.parent
+  return !isRoot
     ? `https://onedrive.live.com/redir?resid=${encodeURIComponent(item.id)}&cid=${cid}`
     : `https://onedrive.live.com/?cid=${cid}`;
 }
@@ -87,43 +90,55 @@ export function downloadUrl(view: View, store: OnedriveStore, item: Item): strin
     d: store.account.driveId,
     i: item.id,
     v: item.contentVersion,
-    e: view.now + DOWNLOAD_URL_LIFETIME_MS,
+    e: view.now + view.links.downloadLifetimeMs,
   });
 }
 
-/** The full driveItem resource; `parentPath: false` leaves `parentReference.path` out (delta). */
+/**
+ * The full driveItem resource; `parentPath: false` leaves `parentReference.path` out (delta);
+ * `deleted`: the item as delta reports it deleted, `parentId` the folder it was in.
+ */
 export function driveItemJson(
   view: View,
   store: OnedriveStore,
   item: Item,
-  options: { parentPath?: boolean } = {},
+  options: { parentPath?: boolean; deleted?: { parentId: string | undefined } } = {},
 ): Record<string, unknown> {
   const { driveId } = store.account;
+  const { deleted } = options;
   const json: Record<string, unknown> = {};
-  if (item.kind === 'file') json['@microsoft.graph.downloadUrl'] = downloadUrl(view, store, item);
+  if (item.kind === 'file' && !deleted) json['@microsoft.graph.downloadUrl'] = downloadUrl(view, store, item);
   json.id = item.id;
   json.name = item.name;
-  json.size = store.size(item);
+  if (!deleted) json.size = store.size(item);
   json.createdDateTime = iso(item.createdDateTime);
   json.lastModifiedDateTime = iso(item.lastModifiedDateTime);
   json.eTag = eTagOf(item);
-  json.cTag = cTagOf(item);
-  json.webUrl = webUrl(store, item);
+  if (!deleted) json.cTag = cTagOf(item);
+  json.webUrl = webUrl(store, item, !deleted && !item.parent);
   if (item.description !== undefined) json.description = item.description;
   json.createdBy = identity(store);
   json.lastModifiedBy = identity(store);
-  json.parentReference = item.parent
-    ? {
-        driveId,
-        driveType: 'personal',
-        id: item.parent.id,
-        ...(options.parentPath === false ? {} : { path: `/drive/root:${store.pathOf(item.parent)}` }),
-      }
-    : { driveId, driveType: 'personal' };
+  json.parentReference = deleted
+    ? { driveId, driveType: 'personal', ...(deleted.parentId ? { id: deleted.parentId } : {}) }
+    : item.parent
+      ? {
+          driveId,
+          driveType: 'personal',
+          id: item.parent.id,
+          ...(options.parentPath === false ? {} : { path: `/drive/root:${store.pathOf(item.parent)}` }),
+        }
+      : { driveId, driveType: 'personal' };
   json.fileSystemInfo = {
     createdDateTime: iso(item.fsCreated ?? item.createdDateTime),
     lastModifiedDateTime: iso(item.fsModified ?? item.lastModifiedDateTime),
   };
+  if (deleted) {
+    if (item.kind === 'file') json.file = {};
+    else json.folder = { childCount: 0 };
+    json.deleted = { state: 'deleted' };
+    return json;
+  }
   if (item.kind === 'file')
     json.file = { mimeType: item.mimeType, hashes: { quickXorHash: store.quickXorHash(item) } };
   else json.folder = { childCount: item.children.size };

@@ -15,8 +15,9 @@
  *   GET|HEAD /personal/{cid}/_layouts/15/download.aspx?...&tempauth=...   the bytes: 200 with
  *     Content-Length, `Accept-Ranges: bytes`, `Content-Disposition: attachment`; `Range: bytes=a-b|a-|-n`
  *     -> 206 + Content-Range, unsatisfiable -> 416 + `Content-Range: bytes * /size`; other Range forms
- *     are ignored (200). Expired link: 401 `unauthenticated` (?); unknown token, or an item since
- *     deleted or whose content changed: 404 `itemNotFound` (?).
+ *     are ignored (200), and every Range while the admin switch `setDownloadRanges('ignored')` is on
+ *     (clients must cope with a 200). Expired link (default 1 hour): 401 `unauthenticated` (?); unknown
+ *     token, or an item since deleted or whose content changed: 404 `itemNotFound` (?).
  *   GET /personal/{cid}/_api/v2.0/drive/items/{id}/thumbnails/0/{size}/content?tempauth=...  JPEG bytes.
  */
 import { pipeline } from 'node:stream/promises';
@@ -63,7 +64,8 @@ export function parseRange(
   return { start, end };
 }
 
-async function sendFile(ctx: RequestContext, file: FileItem): Promise<void> {
+/** The bytes of `file`; `ignoreRange`: a `Range` is answered with 200 and the whole body (admin switch). */
+async function sendFile(ctx: RequestContext, file: FileItem, ignoreRange: boolean): Promise<void> {
   const size = file.content.size;
   const headers: Record<string, string | number> = {
     'Accept-Ranges': 'bytes',
@@ -71,7 +73,7 @@ async function sendFile(ctx: RequestContext, file: FileItem): Promise<void> {
     'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
     'Cache-Control': 'no-cache',
   };
-  const range = parseRange(ctx.req.headers.range, size);
+  const range = ignoreRange ? undefined : parseRange(ctx.req.headers.range, size);
   if (range === null) {
     ctx.res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
     ctx.res.end();
@@ -165,7 +167,7 @@ export function registerContentHostRoutes(router: Router, deps: GraphDeps): void
       return fail(ctx, new GraphError(401, 'unauthenticated', 'The download URL has expired.'));
     const item = store.get(claims.i);
     if (!item || item.kind !== 'file' || item.contentVersion !== claims.v) return fail(ctx, itemNotFound());
-    await sendFile(ctx, item);
+    await sendFile(ctx, item, deps.downloadRanges.ignored);
   });
 
   router.on(

@@ -3,6 +3,7 @@
  * `/v1.0/me/drive` or `/v1.0/drives/{driveId}` (only the caller's own drive; another id: 404):
  *   GET /v1.0/me                                   the signed-in user
  *   GET /v1.0/me/drive, /v1.0/drives/{driveId}     the drive, with its quota
+ *   GET /v1.0/me/drives                            `{value: [the drive]}` (a personal account has one)
  *   {drive}/root | items/{id} [:/a/b:] [/action]   a driveItem (addressing.ts), dispatched by method and
  *                                                  action to the reads here and to routes-write.ts,
  *                                                  routes-content.ts, routes-sessions.ts, delta.ts
@@ -157,6 +158,11 @@ export function registerGraphRoutes(router: Router, deps: GraphDeps): void {
       officeLocation: null,
       preferredLanguage: null,
     });
+  });
+  router.on('GET', '/v1.0/me/drives', (ctx) => {
+    const store = authenticate(ctx, deps);
+    deps.copies.settle(store, deps.clock.now());
+    sendGraphJson(ctx, 200, { '@odata.context': `${metadataBase(ctx)}#drives`, value: [driveJson(store)] });
   });
   router.on(METHODS, '/v1.0/me/drive/*', async (ctx) => {
     const store = authenticate(ctx, deps);

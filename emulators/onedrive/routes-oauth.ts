@@ -1,17 +1,46 @@
 /**
  * The Microsoft identity platform's v2.0 endpoints (login.microsoftonline.com), for the tenants a
- * personal-account desktop app uses: `/{common|consumers|organizations}/oauth2/v2.0/authorize` (consent
- * page, or an immediate redirect with auto-consent) and `/{tenant}/oauth2/v2.0/token` (form body only;
- * the query string and JSON bodies are not read). Any other tenant: AADSTS90002. No revoke endpoint:
- * public clients sign out by forgetting their tokens.
+ * personal-account desktop app uses: `/{tenant}/oauth2/v2.0/authorize` (consent page, or an immediate
+ * redirect with auto-consent) and `/{tenant}/oauth2/v2.0/token` (form body only; the query string and
+ * JSON bodies are not read), `{tenant}` = `common`, `consumers` (or its GUID) or `organizations`, where
+ * the seeded accounts, all personal, cannot sign in (AADSTS50020 (?)). Any other tenant: AADSTS90002.
+ * No revoke endpoint: public clients sign out by forgetting their tokens.
  */
 import { renderErrorPage } from '../shared/consent-page';
 import { mediaType, parseForm, readBody, sendHtml, sendJson, type Router } from '../shared/http';
-import type { OAuthServer, TokenResult } from '../shared/oauth';
+import type { OAuthServer, OAuthUser, SignInPolicy, TokenResult } from '../shared/oauth';
 import { registerAuthorizeRoutes, OAUTH_BODY_LIMIT } from '../shared/oauth-routes';
 import { IdentityError, sendIdentityError } from './errors';
 
-export const TENANTS = ['common', 'consumers', 'organizations'] as const;
+/** The tenant id of personal Microsoft accounts (the `tid` of their id tokens), a synonym of `consumers`. */
+export const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+export const TENANTS = ['common', 'consumers', CONSUMERS_TENANT_ID, 'organizations'] as const;
+
+/**
+ * AADSTS50020, the error of a personal account where only work or school accounts sign in (?: on
+ * `organizations` the real sign-in page refuses personal accounts before any code is issued; the
+ * wording is the one reported for AADSTS50020, the code the error reference's "UserUnauthorized").
+ */
+const personalAccountRefused = (user: OAuthUser, clientId: string) =>
+  new IdentityError(
+    400,
+    'invalid_grant',
+    50020,
+    `User account '${user.email}' from identity provider 'live.com' does not exist in tenant 'organizations' and cannot access the application '${clientId}' in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
+  );
+
+/** `organizations` takes work and school accounts only: every seeded (personal) account is refused. */
+const ORGANIZATIONS_POLICY: SignInPolicy = {
+  refuse: (user, clientId) => {
+    const error = personalAccountRefused(user, clientId);
+    return {
+      status: 400,
+      error: 'invalid_request',
+      description: `AADSTS${error.code}: ${error.description}`,
+    };
+  },
+};
 
 const unknownTenant = (tenant: string) =>
   new IdentityError(
@@ -57,6 +86,13 @@ function identityError(result: TokenResult): IdentityError {
       70000,
       "The request was denied because one or more scopes requested are unauthorized or expired. The redirect_uri doesn't match the one of the authorization request.",
     );
+  if (/already redeemed/.test(description))
+    return new IdentityError(
+      400,
+      'invalid_grant',
+      54005,
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    );
   if (error === 'invalid_client')
     return new IdentityError(400, 'invalid_client', 700016, 'Application was not found in the directory.');
   return new IdentityError(
@@ -72,6 +108,7 @@ export function registerIdentityRoutes(router: Router, oauth: OAuthServer, now: 
     registerAuthorizeRoutes(router, oauth, {
       path: `/${tenant}/oauth2/v2.0/authorize`,
       serviceName: 'Microsoft',
+      policy: tenant === 'organizations' ? ORGANIZATIONS_POLICY : undefined,
     });
     router.on('POST', `/${tenant}/oauth2/v2.0/token`, async (ctx) => {
       const body = await readBody(ctx.body, OAUTH_BODY_LIMIT);
@@ -90,6 +127,14 @@ export function registerIdentityRoutes(router: Router, oauth: OAuthServer, now: 
             700025,
             "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
           ),
+          now(),
+        );
+      // A personal account's code or refresh token on `organizations`: refused, nothing consumed (?).
+      const user = tenant === 'organizations' ? oauth.userOf(form) : undefined;
+      if (user)
+        return sendIdentityError(
+          ctx.res,
+          personalAccountRefused(user, form.get('client_id') as string),
           now(),
         );
       const result = oauth.token(form);

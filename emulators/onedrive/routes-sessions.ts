@@ -9,7 +9,8 @@
  *     description}, deferCommit}`: conflictBehavior defaults to `fail` (Graph v1.0 docs); `fail` and a
  *     taken name -> 409 `nameAlreadyExists` at once (?) and again at the commit; `item.name` other than
  *     the URL's -> 400 "The name in the provided oneDrive.item does not match the name in the URL";
- *     `fileSize` over the free space -> 507; `If-Match` -> 412; missing folders of the path are
+ *     `fileSize` over the free space -> 507; `If-Match` not matching or `If-None-Match` matching the
+ *     item's eTag or cTag -> 412; missing folders of the path are
  *     created now (Personal did so before any byte came, microsoft-graph-docs#495). `deferCommit:
  *     true`: the last fragment answers 202 with `nextExpectedRanges: []` (?) and nothing is created
  *     until the explicit commit below.
@@ -19,8 +20,9 @@
  *     a deferred session): commits a session holding every byte (else 400 `uploadSessionIncomplete`)
  *     at that place; conflictBehavior default `fail` (?); `If-Match` -> 412 -> 201 / 200 with the
  *     driveItem. A folder addressed: the file goes in it under `name`.
- * The upload URL `{origin}/rup/{cid}/{id}` (no Authorization: sending one -> 401 `unauthenticated`,
- * "Including the Authorization header when issuing the PUT call may result in a 401", Personal does):
+ * The upload URL `{origin}/rup/{cid}/{id}` (no Authorization: sending one -> 401
+ * `{"error":{"code":"unauthenticated","message":"Unauthenticated"}}`, "Including the Authorization
+ * header when issuing the PUT call may result in a 401", Personal does, as rclone's logs show):
  *   PUT   `Content-Range: bytes a-b/total` + `Content-Length` (= b-a+1): fragments in order, each at most
  *         60 MiB (more: 413 (?); the docs say "less than 60 MiB", the official JS client's
  *         getValidRangeSize caps fragments at exactly 60 MiB), all but the last a multiple of 320 KiB (else 400 (?): the real
@@ -39,7 +41,14 @@ import { truncate } from 'node:fs/promises';
 import { drainBody, sendEmpty, sendJson, type RequestContext, type Router } from '../shared/http';
 import { baseItem, writeTarget, type WriteTarget } from './addressing';
 import { writeBody } from './content';
-import { checkIfMatch, readJson, takeWrite, type DriveRequest, type GraphDeps } from './context';
+import {
+  checkIfMatch,
+  checkIfNoneMatch,
+  readJson,
+  takeWrite,
+  type DriveRequest,
+  type GraphDeps,
+} from './context';
 import {
   GraphError,
   invalidRequest,
@@ -108,6 +117,7 @@ export async function createUploadSession(req: DriveRequest): Promise<void> {
     fileId = file.id;
   }
   checkIfMatch(ctx, target.existing);
+  checkIfNoneMatch(ctx, target.existing);
   if (target.existing && !fileId) {
     if (conflict === 'fail' || (conflict === 'replace' && target.existing.kind !== 'file'))
       throw nameAlreadyExists();
@@ -156,7 +166,8 @@ export function registerUploadRoutes(router: Router, deps: GraphDeps): void {
   const session = async (ctx: RequestContext): Promise<UploadSession | undefined> => {
     if (ctx.req.headers.authorization !== undefined) {
       await drainBody(ctx.body);
-      fail(ctx, new GraphError(401, 'unauthenticated', 'Authorization is not accepted on an upload URL.'));
+      // As captured (rclone: "unauthenticated: Unauthenticated"): no innerError (?).
+      sendJson(ctx.res, 401, { error: { code: 'unauthenticated', message: 'Unauthenticated' } });
       return undefined;
     }
     const found = await deps.sessions.get(ctx.params.session as string);

@@ -29,24 +29,42 @@ import { WriteThrottle } from '../shared/throttle';
 import { BlobStore } from './content';
 import { CopyJobs } from './copy';
 import { DEFAULT_DELTA_RETENTION_MS, type ResyncKind } from './delta';
-import { GraphError, invalidRequest, itemNotFound, sendGraphError } from './errors';
+import { GraphError, invalidRequest, itemNotFound, sendGraphError, throttled } from './errors';
 import { Links } from './links';
 import { registerContentHostRoutes } from './routes-content';
-import { registerGraphRoutes } from './routes-graph';
-import { registerIdentityRoutes } from './routes-oauth';
+import { registerGraphRoutes, type GraphDeps } from './routes-graph';
+import { CONSUMERS_TENANT_ID, registerIdentityRoutes } from './routes-oauth';
 import { registerUploadRoutes } from './routes-sessions';
 import { buildStores } from './seed';
 import type { OnedriveStore } from './store';
 import { Thumbnails } from './thumbnails';
 import { UploadSessions } from './upload-sessions';
 
-/** The OneDrive admin: the shared operations, quotas and delta-token expiry. */
+/** OneDrive's own options (besides the shared ones), all optional. */
+export interface OnedriveOptions {
+  /**
+   * A refresh token that was already used once: `allowed` (default: Microsoft rotates refresh tokens
+   * but "doesn't revoke old refresh tokens when used to fetch new access tokens"), or `refused`
+   * (strict rotation: 400 invalid_grant AADSTS70000, for clients that must keep the newest one).
+   */
+  refreshTokenReuse?: 'allowed' | 'refused';
+  /** Lifetime of download URLs (`@microsoft.graph.downloadUrl`, the 302 of `/content`); default 3600. */
+  downloadUrlLifetimeSeconds?: number;
+  /** `honoured` (default), or `ignored`: download URLs answer a `Range` with 200 and the whole body. */
+  downloadRanges?: DownloadRanges;
+}
+
+export type DownloadRanges = 'honoured' | 'ignored';
+
+/** The OneDrive admin: the shared operations, quotas, delta-token expiry and download ranges. */
 export interface OnedriveAdmin extends EmulatorAdmin, QuotaAdmin {
   /**
    * Makes every delta token issued so far need a resync (410 `resyncRequired`, innerError `kind`,
    * default `resyncChangesApplyDifferences`); for one user or all. Returns the users affected.
    */
   expireDeltaTokens(user?: string, kind?: ResyncKind): number;
+  /** Whether download URLs honour `Range` (a reset restores the `downloadRanges` option). */
+  setDownloadRanges(mode: DownloadRanges): void;
 }
 
 /** Paths the fault rules that name none apply to: Graph, the upload, monitor and content hosts. */
@@ -59,8 +77,7 @@ export const isApiPath = (path: string): boolean =>
 /** The scopes a Skyfold-like desktop app asks for (admin-issued tokens get them, minus `openid profile`). */
 export const ONEDRIVE_SCOPES = ['Files.ReadWrite.All', 'User.Read', 'offline_access'] as const;
 
-/** The tenant id of personal Microsoft accounts (the `tid` of their id tokens). */
-export const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+export { CONSUMERS_TENANT_ID };
 
 /** Scopes the identity platform handles itself: granted, but not listed in a token response's `scope`. */
 const OIDC_SCOPES = new Set(['offline_access', 'openid', 'profile', 'email']);
@@ -80,10 +97,16 @@ export class OnedriveService {
   private readonly router = new Router();
   private readonly adminRouter = new Router();
   private readonly faultHooks: FaultHooks;
+  /** Whether download URLs ignore `Range` now (admin `setDownloadRanges`). */
+  private readonly downloadRanges: { ignored: boolean };
+  private readonly resetDownloadRanges: () => void;
   /** The node:http request listener (shared/pipeline.ts). */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-  constructor(private readonly options: ServiceOptions) {
+  constructor(
+    private readonly options: ServiceOptions,
+    own: OnedriveOptions = {},
+  ) {
     this.clock = options.clock;
     this.faults = new FaultEngine(isApiPath, options.faults);
     this.blobs = new BlobStore(options.dataDir);
@@ -112,7 +135,14 @@ export class OnedriveService {
           uri.hash === ''),
       isOfflineRequest: (query) => (query.get('scope') ?? '').split(/\s+/).includes('offline_access'),
       pkceMethods: ['S256', 'plain'],
+      // PKCE is "recommended" (required only for single-page apps): a native client may go without.
+      pkceOptionalForPublicClients: true,
       rotateRefreshTokens: true,
+      keepUsedRefreshTokens: own.refreshTokenReuse !== 'refused',
+      // A second redemption is refused (AADSTS54005) without revoking what the first one granted (?).
+      codeReuse: 'refuse',
+      // The success redirect carries `code` and `state` only.
+      redirectIncludesScope: false,
       idToken: (grant) => this.idToken(grant),
       shapeTokenResponse: (tokens) => this.tokenResponse(tokens),
     });
@@ -125,7 +155,12 @@ export class OnedriveService {
       sleep: options.sleep,
     };
     registerIdentityRoutes(this.router, this.oauth, () => this.clock.now());
-    const deps = {
+    const initialRanges = own.downloadRanges ?? 'honoured';
+    this.downloadRanges = { ignored: initialRanges === 'ignored' };
+    this.resetDownloadRanges = () => {
+      this.downloadRanges.ignored = initialRanges === 'ignored';
+    };
+    const deps: GraphDeps = {
       oauth: this.oauth,
       clock: this.clock,
       throttle: this.throttle,
@@ -133,10 +168,11 @@ export class OnedriveService {
       storeByDrive: (driveId: string) => this.storeByDrive(driveId),
       blobs: this.blobs,
       sessions: this.sessions,
-      links: new Links(),
+      links: new Links((own.downloadUrlLifetimeSeconds ?? 3600) * 1000),
       copies: this.copies,
       thumbnails: new Thumbnails(),
       deltaRetentionMs: DEFAULT_DELTA_RETENTION_MS,
+      downloadRanges: this.downloadRanges,
     };
     registerGraphRoutes(this.router, deps);
     registerUploadRoutes(this.router, deps);
@@ -165,6 +201,11 @@ export class OnedriveService {
         }
         return stores.length;
       },
+      setDownloadRanges: (mode) => {
+        if (mode !== 'honoured' && mode !== 'ignored')
+          throw new RangeError('"ranges" is honoured or ignored');
+        this.downloadRanges.ignored = mode === 'ignored';
+      },
     };
     registerAdminRoutes(this.adminRouter, target, this.admin);
     registerQuotaRoute(this.adminRouter, this.admin);
@@ -177,6 +218,14 @@ export class OnedriveService {
           throw new RangeError('"kind" is resyncChangesApplyDifferences or resyncChangesUploadDifferences');
         const user = typeof body.user === 'string' ? body.user : undefined;
         return { expired: this.admin.expireDeltaTokens(user, kind) };
+      }),
+    );
+    this.adminRouter.on(
+      'POST',
+      '/__admin/download-ranges',
+      adminHandler((_ctx, body) => {
+        this.admin.setDownloadRanges(body.ranges as DownloadRanges);
+        return { ranges: body.ranges };
       }),
     );
     this.handle = requestListener({
@@ -232,6 +281,7 @@ export class OnedriveService {
 
   /** Back to the seed: data (old delta tokens then need a resync), sessions, copy jobs, blobs. */
   private async restoreSeed(): Promise<void> {
+    this.resetDownloadRanges();
     this.sessions.clear();
     this.copies.clear();
     await this.blobs.clear();
@@ -295,13 +345,7 @@ export class OnedriveService {
   /** Graph's answer to a rendered fault (see README: faults). */
   private faultError(rule: FaultRule): GraphError {
     const retry = (seconds: number | undefined) => ({ 'Retry-After': String(seconds ?? 1) });
-    if (rule.kind === 'rate-limit' || rule.kind === 'user-rate-limit')
-      return new GraphError(
-        429,
-        'activityLimitReached',
-        'The request has been throttled',
-        retry(rule.retryAfter),
-      );
+    if (rule.kind === 'rate-limit' || rule.kind === 'user-rate-limit') return throttled(rule.retryAfter ?? 1);
     if (rule.kind === 'quota')
       return new GraphError(
         507,
@@ -318,13 +362,7 @@ export class OnedriveService {
       );
     if (status === 404) return itemNotFound();
     if (status === 400) return invalidRequest('Fault injected.');
-    if (status === 429)
-      return new GraphError(
-        429,
-        'activityLimitReached',
-        'The request has been throttled',
-        retry(rule.retryAfter),
-      );
+    if (status === 429) return throttled(rule.retryAfter ?? 1);
     if (status === 503)
       return new GraphError(
         503,

@@ -153,7 +153,8 @@ describe('upload sessions', () => {
       body: data,
       headers: { 'Content-Range': `bytes 0-99/100` },
     });
-    await expectGraphError(withAuth, 401, 'unauthenticated');
+    expect(withAuth.status).toBe(401);
+    expect(await withAuth.json()).toEqual({ error: { code: 'unauthenticated', message: 'Unauthenticated' } });
     const cancelled = await call(h, 'DELETE', uploadUrl, { token: null });
     expect(cancelled.status).toBe(204);
     const gone = await putFragment(uploadUrl, data, 0, 100);
@@ -237,6 +238,26 @@ describe('upload sessions', () => {
       412,
       'resourceModified',
     );
+    // If-None-Match: the item's eTag or cTag (or *) -> 412; another tag, or nothing at that name: fine.
+    for (const tag of [existing.eTag, existing.cTag, '*'])
+      await expectGraphError(
+        await call(h, 'POST', '/v1.0/me/drive/root:/Parent/tagged.txt:/createUploadSession', {
+          json: { item: { '@microsoft.graph.conflictBehavior': 'replace' } },
+          headers: { 'If-None-Match': tag },
+        }),
+        412,
+        'resourceModified',
+      );
+    for (const [path, tag] of [
+      [`items/${existing.id}`, '"other"'],
+      ['root:/Parent/fresh.txt:', '*'],
+    ] as const) {
+      const allowed = await call(h, 'POST', `/v1.0/me/drive/${path}/createUploadSession`, {
+        headers: { 'If-None-Match': tag },
+      });
+      expect(allowed.status).toBe(200);
+      await allowed.text();
+    }
     const deep = await createSession('root:/one/two/deep.bin:', {
       fileSystemInfo: { lastModifiedDateTime: '2019-05-06T07:08:09Z' },
     });

@@ -249,6 +249,21 @@ describe('PATCH (rename, move) and DELETE', () => {
       json: { parentReference: { path: '/drive/root:/A' } },
     });
     expect(((await byPath.json()) as DriveItem).parentReference.id).toBe(a.id);
+    // "When moving items to the root of a drive your app cannot use the "id:" "root" syntax" (move docs),
+    // though items/root addresses the root in a URL.
+    await expectGraphError(
+      await call(h, 'PATCH', `/v1.0/me/drive/items/${file.id}`, {
+        json: { parentReference: { id: 'root' } },
+      }),
+      404,
+      'itemNotFound',
+    );
+    const root = await graphJson<DriveItem>(h, '/v1.0/me/drive/items/root');
+    const toRoot = await call(h, 'PATCH', `/v1.0/me/drive/items/${file.id}`, {
+      json: { parentReference: { id: root.id } },
+    });
+    expect(((await toRoot.json()) as DriveItem).parentReference.id).toBe(root.id);
+    await call(h, 'PATCH', `/v1.0/me/drive/items/${file.id}`, { json: { parentReference: { id: a.id } } });
 
     await upload(h, 'A/other.txt', 'o');
     const conflict = await call(h, 'PATCH', `/v1.0/me/drive/items/${file.id}`, {
@@ -403,7 +418,7 @@ describe('throttling and faults on writes', () => {
       json: { name: 'two', folder: {} },
     });
     expect(limited.headers.get('retry-after')).toBe('1');
-    await expectGraphError(limited, 429, 'activityLimitReached');
+    expect((await expectGraphError(limited, 429, 'activityLimitReached')).innerCode).toBe('throttledRequest');
     h.clock.advance(1000);
     expect(
       (await call(h, 'POST', '/v1.0/me/drive/root/children', { json: { name: 'two', folder: {} } })).status,

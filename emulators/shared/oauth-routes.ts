@@ -10,18 +10,21 @@
  */
 import { renderCodePage, renderConsentPage, renderErrorPage } from './consent-page';
 import { mediaType, parseForm, readBody, redirect, sendHtml, type RequestContext, type Router } from './http';
-import type { AuthorizeOutcome, OAuthServer } from './oauth';
+import type { AuthorizeOutcome, OAuthServer, SignInPolicy } from './oauth';
 
 /** The largest body an OAuth endpoint reads. */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
 
-/** Registers GET and POST `path` (the authorize endpoint and its consent form) on `router`. */
+/**
+ * Registers GET and POST `path` (the authorize endpoint and its consent form) on `router`; `policy`
+ * may refuse accounts on this endpoint (oauth.ts `SignInPolicy`).
+ */
 export function registerAuthorizeRoutes(
   router: Router,
   oauth: OAuthServer,
-  page: { path: string; serviceName: string },
+  page: { path: string; serviceName: string; policy?: SignInPolicy },
 ): void {
-  const { path, serviceName } = page;
+  const { path, serviceName, policy } = page;
   const answer = (ctx: RequestContext, outcome: AuthorizeOutcome) => {
     if (outcome.type === 'redirect') redirect(ctx.res, outcome.location);
     else if (outcome.type === 'error-page')
@@ -44,9 +47,9 @@ export function registerAuthorizeRoutes(
         { 'Cache-Control': 'no-store' },
       );
   };
-  router.on('GET', path, (ctx) => answer(ctx, oauth.authorize(ctx.url.searchParams)));
+  router.on('GET', path, (ctx) => answer(ctx, oauth.authorize(ctx.url.searchParams, policy)));
   router.on('POST', path, async (ctx) =>
-    answer(ctx, oauth.decide(parseForm(await readBody(ctx.body, OAUTH_BODY_LIMIT)))),
+    answer(ctx, oauth.decide(parseForm(await readBody(ctx.body, OAUTH_BODY_LIMIT)), policy)),
   );
 }
 

@@ -14,9 +14,13 @@
  *   3.1.2.3, string comparison: port and path included); otherwise `isAllowedRedirectUri` decides
  *   (default: any loopback URI with a port, RFC 8252 7.3). The token request repeats the authorize
  *   request's `redirect_uri`, or omits it when that request did.
- * - codes are single-use and expire (default 10 minutes); reusing one revokes what it granted.
- * - access tokens expire after the configured lifetime; refresh tokens last until revoked.
+ * - codes are single-use and expire (default 10 minutes); reusing one revokes what it granted (or, with
+ *   `codeReuse: 'refuse'`, is only refused).
+ * - access tokens expire after the configured lifetime; refresh tokens last until revoked (with
+ *   rotation, a used refresh token is retired unless `keepUsedRefreshTokens`).
  * - revoking either token of a grant revokes the whole grant.
+ * - a sign-in policy (`authorize(query, policy)`, `decide(form, policy)`) may refuse accounts (an
+ *   error page instead of a code), e.g. personal accounts on a tenant of work accounts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
@@ -55,6 +59,18 @@ export interface OAuthServerOptions {
   redirectUriOptional?: boolean;
   /** Every refresh answers with a new refresh token and retires the old one (Microsoft). Default false. */
   rotateRefreshTokens?: boolean;
+  /**
+   * With rotation: the used refresh token is NOT retired and keeps working until the grant is revoked
+   * (Microsoft "doesn't revoke old refresh tokens when used to fetch new access tokens"). Default false.
+   */
+  keepUsedRefreshTokens?: boolean;
+  /**
+   * A code redeemed a second time: `revoke` (default, RFC 6749 4.1.2) refuses it and revokes the tokens
+   * it granted; `refuse` only refuses it (error description "Authorization code already redeemed.").
+   */
+  codeReuse?: 'revoke' | 'refuse';
+  /** The success redirect carries `scope` besides `code` and `state` (Google). Default true. */
+  redirectIncludesScope?: boolean;
   /** Adds an `id_token` to token responses when the grant's scope asks for one. */
   idToken?: (grant: Grant) => string | undefined;
   /** The scope granted when the authorize request names none; absent = `scope` is required (Google). */
@@ -69,6 +85,11 @@ export interface OAuthServerOptions {
    */
   pkceMethods?: readonly ('S256' | 'plain')[];
   pkceOptional?: boolean;
+  /**
+   * A request may carry no challenge and its code is then exchanged with neither verifier nor secret
+   * (a public native client, Microsoft: PKCE "recommended", required only for SPAs). Default false.
+   */
+  pkceOptionalForPublicClients?: boolean;
   /** Reshapes a token response (field names, token_type casing, extra fields) for the service. */
   shapeTokenResponse?: (
     tokens: IssuedTokens,
@@ -119,6 +140,15 @@ interface CodeRecord extends AuthorizationRequest {
   expiresAt: number;
   used: boolean;
   grant: Grant | undefined;
+}
+
+/** Decides per authorize endpoint which accounts may sign in there. */
+export interface SignInPolicy {
+  /** A refusal (shown on the error page) for `user`, or undefined when the user may sign in. */
+  refuse?(
+    user: OAuthUser,
+    clientId: string,
+  ): { status: number; error: string; description: string } | undefined;
 }
 
 export type AuthorizeOutcome =
@@ -174,7 +204,7 @@ export class OAuthServer {
   constructor(private readonly options: OAuthServerOptions) {}
 
   /** GET authorize: validates the query and decides between an error, a redirect and the consent page. */
-  authorize(query: URLSearchParams): AuthorizeOutcome {
+  authorize(query: URLSearchParams, policy?: SignInPolicy): AuthorizeOutcome {
     const clientId = query.get('client_id');
     if (!clientId) return this.errorPage(400, 'invalid_request', 'Missing required parameter: client_id');
     const client = this.options.clients?.find((c) => c.id === clientId);
@@ -206,7 +236,7 @@ export class OAuthServer {
     const method = query.get('code_challenge_method') ?? (codeChallenge ? 'plain' : undefined);
     const methods = this.options.pkceMethods ?? ['S256'];
     if (codeChallenge === undefined) {
-      if (!this.options.pkceOptional)
+      if (!this.options.pkceOptional && !this.options.pkceOptionalForPublicClients)
         return fail('invalid_request', 'Missing required parameter: code_challenge');
     } else {
       if (!methods.includes(method as 'S256' | 'plain'))
@@ -231,7 +261,7 @@ export class OAuthServer {
     if (this.options.autoConsent) {
       const user = hinted ?? users[0];
       if (!user) return fail('access_denied', 'No account is available.');
-      return this.approve(request, user);
+      return this.refusal(policy, user, clientId) ?? this.approve(request, user);
     }
     const requestId = randomToken(18);
     this.prune();
@@ -240,7 +270,7 @@ export class OAuthServer {
   }
 
   /** POST from the consent page: `request` (id), `user` (email), `decision` (`allow` or `deny`). */
-  decide(form: URLSearchParams): AuthorizeOutcome {
+  decide(form: URLSearchParams, policy?: SignInPolicy): AuthorizeOutcome {
     const requestId = form.get('request') ?? '';
     const pending = this.pending.get(requestId);
     if (!pending || pending.expiresAt <= this.options.clock.now())
@@ -265,7 +295,17 @@ export class OAuthServer {
     }
     const user = this.options.users().find((u) => u.email === form.get('user'));
     if (!user) return this.errorPage(400, 'invalid_request', 'Choose an account.');
-    return this.approve(request, user);
+    return this.refusal(policy, user, request.clientId) ?? this.approve(request, user);
+  }
+
+  /** The error page of a policy refusing `user`, or undefined. */
+  private refusal(
+    policy: SignInPolicy | undefined,
+    user: OAuthUser,
+    clientId: string,
+  ): AuthorizeOutcome | undefined {
+    const refused = policy?.refuse?.(user, clientId);
+    return refused && this.errorPage(refused.status, refused.error, refused.description);
   }
 
   /** The error page for a redirect URI the client may not use, or undefined when it may. */
@@ -305,7 +345,11 @@ export class OAuthServer {
     if (request.redirectUri === undefined) return { type: 'code', code };
     return {
       type: 'redirect',
-      location: withQuery(request.redirectUri, { code, scope: request.scope, state: request.state }),
+      location: withQuery(request.redirectUri, {
+        code,
+        scope: this.options.redirectIncludesScope === false ? undefined : request.scope,
+        state: request.state,
+      }),
     };
   }
 
@@ -341,6 +385,8 @@ export class OAuthServer {
     if (!record || record.expiresAt <= this.options.clock.now() || record.clientId !== clientId)
       return tokenError(400, 'invalid_grant', 'Bad Request');
     if (record.used) {
+      if (this.options.codeReuse === 'refuse')
+        return tokenError(400, 'invalid_grant', 'Authorization code already redeemed.');
       // RFC 6749 §4.1.2: a reused code revokes the tokens it granted.
       if (record.grant) this.revokeGrant(record.grant);
       return tokenError(400, 'invalid_grant', 'Bad Request');
@@ -349,9 +395,11 @@ export class OAuthServer {
       return tokenError(400, 'redirect_uri_mismatch', 'Bad Request');
     const verifier = params.get('code_verifier');
     if (record.codeChallenge === undefined) {
-      // No PKCE: the client authenticates with its secret instead (checked against registered clients).
+      // No PKCE: the client authenticates with its secret instead (checked against registered clients),
+      // unless public clients may go without (then nothing more is needed).
       const secret = params.get('client_secret') ?? basicSecret;
-      if (!secret) return tokenError(400, 'invalid_request', 'No auth function available for given request');
+      if (!secret && !this.options.pkceOptionalForPublicClients)
+        return tokenError(400, 'invalid_request', 'No auth function available for given request');
     } else {
       if (!verifier) return tokenError(400, 'invalid_grant', 'Missing code verifier.');
       const expected = record.codeChallengeMethod === 'plain' ? verifier : s256(verifier);
@@ -380,7 +428,7 @@ export class OAuthServer {
       return tokenError(400, 'invalid_grant', 'Token has been expired or revoked.');
     if (grant.clientId !== clientId) return tokenError(401, 'unauthorized_client', 'Unauthorized');
     if (this.options.rotateRefreshTokens) {
-      this.refreshTokens.delete(token);
+      if (!this.options.keepUsedRefreshTokens) this.refreshTokens.delete(token);
       grant.refreshToken = this.options.prefixes.refreshToken + randomToken(64);
       this.refreshTokens.set(grant.refreshToken, grant);
     }
@@ -435,8 +483,28 @@ export class OAuthServer {
   private revokeGrant(grant: Grant): void {
     grant.revoked = true;
     if (grant.refreshToken) this.refreshTokens.delete(grant.refreshToken);
+    // Refresh tokens kept after use (keepUsedRefreshTokens) go with the grant.
+    if (this.options.keepUsedRefreshTokens)
+      for (const [token, owner] of this.refreshTokens) if (owner === grant) this.refreshTokens.delete(token);
     for (const [token, record] of this.accessTokens)
       if (record.grant === grant) this.accessTokens.delete(token);
+  }
+
+  /**
+   * The account behind a token request's `code` (authorization_code) or `refresh_token`, when it is a
+   * live one; nothing is consumed (a service can refuse the account before `token` runs).
+   */
+  userOf(params: URLSearchParams): OAuthUser | undefined {
+    const grantType = params.get('grant_type');
+    if (grantType === 'authorization_code') {
+      const record = this.codes.get(params.get('code') ?? '');
+      return record && record.expiresAt > this.options.clock.now() ? record.user : undefined;
+    }
+    if (grantType === 'refresh_token') {
+      const grant = this.refreshTokens.get(params.get('refresh_token') ?? '');
+      return grant && !grant.revoked ? grant.user : undefined;
+    }
+    return undefined;
   }
 
   /** Checks a bearer token. */
