@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { SkyfoldError } from '../../../common/errors';
-import { checkedRange } from './byte-range';
+import { checkedRange, sliceOfStream } from './byte-range';
 
 function refusal(run: () => unknown): SkyfoldError {
   try {
@@ -41,5 +42,46 @@ describe('checkedRange', () => {
         'invalid_argument',
       );
     }
+  });
+});
+
+describe('sliceOfStream', () => {
+  const bytes = Buffer.from('0123456789abcdefghij');
+  /** The bytes in chunks of `size`, recording whether the source was destroyed early. */
+  function chunked(size: number): Readable {
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+    return Readable.from(chunks, { objectMode: false });
+  }
+  const collect = async (stream: Readable) => {
+    const parts: Buffer[] = [];
+    for await (const part of stream) parts.push(part as Buffer);
+    return Buffer.concat(parts).toString();
+  };
+
+  it('cuts any range out of the whole stream, whatever the chunking', async () => {
+    for (const size of [1, 3, 7, 20]) {
+      expect(await collect(sliceOfStream(chunked(size), 0, 20))).toBe('0123456789abcdefghij');
+      expect(await collect(sliceOfStream(chunked(size), 5, 4))).toBe('5678');
+      expect(await collect(sliceOfStream(chunked(size), 19, 1))).toBe('j');
+      expect(await collect(sliceOfStream(chunked(size), 3, 1))).toBe('3');
+    }
+  });
+
+  it('stops reading the source once the slice is complete', async () => {
+    const source = chunked(2);
+    expect(await collect(sliceOfStream(source, 0, 3))).toBe('012');
+    expect(source.destroyed).toBe(true);
+    expect(source.readableEnded).toBe(false);
+  });
+
+  it('fails when the source fails', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('01'));
+        this.destroy(new Error('cut off'));
+      },
+    });
+    await expect(collect(sliceOfStream(failing, 1, 5))).rejects.toThrow('cut off');
   });
 });

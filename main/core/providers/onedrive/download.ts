@@ -6,12 +6,13 @@
  * goes on that URL (`Range: bytes=a-b`, 206 + `Content-Range`), as the docs require.
  *
  * The file's size is known before (the caller stat'ed it), so a range is checked with
- * `checkedRange` first and nothing is sent for an empty one. The stream fails with `transient` if the
+ * `checkedRange` first and nothing is sent for an empty one. A download URL that answers a range
+ * with the whole file (200, which HTTP allows) is read from the start and the range cut out of it. The stream fails with `transient` if the
  * body ends before the bytes announced; nothing is buffered.
  */
 import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
-import { checkedRange } from '../byte-range';
+import { checkedRange, sliceOfStream } from '../byte-range';
 import { responseBodyStream } from '../http-stream';
 import type { ByteRange } from '../types';
 import type { OnedriveApi } from './api';
@@ -21,7 +22,7 @@ import { itemPath } from './links';
 /**
  * Opens the bytes of the file `id` of `size` bytes, or of `range`. Throws invalid_argument for a range
  * outside the file, mapped errors (not_found...), permanent when OneDrive answers without a redirect
- * or ignores the range.
+ * or with another range than the one asked for.
  */
 export async function openDownload(
   api: OnedriveApi,
@@ -61,8 +62,18 @@ export async function openDownload(
         return new SkyfoldError('permanent', `OneDrive, ${what}: ${message}`);
       };
       let expected: number;
+      if (headers.Range && response.status === 200) {
+        // HTTP lets a server ignore Range: the whole file came, so the bytes before are skipped.
+        const whole = responseBodyStream(response, {
+          expectedBytes: size,
+          what: `OneDrive, ${what}`,
+          mapError: (error) => toOnedriveError(error, `OneDrive, ${what}`),
+        });
+        return sliceOfStream(whole, bytes.start, bytes.end - bytes.start + 1);
+      }
       if (headers.Range) {
-        if (response.status !== 206) throw await fail(`the byte range was ignored (HTTP ${response.status})`);
+        if (response.status !== 206)
+          throw await fail(`the byte range was not served (HTTP ${response.status})`);
         const served = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
         if (!served || Number(served[1]) !== bytes.start || Number(served[2]) !== bytes.end) {
           throw await fail(`the answer's Content-Range does not match bytes ${bytes.start}-${bytes.end}`);

@@ -298,4 +298,25 @@ describe('OnedriveProvider content', () => {
     expect((await readAll(await provider.read(item.id))).equals(pattern(20))).toBe(true);
     await expect(text(provider, 'again', folder, legal)).rejects.toMatchObject({ code: 'conflict' });
   });
+
+  it('reads a byte range also when the download URL ignores Range and sends the whole file (200)', async () => {
+    const provider = await lab.connect();
+    const folder = await lab.scratch(provider);
+    const bytes = pattern(100_000);
+    const item = await provider.write(folder, 'ranged.bin', streamOf(bytes), {
+      conflict: 'fail',
+      size: bytes.length,
+    });
+    const ranges = [{ start: 0, end: 9 }, { start: 12_345, end: 67_890 }, { start: 99_999 }];
+    const expected = ranges.map((range) => bytes.subarray(range.start, (range.end ?? bytes.length - 1) + 1));
+    for (const [index, range] of ranges.entries())
+      expect((await readAll(await provider.read(item.id, range))).equals(expected[index]!)).toBe(true);
+    lab.emulator.admin.setDownloadRanges('ignored');
+    try {
+      for (const [index, range] of ranges.entries())
+        expect((await readAll(await provider.read(item.id, range))).equals(expected[index]!)).toBe(true);
+    } finally {
+      lab.emulator.admin.setDownloadRanges('honoured');
+    }
+  });
 });
