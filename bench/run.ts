@@ -16,6 +16,9 @@
  * 5. Dropbox transfers against its emulator (bench/dropbox.ts): streamed download vs. the SDK's
  *    buffered one, upload session vs. one bare upload request.
  *
+ * 6. OneDrive transfers against its emulator (bench/onedrive.ts): the same two comparisons with the
+ *    Graph client's buffered download and one bare simple upload as baselines.
+ *
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +35,7 @@ import { QuickXorHash } from '../main/core/providers/hashes/quickxor';
 import { LocalProvider } from '../main/core/providers/local/local-provider';
 import { crawlAccount } from '../main/core/sync/crawl';
 import { dropboxRows } from './dropbox';
+import { onedriveRows } from './onedrive';
 import { bigFolderName, generateDemoFiles } from '../scripts/demo-files';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -184,6 +188,9 @@ for (const [label, run] of [
 
 // 5. Dropbox transfers (emulator on loopback)
 rows.push(...(await dropboxRows(fmt)));
+
+// 6. OneDrive transfers (emulator on loopback)
+rows.push(...(await onedriveRows(fmt)));
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n`);
 console.log('| measurement | time | baseline | baseline time | ratio |');

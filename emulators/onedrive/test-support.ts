@@ -187,7 +187,10 @@ export class EmulatorLinksMiddleware implements Middleware {
 }
 
 /** The official Graph client wired to the emulator over http (links fixed, bearer on Graph only). */
-export function graphClient(h: Harness, token = h.token): { client: Client; links: EmulatorLinksMiddleware } {
+export function graphClient(
+  h: Pick<Harness, 'url' | 'token'>,
+  token = h.token,
+): { client: Client; links: EmulatorLinksMiddleware } {
   const links = new EmulatorLinksMiddleware(h.url, () => token);
   links.setNext(new HTTPMessageHandler());
   return { client: Client.initWithMiddleware({ baseUrl: `${h.url}/`, middleware: links }), links };
