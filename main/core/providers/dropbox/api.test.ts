@@ -1,12 +1,13 @@
 /**
  * DropboxApi's handling of calls that are not safe to repeat: which failures leave open whether
- * Dropbox acted, that the pacer does not repeat those, and how `settle` checks before repeating.
+ * Dropbox acted, and that the pacer does not repeat those (`settle`: ../unconfirmed.test.ts).
  */
 import { DropboxResponseError } from 'dropbox';
 import { describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../../common/errors';
 import { Pacer } from '../pacer';
-import { DropboxApi, UnconfirmedError, isAmbiguousFailure, maxUnconfirmedAttempts, settle } from './api';
+import { UnconfirmedError } from '../unconfirmed';
+import { DropboxApi, isAmbiguousFailure } from './api';
 
 const answer = (status: number, body: unknown = 'error') =>
   new DropboxResponseError(status, new Headers(), body);
@@ -60,7 +61,11 @@ describe('DropboxApi calls with idempotent: false', () => {
     const lost = failingApi(() => network('ECONNRESET'));
     const error = await lost.run(false).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnconfirmedError);
-    expect(error).toMatchObject({ code: 'transient', failure: { code: 'transient' } });
+    expect(error).toMatchObject({
+      code: 'transient',
+      failure: { code: 'transient' },
+      message: expect.stringContaining('(Dropbox may have acted on it)'),
+    });
     expect(lost.requests()).toBe(1);
 
     const internal = failingApi(() => answer(500));
@@ -82,68 +87,5 @@ describe('DropboxApi calls with idempotent: false', () => {
     const lostIdempotent = failingApi(() => network('ECONNRESET'));
     await expect(lostIdempotent.run(true)).rejects.not.toBeInstanceOf(UnconfirmedError);
     expect(lostIdempotent.requests()).toBe(4);
-  });
-});
-
-describe('settle', () => {
-  const unconfirmed = () => new UnconfirmedError(new SkyfoldError('transient', 'connection reset'));
-
-  it('checks after a lost answer and returns what the check found, without repeating the call', async () => {
-    let attempts = 0;
-    const result = await settle(
-      async () => {
-        attempts++;
-        throw unconfirmed();
-      },
-      async () => 'found',
-    );
-    expect(result).toBe('found');
-    expect(attempts).toBe(1);
-  });
-
-  it('repeats the call only when the check finds nothing, a bounded number of times', async () => {
-    const events: string[] = [];
-    let attempts = 0;
-    const result = await settle(
-      async () => {
-        events.push('call');
-        if (++attempts < 3) throw unconfirmed();
-        return 'done';
-      },
-      async () => {
-        events.push('check');
-        return null;
-      },
-    );
-    expect(result).toBe('done');
-    expect(events).toEqual(['call', 'check', 'call', 'check', 'call']);
-
-    let calls = 0;
-    await expect(
-      settle(
-        async () => {
-          calls++;
-          throw unconfirmed();
-        },
-        async () => null,
-      ),
-    ).rejects.toBeInstanceOf(UnconfirmedError);
-    expect(calls).toBe(maxUnconfirmedAttempts);
-  });
-
-  it('throws other errors at once, unchecked', async () => {
-    let checks = 0;
-    await expect(
-      settle(
-        async () => {
-          throw new SkyfoldError('conflict', 'taken');
-        },
-        async () => {
-          checks++;
-          return null;
-        },
-      ),
-    ).rejects.toMatchObject({ code: 'conflict' });
-    expect(checks).toBe(0);
   });
 });

@@ -12,8 +12,9 @@
  * Calls that are not safe to repeat (uploads, create, copy, move, delete) pass `idempotent: false`:
  * a failure that leaves open whether Dropbox acted (the connection broke after the request went out,
  * or a 500/502/504) is then not repeated by the pacer but thrown as an `UnconfirmedError`, so that the
- * caller first checks whether the call took effect (see `settle`). Failures Dropbox documents as "not
- * acted" (429, 503, 401, route errors) are paced and retried as for every call.
+ * caller first checks whether the call took effect (see `settle` in ../unconfirmed.ts). Failures
+ * Dropbox documents as "not acted" (429, 503, 401, route errors) are paced and retried as for every
+ * call.
  */
 import { Dropbox } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
@@ -21,6 +22,7 @@ import { withAccessToken } from '../access-token';
 import { isNetworkFailure } from '../http-errors';
 import type { Pacer } from '../pacer';
 import type { AccessTokenSource } from '../types';
+import { UnconfirmedError } from '../unconfirmed';
 import { toDropboxError } from './errors';
 import { dropboxFetch } from './hosts';
 
@@ -38,16 +40,6 @@ export interface CallOptions {
    * thrown as `UnconfirmedError` instead of being retried. Default true.
    */
   idempotent?: boolean;
-}
-
-/**
- * A non-idempotent call failed so that Dropbox may or may not have acted on it (code `transient`):
- * the caller checks the outcome before repeating it. `failure` is the mapped error.
- */
-export class UnconfirmedError extends SkyfoldError {
-  constructor(readonly failure: SkyfoldError) {
-    super('transient', `${failure.message} (Dropbox may have acted on it)`, { cause: failure });
-  }
 }
 
 /** Errnos of a connection that failed before the request was sent: Dropbox cannot have acted. */
@@ -125,7 +117,7 @@ export class DropboxApi {
         }
       }),
     );
-    if (!outcome.done) throw new UnconfirmedError(mapError(outcome.error));
+    if (!outcome.done) throw new UnconfirmedError('Dropbox', mapError(outcome.error));
     return outcome.value;
   }
 
@@ -143,29 +135,6 @@ export class DropboxApi {
 
   private client(accessToken: string | null): Dropbox {
     return new Dropbox({ ...(accessToken === null ? {} : { accessToken }), fetch: this.fetch });
-  }
-}
-
-/** How many times `settle` sends a call whose outcome stays unknown. */
-export const maxUnconfirmedAttempts = 4;
-
-/**
- * Runs a call that is not safe to repeat blindly (`idempotent: false`). When its outcome is unknown
- * (UnconfirmedError), `check` looks whether it took effect: it returns the call's result when it
- * did, null when it did not; only then is the call sent again, at most `maxUnconfirmedAttempts`
- * times in all. Throws what the call or the check throws; the last UnconfirmedError (transient) when
- * every attempt stayed unconfirmed.
- */
-export async function settle<T>(attempt: () => Promise<T>, check: () => Promise<T | null>): Promise<T> {
-  for (let attempts = 1; ; attempts++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof UnconfirmedError)) throw error;
-      const done = await check();
-      if (done !== null) return done;
-      if (attempts >= maxUnconfirmedAttempts) throw error;
-    }
   }
 }
 

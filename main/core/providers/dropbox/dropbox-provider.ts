@@ -37,7 +37,8 @@ import type {
   ProviderItem,
   WriteOptions,
 } from '../types';
-import { DropboxApi, expectObject, settle } from './api';
+import { settle } from '../unconfirmed';
+import { DropboxApi, expectObject } from './api';
 import { DropboxChangeFeed, readPage } from './change-feed';
 import { openDownload } from './download';
 import { dropboxNameProblem } from './names';

@@ -436,6 +436,23 @@ describe('DropboxProvider closes the source', () => {
     });
     expect(orphan.destroyed).toBe(true);
   });
+
+  it('destroys the source stream when the upload fails before reading it (checkpoint unreadable)', async () => {
+    const provider = await connect();
+    const folder = await scratch(provider);
+    const unread = long(16);
+    const broken: UploadCheckpoint = {
+      load: async () => {
+        throw new Error('checkpoint store gone');
+      },
+      save: async () => undefined,
+      clear: async () => undefined,
+    };
+    await expect(
+      provider.write(folder, 'x.bin', unread, { conflict: 'fail', checkpoint: broken }),
+    ).rejects.toThrow('checkpoint store gone');
+    expect(unread.destroyed).toBe(true);
+  });
 });
 
 describe('DropboxProvider upload verification', () => {

@@ -36,14 +36,3 @@ export function dropboxNameProblem(name: string): string | null {
   if (ignoredNames.has(name.toLowerCase())) return `Dropbox does not store "${name}" (a system file)`;
   return null;
 }
-
-/**
- * The `n`th name beside a taken `name`, in the form Dropbox's `autorename` gives: `name (2).ext`,
- * `name (3).ext`... (the number before the last extension; folders and names without an extension,
- * or starting with their only dot, get it at the end). The provider numbers names itself so that
- * every create names its target and a lost answer can be checked there.
- */
-export function numberedName(name: string, n: number, isFolder: boolean): string {
-  const dot = isFolder ? -1 : name.lastIndexOf('.');
-  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
-}

@@ -2,22 +2,19 @@
  * Looking at places before and after writes: what is at a path (or id), whether a file there holds
  * given bytes, and creating at a free name.
  *
- * A create whose answer was lost is checked at its target (api.settle) instead of being repeated
- * into a second copy. For that check to mean anything, the target must be known and must have been
- * free just before: so creates look first (get_metadata), and never use Dropbox's `autorename`: the
- * provider numbers a taken name itself (`name (2).ext`...) at a name it found free. Something there
- * after a lost answer is then the create's doing (unless another client raced for that very name).
+ * A create whose answer was lost is checked at its target (unconfirmed.settle) instead of being
+ * repeated into a second copy. For that check to mean anything, the target must be known and must
+ * have been free just before: so creates look first (get_metadata), and never use Dropbox's
+ * `autorename`: the provider numbers a taken name itself (`name (2).ext`...) at a name it found
+ * free. Something there after a lost answer is then the create's doing (unless another client raced
+ * for that very name).
  */
 import type { files } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
-import { settle, type DropboxApi } from './api';
-import { numberedName } from './names';
+import * as freeNames from '../free-names';
+import { settle } from '../unconfirmed';
+import type { DropboxApi } from './api';
 import { childPath, readEntry, type DropboxEntry } from './wire';
-
-/** Numbered names tried before giving up with conflict. */
-const maxNumberedNames = 10_000;
-/** Conflicts tolerated at names found free (someone else took them meanwhile). */
-const maxRaces = 5;
 
 /** The metadata at a path or id (never the root); throws not_found (deleted items included). */
 export async function metadataOf(api: DropboxApi, path: string, what = path): Promise<DropboxEntry> {
@@ -47,46 +44,24 @@ export async function fileWithHash(
   return entry?.['.tag'] === 'file' && entry.content_hash === contentHash ? entry : null;
 }
 
-export interface FreeNameOptions {
-  /** On a taken name, create beside it (`name (2).ext`...) instead of failing with conflict. */
-  rename: boolean;
-  isFolder: boolean;
-}
-
 /**
  * Creates something named `name` in the folder at `folder` when that name is free (else throws
  * conflict), or with `rename` at the first free name of `name`, `name (2)`... (get_metadata on
  * each): `create(path)`, which throws conflict when the name was taken meanwhile; with `rename`, the
- * next free name is then looked up and tried, a few times at most.
+ * next free name is then looked up and tried, a few times at most (../free-names.ts).
  */
-export async function createAtFreeName<T>(
+export function createAtFreeName<T>(
   api: DropboxApi,
   folder: string,
   name: string,
-  options: FreeNameOptions,
+  options: freeNames.FreeNameOptions,
   create: (path: string) => Promise<T>,
 ): Promise<T> {
-  const pathOf = (n: number) => childPath(folder, n === 1 ? name : numberedName(name, n, options.isFolder));
-  const firstFree = async (from: number) => {
-    for (let n = from; n < from + maxNumberedNames; n++) {
-      if ((await metadataAt(api, pathOf(n))) === null) return n;
-    }
-    throw new SkyfoldError('conflict', `no free name beside "${pathOf(1)}"`);
-  };
-  let n = 1;
-  if (options.rename) n = await firstFree(1);
-  else if ((await metadataAt(api, pathOf(1))) !== null) {
-    throw new SkyfoldError('conflict', `"${pathOf(1)}" already exists`);
-  }
-  for (let races = 0; ; races++) {
-    try {
-      return await create(pathOf(n));
-    } catch (error) {
-      const taken = error instanceof SkyfoldError && error.code === 'conflict';
-      if (!options.rename || !taken || races >= maxRaces) throw error;
-    }
-    n = await firstFree(n + 1);
-  }
+  return freeNames.createAtFreeName(name, options, {
+    isFree: async (candidate) => (await metadataAt(api, childPath(folder, candidate))) === null,
+    create: (candidate) => create(childPath(folder, candidate)),
+    shown: childPath(folder, name),
+  });
 }
 
 /** `delete_v2` by id, checked when its answer is lost: an id Dropbox no longer finds was deleted. */

@@ -12,11 +12,11 @@
  * Nothing is visible at the target before the commit (`files/upload` or `finish`), so a short or long
  * source leaves nothing behind.
  *
- * Commits are not safe to repeat blindly: when the answer of one is lost (api.settle), the target is
- * checked first: a file there with the content_hash of what was sent is the upload, done. So in
- * `add` mode the target is looked at just before the commit (a taken name is a conflict, or with
- * `rename` numbered here, never by Dropbox's autorename: places.createAtFreeName), and a file found
- * there afterwards is the upload; in `overwrite` mode a file with the same bytes is the right
+ * Commits are not safe to repeat blindly: when the answer of one is lost (unconfirmed.settle), the
+ * target is checked first: a file there with the content_hash of what was sent is the upload, done.
+ * So in `add` mode the target is looked at just before the commit (a taken name is a conflict, or
+ * with `rename` numbered here, never by Dropbox's autorename: places.createAtFreeName), and a file
+ * found there afterwards is the upload; in `overwrite` mode a file with the same bytes is the right
  * outcome whoever wrote it. Appends are safe to repeat: a repeated append at a stale offset answers
  * `incorrect_offset`, which tells where the session stands.
  *
@@ -39,7 +39,8 @@
 import { DropboxResponseError, type Dropbox, type files } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
 import type { UploadCheckpoint } from '../types';
-import { settle, type DropboxApi } from './api';
+import { settle } from '../unconfirmed';
+import type { DropboxApi } from './api';
 import { correctOffset, errorTags } from './errors';
 import { createAtFreeName, fileWithHash, metadataAt, trashById } from './places';
 import { UploadSource } from './upload-source';
@@ -171,7 +172,7 @@ async function upload(
   let saved: SessionState | null = resumed?.state ?? null;
   let offset = resumed?.offset ?? 0;
   if (saved) {
-    await reader.skip(saved.offset);
+    await reader.skipTo(saved.offset);
     if (reader.prefixHash() !== saved.prefixHash) {
       await checkpoint?.clear();
       throw new SkyfoldError(

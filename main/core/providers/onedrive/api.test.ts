@@ -8,7 +8,8 @@ import type { Context } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../../common/errors';
 import { Pacer } from '../pacer';
-import { maxUnconfirmedAttempts, OnedriveApi, settle, UnconfirmedError } from './api';
+import { UnconfirmedError } from '../unconfirmed';
+import { OnedriveApi } from './api';
 import { BearerToken, BearerTokenMiddleware } from './middleware';
 
 interface Sent {
@@ -200,6 +201,7 @@ describe('OnedriveApi.json', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnconfirmedError);
       expect((error as SkyfoldError).code).toBe('transient');
+      expect((error as SkyfoldError).message).toContain('(OneDrive may have acted on it)');
       expect(sent).toHaveLength(1);
     }
   });
@@ -336,33 +338,5 @@ describe('BearerTokenMiddleware', () => {
     expect(reached).toBe(false);
     await run(`${origin}/v1.0/me`);
     expect(reached).toBe(true);
-  });
-});
-
-describe('settle', () => {
-  it('checks before repeating; repeats only when the check finds nothing; stops after maxUnconfirmedAttempts unconfirmed attempts', async () => {
-    const unconfirmed = () => new UnconfirmedError(new SkyfoldError('transient', 'lost'));
-    let attempts = 0;
-    expect(
-      await settle(
-        async () => {
-          attempts++;
-          throw unconfirmed();
-        },
-        async () => 'found',
-      ),
-    ).toBe('found');
-    expect(attempts).toBe(1);
-    attempts = 0;
-    await expect(
-      settle(
-        async () => {
-          attempts++;
-          throw unconfirmed();
-        },
-        async () => null,
-      ),
-    ).rejects.toBeInstanceOf(UnconfirmedError);
-    expect(attempts).toBe(maxUnconfirmedAttempts);
   });
 });

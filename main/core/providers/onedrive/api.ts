@@ -17,8 +17,9 @@
  * Calls that are not safe to repeat (uploads, create, rename/move, copy, delete) pass
  * `idempotent: false`: a failure that leaves open whether OneDrive acted (the connection broke after
  * the request went out, a 500/502/504, an answer cut off) is then not repeated by the pacer but thrown
- * as an `UnconfirmedError`, so that the caller first checks whether the call took effect (`settle`).
- * Failures that say "not acted" (429, 503, 401, 4xx) are paced and retried as for every call.
+ * as an `UnconfirmedError`, so that the caller first checks whether the call took effect (`settle` in
+ * ../unconfirmed.ts). Failures that say "not acted" (429, 503, 401, 4xx) are paced and retried as for
+ * every call.
  */
 import { Client, GraphClientError, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
 import { SkyfoldError, type ErrorCode } from '../../../../common/errors';
@@ -26,6 +27,7 @@ import { withAccessToken } from '../access-token';
 import { readErrorBody } from '../http-errors';
 import type { Pacer } from '../pacer';
 import type { AccessTokenSource } from '../types';
+import { UnconfirmedError } from '../unconfirmed';
 import { GraphAnswerError, isAmbiguousFailure, toOnedriveError } from './errors';
 import { graphBaseOrigin, graphVersion, relativeLink } from './links';
 import { BearerToken, BearerTokenMiddleware, FetchMiddleware } from './middleware';
@@ -60,16 +62,6 @@ export interface GraphCall {
   headers?: Record<string, string>;
   /** `manual`: a redirect is an answer, not followed (downloads: the target must not get the token). */
   redirect?: 'manual';
-}
-
-/**
- * A non-idempotent call failed so that OneDrive may or may not have acted on it (code `transient`):
- * the caller checks the outcome before repeating it. `failure` is the mapped error.
- */
-export class UnconfirmedError extends SkyfoldError {
-  constructor(readonly failure: SkyfoldError) {
-    super('transient', `${failure.message} (OneDrive may have acted on it)`, { cause: failure });
-  }
 }
 
 export class OnedriveApi {
@@ -220,7 +212,7 @@ async function outcomeOf<T>(attempt: () => Promise<T>, options: CallOptions): Pr
 }
 
 function valueOf<T>(outcome: Outcome<T>, mapError: (error: unknown) => SkyfoldError): T {
-  if (!outcome.done) throw new UnconfirmedError(mapError(outcome.error));
+  if (!outcome.done) throw new UnconfirmedError('OneDrive', mapError(outcome.error));
   return outcome.value;
 }
 
@@ -253,32 +245,5 @@ export async function readJson(response: Response, what: string): Promise<unknow
       'permanent',
       `OneDrive sent malformed JSON for ${what} (HTTP ${response.status}): ${text.slice(0, 120)}`,
     );
-  }
-}
-
-/**
- * How many times `settle` sends a call whose outcome stays unknown. Each failed attempt was checked
- * first, so more attempts cost bytes sent again (at most one simple upload or fragment), never a
- * duplicate; six keeps a write alive through a bad patch of lost answers and 5xx.
- */
-export const maxUnconfirmedAttempts = 6;
-
-/**
- * Runs a call that is not safe to repeat blindly (`idempotent: false`). When its outcome is unknown
- * (UnconfirmedError), `check` looks whether it took effect: it returns the call's result when it
- * did, null when it did not; only then is the call sent again, at most `maxUnconfirmedAttempts`
- * times in all. Throws what the call or the check throws; the last UnconfirmedError (transient) when
- * every attempt stayed unconfirmed.
- */
-export async function settle<T>(attempt: () => Promise<T>, check: () => Promise<T | null>): Promise<T> {
-  for (let attempts = 1; ; attempts++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof UnconfirmedError)) throw error;
-      const done = await check();
-      if (done !== null) return done;
-      if (attempts >= maxUnconfirmedAttempts) throw error;
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxNameLength, numberedName, onedriveNameProblem } from './names';
+import { maxNameLength, onedriveNameProblem } from './names';
 
 describe('onedriveNameProblem', () => {
   it.each([
@@ -47,15 +47,5 @@ describe('onedriveNameProblem', () => {
     `${'long'.repeat(50)}.txt`,
   ])('accepts %j', (name) => {
     expect(onedriveNameProblem(name)).toBeNull();
-  });
-});
-
-describe('numberedName', () => {
-  it('numbers before the last extension of files, at the end of folders and extension-less names', () => {
-    expect(numberedName('a.txt', 2, false)).toBe('a (2).txt');
-    expect(numberedName('archive.tar.gz', 3, false)).toBe('archive.tar (3).gz');
-    expect(numberedName('README', 2, false)).toBe('README (2)');
-    expect(numberedName('.bashrc', 2, false)).toBe('.bashrc (2)');
-    expect(numberedName('Photos.2024', 2, true)).toBe('Photos.2024 (2)');
   });
 });

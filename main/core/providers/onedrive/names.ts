@@ -1,5 +1,5 @@
 /**
- * Which names OneDrive refuses (pure), and the provider's own numbering of a taken name.
+ * Which names OneDrive refuses (pure).
  *
  * Sources: Microsoft's "Restrictions and limitations in OneDrive and SharePoint" (invalid characters
  * `" * : < > ? / \ |`, leading and trailing spaces, the reserved names `.lock`, `CON`, `PRN`, `AUX`,
@@ -39,15 +39,4 @@ export function onedriveNameProblem(name: string): string | null {
   if (name.toLowerCase().includes('_vti_')) return 'OneDrive names cannot contain "_vti_"';
   if (name.length > maxNameLength) return `OneDrive names are at most ${maxNameLength} characters long`;
   return null;
-}
-
-/**
- * The `n`th name beside a taken `name` (n >= 2): `name (2).ext`, `name (3).ext`... (the number before
- * the last extension; folders, and names without an extension or starting with their only dot, get it
- * at the end). OneDrive's own `rename` behaviour numbers differently (`name 1.ext`) and cannot be
- * checked after a lost answer: the provider numbers names itself, at a name it found free.
- */
-export function numberedName(name: string, n: number, isFolder: boolean): string {
-  const dot = isFolder ? -1 : name.lastIndexOf('.');
-  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
 }

@@ -38,7 +38,8 @@ import type {
   ProviderItem,
   WriteOptions,
 } from '../types';
-import { OnedriveApi, readJson, settle, UnconfirmedError } from './api';
+import { settle, UnconfirmedError } from '../unconfirmed';
+import { OnedriveApi, readJson } from './api';
 import { OnedriveChangeFeed } from './change-feed';
 import { openDownload } from './download';
 import { graphErrorCodes } from './errors';

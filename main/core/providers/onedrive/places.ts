@@ -2,23 +2,20 @@
  * Looking at places before and after writes: an item by id, the child of a folder by name, and
  * creating at a free name.
  *
- * A create whose answer was lost is checked at its target (api.settle) instead of being repeated
- * into a second copy. For that check to mean anything, the target must be known and must have been
- * free just before: so creates look first (GET `items/{parent}:/{name}:`), and never use OneDrive's
- * `rename` conflict behaviour (which picks `name 1.ext` itself): the provider numbers a taken name
- * itself (`name (2).ext`...) at a name it found free, and creates with `fail`. Something there after a
- * lost answer is then the create's doing (unless another client raced for that very name).
+ * A create whose answer was lost is checked at its target (unconfirmed.settle) instead of being
+ * repeated into a second copy. For that check to mean anything, the target must be known and must
+ * have been free just before: so creates look first (GET `items/{parent}:/{name}:`), and never use
+ * OneDrive's `rename` conflict behaviour (which picks `name 1.ext` itself): the provider numbers a
+ * taken name itself (`name (2).ext`...) at a name it found free, and creates with `fail`. Something
+ * there after a lost answer is then the create's doing (unless another client raced for that very
+ * name).
  */
 import { SkyfoldError } from '../../../../common/errors';
-import { settle, type OnedriveApi } from './api';
+import * as freeNames from '../free-names';
+import { settle } from '../unconfirmed';
+import type { OnedriveApi } from './api';
 import { itemPath } from './links';
-import { numberedName } from './names';
 import { itemFields, readItem, type DriveItem } from './wire';
-
-/** Numbered names tried before giving up with conflict. */
-const maxNumberedNames = 10_000;
-/** Conflicts tolerated at names found free (someone else took them meanwhile). */
-const maxRaces = 5;
 
 /** The item `id` (root included). Throws not_found (deleted items included). Safe to repeat. */
 export async function itemById(api: OnedriveApi, id: string, what = id): Promise<DriveItem> {
@@ -59,10 +56,7 @@ async function orNull<T>(promise: Promise<T>): Promise<T | null> {
   }
 }
 
-export interface FreeNameOptions {
-  /** On a taken name, create beside it (`name (2).ext`...) instead of failing with conflict. */
-  rename: boolean;
-  isFolder: boolean;
+export interface FreeNameOptions extends freeNames.FreeNameOptions {
   /** An item that may hold the name without being in the way (a rename of that very item). */
   self?: string;
 }
@@ -71,36 +65,23 @@ export interface FreeNameOptions {
  * Creates something named `name` in the folder `parentId` when that name is free (else throws
  * conflict), or with `rename` at the first free name of `name`, `name (2)`... (one lookup each):
  * `create(name)`, which throws conflict when the name was taken meanwhile; with `rename`, the next
- * free name is then looked up and tried, a few times at most.
+ * free name is then looked up and tried, a few times at most (../free-names.ts).
  */
-export async function createAtFreeName<T>(
+export function createAtFreeName<T>(
   api: OnedriveApi,
   parentId: string,
   name: string,
   options: FreeNameOptions,
   create: (name: string) => Promise<T>,
 ): Promise<T> {
-  const nameOf = (n: number) => (n === 1 ? name : numberedName(name, n, options.isFolder));
-  const isFree = async (candidate: string) => {
-    const there = await childNamed(api, parentId, candidate);
-    return there === null || (options.self !== undefined && sameId(there.id, options.self));
-  };
-  const firstFree = async (from: number) => {
-    for (let n = from; n < from + maxNumberedNames; n++) if (await isFree(nameOf(n))) return n;
-    throw new SkyfoldError('conflict', `no free name beside "${name}"`);
-  };
-  let n = 1;
-  if (options.rename) n = await firstFree(1);
-  else if (!(await isFree(name))) throw new SkyfoldError('conflict', `"${name}" already exists`);
-  for (let races = 0; ; races++) {
-    try {
-      return await create(nameOf(n));
-    } catch (error) {
-      const taken = error instanceof SkyfoldError && error.code === 'conflict';
-      if (!options.rename || !taken || races >= maxRaces) throw error;
-    }
-    n = await firstFree(n + 1);
-  }
+  return freeNames.createAtFreeName(name, options, {
+    isFree: async (candidate) => {
+      const there = await childNamed(api, parentId, candidate);
+      return there === null || (options.self !== undefined && sameId(there.id, options.self));
+    },
+    create,
+    shown: name,
+  });
 }
 
 /** Graph ids compare case-insensitively (OneDrive Personal ids are hex with a `!`; case varies between answers). */

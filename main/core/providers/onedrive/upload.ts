@@ -19,7 +19,7 @@
  * the last fragment, so a short or long source leaves nothing behind.
  *
  * Commits are not safe to repeat blindly: when the answer of a simple PUT or of the last fragment is
- * lost (api.settle), the target is checked first: a file there with the size and QuickXorHash of
+ * lost (unconfirmed.settle), the target is checked first: a file there with the size and QuickXorHash of
  * what was sent is the upload, done. So without `replace` the target is looked at before anything is
  * sent (a taken name is a conflict, or with `rename` numbered here: places.createAtFreeName) and the
  * create uses `fail` (a race is then a conflict too); with `replace` a file with the same bytes is the
@@ -47,7 +47,8 @@
  */
 import { SkyfoldError } from '../../../../common/errors';
 import type { ConflictPolicy, UploadCheckpoint } from '../types';
-import { readJson, settle, type OnedriveApi } from './api';
+import { settle } from '../unconfirmed';
+import { readJson, type OnedriveApi } from './api';
 import { itemPath } from './links';
 import { childNamed, createAtFreeName, sameId, trashById } from './places';
 import { UploadSource } from './upload-source';
