@@ -11,7 +11,7 @@
  */
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import { startOnedriveEmulator } from '../emulators';
-import { graphClient } from '../emulators/onedrive/test-support';
+import { graphClient } from '../emulators/onedrive/graph-client-support';
 import { OnedriveProvider } from '../main/core/providers/onedrive/onedrive-provider';
 import { compare, mib, size, source } from './transfer-measure';
 

@@ -11,6 +11,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { DropboxContentHash } from '../../main/core/providers/hashes/dropbox-content-hash';
+import { ByteTally, writeBodyToFile, type WrittenBody } from '../shared/body-file';
 import {
   SyntheticChecksums,
   feedSynthetic,
@@ -64,15 +65,18 @@ export function openContent(content: Content, start: number, end: number): Reada
   }
 }
 
+/** How many first bytes of a file are kept (to recognise images). */
+const HEAD_BYTES = 32;
+
 /** The first bytes of the content (image sniffing). */
 export function contentHead(content: Content): Buffer {
   switch (content.kind) {
     case 'blob':
       return content.blob.head;
     case 'bytes':
-      return content.data.subarray(0, 32);
+      return content.data.subarray(0, HEAD_BYTES);
     case 'synthetic': {
-      const head = Buffer.alloc(Math.min(32, content.size));
+      const head = Buffer.alloc(Math.min(HEAD_BYTES, content.size));
       syntheticBytes(content.key, 0, head);
       return head;
     }
@@ -98,25 +102,14 @@ export class SyntheticHashes extends SyntheticChecksums<string> {
 }
 
 /** What writeHashed did with a body. */
-export interface HashedWrite {
-  /** Bytes written (those before the limit when `tooLarge`). */
-  readonly size: number;
+export interface HashedWrite extends WrittenBody {
   /** content_hash of the bytes written. */
   readonly contentHash: string;
   /** The first bytes written (to recognise images). */
   readonly head: Buffer;
-  /** False when the connection broke before the body ended. */
-  readonly complete: boolean;
-  /** The body was larger than `maxBytes`: the write stopped there, the rest was read and discarded. */
-  readonly tooLarge: boolean;
 }
 
-/**
- * Writes a request body into `file` from `offset` on (`mode` `w`: a new file; `r+`: one that exists),
- * hashing it with content_hash on the way. Past `maxBytes` it writes nothing more but still reads the
- * body to its end (so the client gets an answer). A body that breaks off is no error: `complete` says
- * whether it ended cleanly.
- */
+/** writeBodyToFile (shared/body-file.ts), hashing the bytes written with content_hash on the way. */
 export async function writeHashed(
   file: string,
   mode: 'w' | 'r+',
@@ -124,30 +117,9 @@ export async function writeHashed(
   offset: number,
   maxBytes: number,
 ): Promise<HashedWrite> {
-  const handle = await fs.open(file, mode);
-  const hasher = new DropboxContentHash();
-  let size = 0;
-  let head = Buffer.alloc(0);
-  let tooLarge = false;
-  let complete = true;
-  try {
-    for await (const chunk of source) {
-      const data = chunk as Buffer;
-      if (tooLarge || size + data.length > maxBytes) {
-        tooLarge = true;
-        continue;
-      }
-      await handle.write(data, 0, data.length, offset + size);
-      if (head.length < 32) head = Buffer.concat([head, data.subarray(0, 32 - head.length)]);
-      hasher.update(data);
-      size += data.length;
-    }
-  } catch {
-    complete = false;
-  } finally {
-    await handle.close();
-  }
-  return { size, contentHash: hasher.digest(), head, complete, tooLarge };
+  const tally = new ByteTally(new DropboxContentHash(), HEAD_BYTES);
+  const written = await writeBodyToFile(file, mode, source, offset, maxBytes, tally.add);
+  return { ...written, contentHash: tally.hash.digest(), head: tally.head };
 }
 
 /** Thrown by BlobStore.stage when a body is larger than allowed (the body was still read to its end). */
@@ -198,18 +170,10 @@ export class BlobStore {
 
   /** Turns a finished file (a completed upload session) into a blob, hashing it. */
   async fromFile(file: string): Promise<Blob> {
-    const hasher = new DropboxContentHash();
-    let size = 0;
-    let head = Buffer.alloc(0);
-    for await (const chunk of createReadStream(file)) {
-      const data = chunk as Buffer;
-      if (head.length < 32) head = Buffer.concat([head, data.subarray(0, 32 - head.length)]);
-      hasher.update(data);
-      size += data.length;
-    }
+    const { size, head, hash } = await new ByteTally(new DropboxContentHash(), HEAD_BYTES).addFile(file);
     const target = path.join(this.dir, 'blobs', randomUUID());
     await fs.rename(file, target);
-    return { path: target, size, contentHash: hasher.digest(), head };
+    return { path: target, size, contentHash: hash.digest(), head };
   }
 
   async discard(staged: Staged): Promise<void> {

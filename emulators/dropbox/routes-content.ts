@@ -8,7 +8,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import * as fs from 'node:fs/promises';
-import type { RequestContext, Router } from '../shared/http';
+import { parseRange, writeRangeHead, type RequestContext, type Router } from '../shared/http';
 import {
   bool,
   list,
@@ -64,24 +64,6 @@ export const commitInfoFields = {
 
 export const contentHashField = optional(string({ min: 64, max: 64 }));
 
-/** Parses `Range: bytes=a-b | a- | -n` against `size`; undefined = whole body, null = unsatisfiable. */
-function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | undefined | null {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return null;
-    return { start: Math.max(0, size - suffix), end: size };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === '' ? size : Math.min(size, Number(match[2]) + 1);
-  if (start >= size || end <= start) return null;
-  return { start, end };
-}
-
 /** Sends a file's bytes (or the part `Range` asks for) with its metadata in `Dropbox-API-Result`. */
 export async function sendFile(
   ctx: RequestContext,
@@ -107,19 +89,9 @@ export async function sendFile(
     return;
   }
   const range = parseRange(ctx.req.headers.range, size);
-  if (range === null) {
-    ctx.res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
-    ctx.res.end();
-    return;
-  }
-  const { start, end } = range ?? { start: 0, end: size };
-  ctx.res.writeHead(range ? 206 : 200, {
-    ...headers,
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': end - start,
-    ...(range ? { 'Content-Range': `bytes ${start}-${end - 1}/${size}` } : {}),
-  });
-  await pipeline(openContent(file.content, start, end), ctx.res);
+  const bytes = writeRangeHead(ctx.res, range, size, 'application/octet-stream', headers);
+  if (!bytes) return;
+  await pipeline(openContent(file.content, bytes.start, bytes.end), ctx.res);
 }
 
 /** Stages an upload body, mapping the size limit and a broken connection. */

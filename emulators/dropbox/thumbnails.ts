@@ -10,13 +10,14 @@
  *   answers `conversion_error` (?).
  */
 import { readFile } from 'node:fs/promises';
-import { encodeJpeg, jpegSize } from '../shared/jpeg';
-import { decodePng, encodePng, placeholder, pngSize, scaleDown, type RgbImage } from '../shared/png';
-import { hashString } from '../shared/prng';
+import { encodeJpeg } from '../shared/jpeg';
+import { decodePng, encodePng, pngSize, type RgbImage } from '../shared/png';
+import { BoundedCache, fitInto, placeholderFor, sniffImage, type ImageSize } from '../shared/thumbnails';
 import { contentHead, contentSize, type Content } from './content';
 
 export const THUMBNAIL_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tiff', 'tif', 'gif', 'webp', 'ppm', 'bmp'];
 const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+const MAX_PLACEHOLDER_SIDE = 2048;
 const CACHE_SIZE = 64;
 
 export const THUMBNAIL_SIZES: Record<string, readonly [number, number]> = {
@@ -43,33 +44,13 @@ export type ThumbnailOutcome =
   | { ok: false; error: 'unsupported_extension' | 'unsupported_image' | 'conversion_error' };
 
 /** Dimensions of the image formats the emulator recognises (undefined: not an image). */
-function imageSize(head: Buffer): { width: number; height: number } | undefined | 'unknown' {
-  const png = pngSize(head);
-  if (png) return png;
-  if (head[0] === 0xff && head[1] === 0xd8) return jpegSize(head) ?? 'unknown';
+function imageSize(head: Buffer): ImageSize | undefined {
+  const known = sniffImage(head);
+  if (known) return known;
   const text = head.toString('latin1', 0, 12);
-  if (text.startsWith('GIF87a') || text.startsWith('GIF89a'))
-    return { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
-  if (text.startsWith('BM') && head.length >= 26)
-    return { width: head.readInt32LE(18), height: Math.abs(head.readInt32LE(22)) };
   if (text.startsWith('II*\0') || text.startsWith('MM\0*') || /^P[36]\s/.test(text)) return 'unknown';
   if (text.startsWith('RIFF') && text.slice(8, 12) === 'WEBP') return 'unknown';
   return undefined;
-}
-
-function crop(image: RgbImage, width: number, height: number): RgbImage {
-  if (image.width <= width && image.height <= height) return image;
-  const w = Math.min(width, image.width);
-  const h = Math.min(height, image.height);
-  const left = Math.floor((image.width - w) / 2);
-  const top = Math.floor((image.height - h) / 2);
-  const pixels = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++)
-    pixels.set(
-      image.pixels.subarray(((top + y) * image.width + left) * 3, ((top + y) * image.width + left + w) * 3),
-      y * w * 3,
-    );
-  return { width: w, height: h, pixels };
 }
 
 /** Scales (and for fitone_bestfit crops) an image for a requested box and mode. */
@@ -82,13 +63,11 @@ export function fit(
   const { width: w, height: h } = image;
   const transposeFits = w > h !== box[0] > box[1] && box[0] !== box[1];
   const [bw, bh] = mode !== 'strict' && transposeFits ? [box[1], box[0]] : box;
-  const scale = mode === 'fitone_bestfit' ? Math.max(bw / w, bh / h) : Math.min(bw / w, bh / h);
-  const scaled = scale >= 1 ? image : scaleDown(image, Math.max(1, Math.round(Math.max(w, h) * scale)));
-  return mode === 'fitone_bestfit' ? crop(scaled, bw, bh) : scaled;
+  return fitInto(image, bw, bh, mode === 'fitone_bestfit' ? 'cover' : 'inside');
 }
 
 export class Thumbnails {
-  private readonly decoded = new Map<string, RgbImage>();
+  private readonly decoded = new BoundedCache<RgbImage>(CACHE_SIZE);
 
   /** A thumbnail of `content` (named `name`), or the ThumbnailError tag that applies. */
   async render(
@@ -126,12 +105,6 @@ export class Thumbnails {
             : undefined;
       image = bytes ? decodePng(bytes) : undefined;
     }
-    if (!image) {
-      const side = size === 'unknown' ? 256 : Math.max(1, Math.min(size.width, size.height, 2048));
-      image = placeholder(side, hashString(cacheKey));
-    }
-    if (this.decoded.size >= CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value as string);
-    this.decoded.set(cacheKey, image);
-    return image;
+    return this.decoded.set(cacheKey, image ?? placeholderFor(size, MAX_PLACEHOLDER_SIDE, cacheKey));
   }
 }

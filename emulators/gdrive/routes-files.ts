@@ -4,7 +4,15 @@
  * unknown one is a 400), authenticates, then answers with the resource masked by `fields`.
  */
 import { pipeline } from 'node:stream/promises';
-import { readBody, sendBuffer, sendEmpty, sendText, type RequestContext, type Router } from '../shared/http';
+import {
+  parseRange,
+  readBody,
+  sendBuffer,
+  sendEmpty,
+  sendText,
+  type RequestContext,
+  type Router,
+} from '../shared/http';
 import { contentSize, openContent } from './content';
 import type { DriveApi } from './context';
 import {
@@ -136,23 +144,6 @@ export function checkParams(ctx: RequestContext, method: string): void {
   }
 }
 
-type ByteRange = { start: number; end: number } | 'unsatisfiable' | undefined;
-
-/** Parses a single `Range: bytes=...` header; malformed or multi-range headers are ignored (200). */
-function parseRange(header: string | undefined, size: number): ByteRange {
-  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(match[1]);
-  if (match[2] !== '' && Number(match[2]) < start) return undefined;
-  if (start >= size) return 'unsatisfiable';
-  return { start, end: match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1) };
-}
-
 const bool = (value: string | null, fallback: boolean) => (value === null ? fallback : value === 'true');
 
 export function registerFileRoutes(router: Router, api: DriveApi): void {
@@ -268,16 +259,15 @@ export function registerFileRoutes(router: Router, api: DriveApi): void {
     if (!record.content || !isBinaryMime(record.mimeType)) throw fileNotDownloadable();
     const size = contentSize(record.content);
     const range = parseRange(ctx.req.headers.range, size);
-    if (range === 'unsatisfiable') throw rangeNotSatisfiable(size);
+    if (range === null) throw rangeNotSatisfiable(size);
     const headers: Record<string, string | number> = {
       'Content-Type': record.mimeType,
       'Cache-Control': 'private, max-age=0, must-revalidate',
       'X-GUploader-UploadID': `download-${record.id.slice(0, 12)}`,
     };
-    const start = range?.start ?? 0;
-    const end = range ? range.end + 1 : size;
+    const { start, end } = range ?? { start: 0, end: size };
     headers['Content-Length'] = end - start;
-    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
+    if (range) headers['Content-Range'] = `bytes ${start}-${end - 1}/${size}`;
     ctx.res.writeHead(range ? 206 : 200, headers);
     try {
       await pipeline(openContent(record.content, start, end), ctx.res);

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Clock } from '../shared/clock';
 import { decodePng, encodePng, placeholder, scaleDown, type RgbImage } from '../shared/png';
 import { hashString } from '../shared/prng';
+import { BoundedCache } from '../shared/thumbnails';
 import type { Content } from './content';
 
 export interface ThumbnailClaim {
@@ -25,7 +26,7 @@ export const hasThumbnail = (mimeType: string) => mimeType.startsWith('image/');
 
 export class Thumbnails {
   private readonly secret = randomBytes(32);
-  private readonly cache = new Map<string, Buffer>();
+  private readonly cache = new BoundedCache<Buffer>(CACHE_SIZE);
 
   constructor(
     private readonly clock: Clock,
@@ -67,10 +68,7 @@ export class Thumbnails {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const image = (await this.decode(content)) ?? placeholder(size, hashString(cacheKey));
-    const png = encodePng(scaleDown(image, size));
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, png);
-    return png;
+    return this.cache.set(key, encodePng(scaleDown(image, size)));
   }
 
   private async decode(content: Content): Promise<RgbImage | undefined> {

@@ -3,7 +3,7 @@
  * (no Authorization needed), Range on that URL, `@microsoft.graph.downloadUrl` on file items, link
  * expiry, thumbnails of images (real JPEGs) and none for other files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
 import { jpegSize } from '../shared/jpeg';
 import {
@@ -13,16 +13,12 @@ import {
   graphJson,
   startHarness,
   upload,
+  useHarness,
   type DriveItem,
-  type Harness,
 } from './test-support';
 
-let h: Harness;
-beforeAll(async () => {
-  // The clock moves by hours here: the access token must outlive it.
-  h = await startHarness({ tokenLifetimeSeconds: 30 * 24 * 3600 });
-});
-afterAll(() => h.close());
+// The clock moves by hours here: the access token must outlive it.
+const h = useHarness({ tokenLifetimeSeconds: 30 * 24 * 3600 });
 
 const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());
 

@@ -11,6 +11,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
+import { ByteTally } from '../shared/body-file';
 import { syntheticBytes, syntheticStream } from '../shared/synthetic';
 
 /** Bytes on disk with their QuickXorHash and first bytes (to recognise images). */
@@ -67,50 +68,6 @@ export async function readContent(content: Content): Promise<Buffer> {
 
 const HEAD_BYTES = 64;
 
-/** What a body written to disk gave. */
-export interface Written {
-  /** Bytes written (those before the limit when `tooLarge`). */
-  readonly size: number;
-  /** False when the connection broke before the body ended. */
-  readonly complete: boolean;
-  /** More than `maxBytes` came: the write stopped there, the rest was read and discarded. */
-  readonly tooLarge: boolean;
-}
-
-/**
- * Writes a request body into `file` at `offset` (`mode` `w`: a new file; `r+`: one that exists). Past
- * `maxBytes` nothing more is written but the body is still read to its end (so the client gets an
- * answer). A body that breaks off is no error: `complete` says whether it ended cleanly.
- */
-export async function writeBody(
-  file: string,
-  mode: 'w' | 'r+',
-  source: Readable,
-  offset: number,
-  maxBytes: number,
-): Promise<Written> {
-  const handle = await fs.open(file, mode);
-  let size = 0;
-  let tooLarge = false;
-  let complete = true;
-  try {
-    for await (const chunk of source) {
-      const data = chunk as Buffer;
-      if (tooLarge || size + data.length > maxBytes) {
-        tooLarge = true;
-        continue;
-      }
-      await handle.write(data, 0, data.length, offset + size);
-      size += data.length;
-    }
-  } catch {
-    complete = false;
-  } finally {
-    await handle.close();
-  }
-  return { size, complete, tooLarge };
-}
-
 /** Blobs under `<dir>/blobs`, request bodies in flight under `<dir>/tmp`, upload sessions under `<dir>/sessions`. */
 export class BlobStore {
   constructor(readonly dir: string) {}
@@ -134,18 +91,10 @@ export class BlobStore {
 
   /** Moves a finished file (a staged body, a completed upload session) into the store, hashing it. */
   async adopt(file: string): Promise<Blob> {
-    const hasher = new QuickXorHash();
-    let size = 0;
-    let head = Buffer.alloc(0);
-    for await (const chunk of createReadStream(file)) {
-      const data = chunk as Buffer;
-      if (head.length < HEAD_BYTES) head = Buffer.concat([head, data.subarray(0, HEAD_BYTES - head.length)]);
-      hasher.update(data);
-      size += data.length;
-    }
+    const { size, head, hash } = await new ByteTally(new QuickXorHash(), HEAD_BYTES).addFile(file);
     const target = path.join(this.dir, 'blobs', randomUUID());
     await fs.rename(file, target);
-    return { path: target, size, quickXor: hasher.digest(), head, refs: 0 };
+    return { path: target, size, quickXor: hash.digest(), head, refs: 0 };
   }
 
   /** Drops one reference to a blob; the last one deletes its file. */

@@ -4,17 +4,16 @@
  * with their subtree, refusals upfront (taken name, no space, into itself), a copy that fails when
  * it runs, and the copy happening on the clock when nobody polls. Search by name too.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   ALICE,
   call,
   expectGraphError,
   graphJson,
   mkdir,
-  startHarness,
   upload,
+  useHarness,
   type DriveItem,
-  type Harness,
 } from './test-support';
 import { COPY_MS } from './copy';
 
@@ -26,11 +25,7 @@ interface Monitor {
   errorCode?: string;
 }
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ seed: 'empty' });
-});
-afterAll(() => h.close());
+const h = useHarness({ seed: 'empty' });
 afterEach(() => h.emulator.admin.reset());
 
 async function startCopy(itemId: string, body: unknown): Promise<string> {

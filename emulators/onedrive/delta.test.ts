@@ -4,15 +4,15 @@
  * parents included unless excluded, moves as the same id, deletions with the deleted facet), scoped
  * delta on a folder, $select, and 410 resyncRequired after an admin expiry, a reset or the retention.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   call,
   expectGraphError,
   graph,
   graphJson,
   mkdir,
-  startHarness,
   upload,
+  useHarness,
   type DriveItem,
   type Harness,
 } from './test-support';
@@ -41,11 +41,7 @@ async function drain(h: Harness, start: string, headers: Record<string, string> 
 }
 
 describe('delta (demo seed)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ tokenLifetimeSeconds: 365 * 24 * 3600 });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ tokenLifetimeSeconds: 365 * 24 * 3600 });
 
   it('enumerates the whole drive: root first, folders before children, paged with absolute links', async () => {
     const { items, deltaLink, pages } = await drain(h, '/v1.0/me/drive/root/delta?$top=10');
@@ -87,11 +83,7 @@ describe('delta (demo seed)', () => {
 });
 
 describe('delta changes (empty seed)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ seed: 'empty', tokenLifetimeSeconds: 365 * 24 * 3600 });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ seed: 'empty', tokenLifetimeSeconds: 365 * 24 * 3600 });
   afterEach(() => h.emulator.admin.reset());
 
   const latest = async (path = '/v1.0/me/drive/root/delta') => {

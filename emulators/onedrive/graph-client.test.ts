@@ -23,13 +23,9 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
-import { graphClient, startHarness, type DriveItem, type Harness } from './test-support';
+import { graphClient, startHarness, useHarness, type DriveItem, type Harness } from './test-support';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ seed: 'synthetic:5:flat' });
-});
-afterAll(() => h.close());
+const h = useHarness({ seed: 'synthetic:5:flat' });
 
 const KIB320 = 320 * 1024;
 

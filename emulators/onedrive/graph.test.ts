@@ -2,9 +2,9 @@
  * Graph v1.0 reads over raw HTTP: user, drive and quota, driveItem shapes, by-path addressing,
  * children paging with absolute nextLinks, $select, $orderby, Graph error bodies and faults.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
-import { ALICE, graph, graphJson, startHarness, type DriveItem, type Harness } from './test-support';
+import { ALICE, graph, graphJson, startHarness, useHarness, type DriveItem } from './test-support';
 
 type Item = Record<string, unknown> & {
   id: string;
@@ -41,11 +41,7 @@ async function graphError(
 }
 
 describe('demo seed', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
+  const h = useHarness();
   afterEach(() => h.emulator.admin.clearFaults());
 
   it('GET /me and /me/drive: the user, the personal drive and its quota', async () => {
@@ -261,11 +257,7 @@ describe('demo seed', () => {
 });
 
 describe('paging (synthetic:450:flat)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ seed: 'synthetic:450:flat' });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ seed: 'synthetic:450:flat' });
 
   it('pages with $top and absolute @odata.nextLink links that keep the query', async () => {
     const seen: string[] = [];

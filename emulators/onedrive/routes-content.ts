@@ -21,7 +21,7 @@
  *   GET /personal/{cid}/_api/v2.0/drive/items/{id}/thumbnails/0/{size}/content?tempauth=...  JPEG bytes.
  */
 import { pipeline } from 'node:stream/promises';
-import { redirect, type RequestContext, type Router } from '../shared/http';
+import { parseRange, redirect, writeRangeHead, type RequestContext, type Router } from '../shared/http';
 import { findItem } from './addressing';
 import { openContent } from './content';
 import type { DriveRequest, GraphDeps } from './context';
@@ -45,25 +45,6 @@ export function getContent(req: DriveRequest): void {
   redirect(req.ctx.res, downloadUrl(req.view, req.store, item));
 }
 
-/** Parses `Range: bytes=a-b | a- | -n` against `size`; undefined = whole body, null = unsatisfiable. */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | undefined | null {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return null;
-    return { start: Math.max(0, size - suffix), end: size };
-  }
-  const start = Number(match[1]);
-  if (match[2] !== '' && Number(match[2]) < start) return undefined;
-  const end = match[2] === '' ? size : Math.min(size, Number(match[2]) + 1);
-  if (start >= size) return null;
-  return { start, end };
-}
-
 /** The bytes of `file`; `ignoreRange`: a `Range` is answered with 200 and the whole body (admin switch). */
 async function sendFile(ctx: RequestContext, file: FileItem, ignoreRange: boolean): Promise<void> {
   const size = file.content.size;
@@ -74,23 +55,13 @@ async function sendFile(ctx: RequestContext, file: FileItem, ignoreRange: boolea
     'Cache-Control': 'no-cache',
   };
   const range = ignoreRange ? undefined : parseRange(ctx.req.headers.range, size);
-  if (range === null) {
-    ctx.res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
-    ctx.res.end();
-    return;
-  }
-  const { start, end } = range ?? { start: 0, end: size };
-  ctx.res.writeHead(range ? 206 : 200, {
-    ...headers,
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': end - start,
-    ...(range ? { 'Content-Range': `bytes ${start}-${end - 1}/${size}` } : {}),
-  });
+  const bytes = writeRangeHead(ctx.res, range, size, 'application/octet-stream', headers);
+  if (!bytes) return;
   if (ctx.method === 'HEAD') {
     ctx.res.end();
     return;
   }
-  await pipeline(openContent(file.content, start, end), ctx.res);
+  await pipeline(openContent(file.content, bytes.start, bytes.end), ctx.res);
 }
 
 // ---- thumbnails ------------------------------------------------------------------------------------

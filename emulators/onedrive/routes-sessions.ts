@@ -38,9 +38,9 @@
  *   An unknown, cancelled, committed or expired session: 404 `itemNotFound`/`uploadSessionNotFound`.
  */
 import { truncate } from 'node:fs/promises';
+import { writeBodyToFile } from '../shared/body-file';
 import { drainBody, sendEmpty, sendJson, type RequestContext, type Router } from '../shared/http';
 import { baseItem, writeTarget, type WriteTarget } from './addressing';
-import { writeBody } from './content';
 import {
   checkIfMatch,
   checkIfNoneMatch,
@@ -243,7 +243,7 @@ async function putFragment(ctx: RequestContext, deps: GraphDeps, session: Upload
     return refuse(
       invalidRequest('Fragments other than the last must be a multiple of 320 KiB (327,680 bytes).'),
     );
-  const written = await writeBody(session.file, 'r+', ctx.body, range.start, length);
+  const written = await writeBodyToFile(session.file, 'r+', ctx.body, range.start, length);
   if (!written.complete || ctx.bodyCut || written.tooLarge || written.size !== length) {
     await truncate(session.file, session.received);
     if (!written.complete || ctx.bodyCut) throw new Error('the fragment was cut');

@@ -24,9 +24,10 @@
  *       copy, driveItem-copy docs), no space (507 (?)), a folder into itself (400 (?)), the root (400 (?)).
  */
 import * as fs from 'node:fs/promises';
+import { writeBodyToFile } from '../shared/body-file';
 import { drainBody, sendEmpty } from '../shared/http';
 import { findItem, writeTarget, type WriteTarget } from './addressing';
-import { blobContent, mimeTypeOf, writeBody, type Blob } from './content';
+import { blobContent, mimeTypeOf, type Blob } from './content';
 import {
   checkIfMatch,
   readJson,
@@ -196,7 +197,7 @@ export async function putContent(req: DriveRequest): Promise<void> {
   }
   const temp = deps.blobs.tempFile();
   try {
-    const written = await writeBody(temp, 'w', ctx.body, 0, SIMPLE_UPLOAD_LIMIT);
+    const written = await writeBodyToFile(temp, 'w', ctx.body, 0, SIMPLE_UPLOAD_LIMIT);
     if (!written.complete || ctx.bodyCut) throw new Error('the upload was cut');
     if (written.tooLarge) throw tooLarge();
     let plan: FilePlan;

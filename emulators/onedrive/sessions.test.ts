@@ -5,7 +5,7 @@
  * replacing a file, and a fragment cut by a fault then resumed.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
 import {
   ALICE,
@@ -13,10 +13,9 @@ import {
   expectGraphError,
   graphJson,
   mkdir,
-  startHarness,
   upload,
+  useHarness,
   type DriveItem,
-  type Harness,
 } from './test-support';
 
 const KIB320 = 320 * 1024;
@@ -28,15 +27,11 @@ interface Session {
   nextExpectedRanges: string[];
 }
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    seed: 'empty',
-    uploadSessionLifetimeSeconds: 3600,
-    tokenLifetimeSeconds: 30 * 24 * 3600,
-  });
+const h = useHarness({
+  seed: 'empty',
+  uploadSessionLifetimeSeconds: 3600,
+  tokenLifetimeSeconds: 30 * 24 * 3600,
 });
-afterAll(() => h.close());
 afterEach(async () => {
   h.emulator.admin.clearFaults();
   await h.emulator.admin.reset();

@@ -2,9 +2,11 @@
  * Helpers for the OneDrive emulator's tests: an emulator on a manual clock (faults never sleep), a
  * token minted through the admin API, and raw HTTP helpers for Graph and the identity platform.
  */
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { afterAll, beforeAll } from 'vitest';
 import { ManualClock } from '../shared/clock';
 import { startOnedriveEmulator, type OnedriveEmulator, type OnedriveEmulatorOptions } from './emulator';
+
+export { EmulatorLinksMiddleware, graphClient } from './graph-client-support';
 
 export const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 export const ALICE = 'alice@example.com';
@@ -29,6 +31,19 @@ export async function startHarness(options: OnedriveEmulatorOptions = {}): Promi
   });
   const token = emulator.admin.issueTokens(ALICE, { clientId: CLIENT_ID }).access_token;
   return { emulator, clock, url: emulator.url, token, close: () => emulator.close() };
+}
+
+/**
+ * A harness started before the tests of the enclosing file or `describe` and closed after them
+ * (`const h = useHarness({ seed: 'empty' })`; its fields are there once the tests run).
+ */
+export function useHarness(options: OnedriveEmulatorOptions = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(options));
+  });
+  afterAll(() => h.close());
+  return h;
 }
 
 /** GET a Graph path (`/v1.0/...`) or absolute URL with alice's token (or `token`, null = none). */
@@ -151,47 +166,4 @@ export async function mkdir(h: Harness, name: string, parentId?: string): Promis
   const response = await call(h, 'POST', `${base}/children`, { json: { name, folder: {} } });
   if (response.status !== 201) throw new Error(`${response.status} ${await response.text()}`);
   return (await response.json()) as DriveItem;
-}
-
-/**
- * What the Graph client needs over plain http (README, "The Graph client"): `client.api(url)` takes
- * only `https://` URLs as absolute, so an `http://` nextLink, deltaLink or uploadUrl comes out as
- * `{baseUrl}/v1.0/http://...`: this step puts it back. Then, like the client's own
- * AuthenticationHandler, the bearer token goes only to Graph (`/v1.0/` on the origin) and any
- * Authorization is removed elsewhere (upload URLs refuse it).
- */
-export class EmulatorLinksMiddleware implements Middleware {
-  private next: Middleware | undefined;
-  /** Every URL requested, as sent. */
-  readonly urls: string[] = [];
-  constructor(
-    private readonly origin: string,
-    private readonly token: () => string,
-  ) {}
-  async execute(context: Context): Promise<void> {
-    let url = typeof context.request === 'string' ? context.request : context.request.url;
-    const mangled = /\/v1\.0\/(https?):\/+(.*)$/.exec(url);
-    if (mangled) url = `${mangled[1]}://${mangled[2]}`;
-    context.request = url;
-    this.urls.push(url);
-    const options = (context.options ??= {});
-    const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
-    if (url.startsWith(`${this.origin}/v1.0/`)) headers.set('Authorization', `Bearer ${this.token()}`);
-    else headers.delete('Authorization');
-    options.headers = Object.fromEntries(headers);
-    await this.next?.execute(context);
-  }
-  setNext(next: Middleware): void {
-    this.next = next;
-  }
-}
-
-/** The official Graph client wired to the emulator over http (links fixed, bearer on Graph only). */
-export function graphClient(
-  h: Pick<Harness, 'url' | 'token'>,
-  token = h.token,
-): { client: Client; links: EmulatorLinksMiddleware } {
-  const links = new EmulatorLinksMiddleware(h.url, () => token);
-  links.setNext(new HTTPMessageHandler());
-  return { client: Client.initWithMiddleware({ baseUrl: `${h.url}/`, middleware: links }), links };
 }

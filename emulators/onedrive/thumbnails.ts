@@ -11,12 +11,13 @@
  */
 import { jpegSize, encodeJpeg } from '../shared/jpeg';
 import { decodeJpeg } from '../shared/jpeg-decoder';
-import { decodePng, pngSize, placeholder, scaleDown, type RgbImage } from '../shared/png';
-import { hashString } from '../shared/prng';
+import { decodePng, pngSize, type RgbImage } from '../shared/png';
+import { BoundedCache, fitInto, placeholderFor, sniffImage } from '../shared/thumbnails';
 import { contentHead, readContent, type Content } from './content';
 
 const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 const MAX_DECODED_SIDE = 2048;
+const MAX_PLACEHOLDER_SIDE = 1024;
 const CACHE_SIZE = 64;
 
 export const STANDARD_SIZES = ['small', 'medium', 'large'] as const;
@@ -47,55 +48,20 @@ export function sizeSpec(name: string): SizeSpec | undefined {
   return { width, height, crop: custom[3] !== undefined };
 }
 
-/** Dimensions of a recognised image ('unknown': an image whose size this emulator cannot read). */
-function sniff(head: Buffer): { width: number; height: number } | 'unknown' | undefined {
-  const png = pngSize(head);
-  if (png) return png;
-  if (head[0] === 0xff && head[1] === 0xd8) return 'unknown';
-  const text = head.toString('latin1', 0, 6);
-  if (text === 'GIF87a' || text === 'GIF89a')
-    return { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
-  if (text.startsWith('BM') && head.length >= 26)
-    return { width: head.readInt32LE(18), height: Math.abs(head.readInt32LE(22)) };
-  return undefined;
-}
-
-function crop(image: RgbImage, width: number, height: number): RgbImage {
-  const w = Math.min(width, image.width);
-  const h = Math.min(height, image.height);
-  if (w === image.width && h === image.height) return image;
-  const left = Math.floor((image.width - w) / 2);
-  const top = Math.floor((image.height - h) / 2);
-  const pixels = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++)
-    pixels.set(
-      image.pixels.subarray(((top + y) * image.width + left) * 3, ((top + y) * image.width + left + w) * 3),
-      y * w * 3,
-    );
-  return { width: w, height: h, pixels };
-}
-
 /** Scales (and, for crops, fills then crops) an image into a size's box. */
 export function fit(image: RgbImage, spec: SizeSpec): RgbImage {
-  const { width: w, height: h } = image;
-  if (!spec.crop) {
-    const scale = Math.min(spec.width / w, spec.height / h);
-    return scale >= 1 ? image : scaleDown(image, Math.max(1, Math.round(Math.max(w, h) * scale)));
-  }
-  const scale = Math.max(spec.width / w, spec.height / h);
-  const scaled = scale >= 1 ? image : scaleDown(image, Math.max(1, Math.round(Math.max(w, h) * scale)));
-  return crop(scaled, spec.width, spec.height);
+  return fitInto(image, spec.width, spec.height, spec.crop ? 'cover' : 'inside');
 }
 
 export class Thumbnails {
-  private readonly decoded = new Map<string, RgbImage>();
+  private readonly decoded = new BoundedCache<RgbImage>(CACHE_SIZE);
 
   /** The picture of `content` (cached by `cacheKey`), or undefined when it is not an image. */
   async source(cacheKey: string, content: Content): Promise<RgbImage | undefined> {
     const cached = this.decoded.get(cacheKey);
     if (cached) return cached;
     if (content.size > MAX_SOURCE_BYTES) return undefined;
-    const size = sniff(contentHead(content));
+    const size = sniffImage(contentHead(content));
     if (size === undefined) return undefined;
     let image: RgbImage | undefined;
     const bytes = await readContent(content);
@@ -109,18 +75,9 @@ export class Thumbnails {
           image = undefined;
         }
       }
-      image ??= placeholder(
-        Math.max(1, Math.min(dims?.width ?? 256, dims?.height ?? 256, 1024)),
-        hashString(cacheKey),
-      );
+      image ??= placeholderFor(dims ?? 'unknown', MAX_PLACEHOLDER_SIDE, cacheKey);
     }
-    if (!image) {
-      const side = size === 'unknown' ? 256 : Math.max(1, Math.min(size.width, size.height, 1024));
-      image = placeholder(side, hashString(cacheKey));
-    }
-    if (this.decoded.size >= CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value as string);
-    this.decoded.set(cacheKey, image);
-    return image;
+    return this.decoded.set(cacheKey, image ?? placeholderFor(size, MAX_PLACEHOLDER_SIDE, cacheKey));
   }
 
   /** The JPEG of one size. */

@@ -4,7 +4,7 @@
  * the recycle bin, quota accounting and 507, OneDrive's naming rules, write throttling.
  */
 import { request } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { QuickXorHash } from '../../main/core/providers/hashes/quickxor';
 import {
   ALICE,
@@ -13,20 +13,15 @@ import {
   graph,
   graphJson,
   mkdir,
-  startHarness,
   upload,
+  useHarness,
   type DriveItem,
-  type Harness,
 } from './test-support';
 
 type Page = { value: DriveItem[] };
 type Drive = { quota: { used: number; deleted: number; remaining: number; total: number } };
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ seed: 'empty' });
-});
-afterAll(() => h.close());
+const h = useHarness({ seed: 'empty' });
 afterEach(async () => {
   h.emulator.admin.clearFaults();
   h.emulator.admin.setWriteRate(null);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BodyTooLargeError, Router, mediaType, mediaTypeParam, readBody } from './http';
+import { BodyTooLargeError, Router, mediaType, mediaTypeParam, parseRange, readBody } from './http';
 
 describe('Router', () => {
   const noop = () => undefined;
@@ -29,5 +29,29 @@ describe('body helpers', () => {
     expect(mediaType('Multipart/Related; boundary="a b"')).toBe('multipart/related');
     expect(mediaTypeParam('multipart/related; boundary="a b"', 'boundary')).toBe('a b');
     expect(mediaTypeParam('text/plain', 'charset')).toBeUndefined();
+  });
+});
+
+describe('parseRange', () => {
+  it('reads a-b, a- and -n as [start, end) within the size', () => {
+    expect(parseRange('bytes=2-5', 10)).toEqual({ start: 2, end: 6 });
+    expect(parseRange(' bytes=2-50 ', 10)).toEqual({ start: 2, end: 10 });
+    expect(parseRange('bytes=9-9', 10)).toEqual({ start: 9, end: 10 });
+    expect(parseRange('bytes=4-', 10)).toEqual({ start: 4, end: 10 });
+    expect(parseRange('bytes=-3', 10)).toEqual({ start: 7, end: 10 });
+    expect(parseRange('bytes=-30', 10)).toEqual({ start: 0, end: 10 });
+  });
+
+  it('ignores what it cannot read, and b < a (RFC 9110): the whole body', () => {
+    for (const header of [undefined, '', 'bytes=-', 'bytes=0-1,3-4', 'items=0-1', 'bytes=a-b', 'bytes=5-2'])
+      expect(parseRange(header, 10)).toBeUndefined();
+  });
+
+  it('is unsatisfiable from the end on, for -0, and for any suffix of an empty body', () => {
+    expect(parseRange('bytes=10-', 10)).toBeNull();
+    expect(parseRange('bytes=10-20', 10)).toBeNull();
+    expect(parseRange('bytes=-0', 10)).toBeNull();
+    expect(parseRange('bytes=-5', 0)).toBeNull();
+    expect(parseRange('bytes=0-', 0)).toBeNull();
   });
 });

@@ -141,6 +141,60 @@ export async function drainBody(body: Readable, limit = 64 * 1024 * 1024): Promi
   }
 }
 
+/** A byte range `[start, end)` of a representation. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Parses a single `Range: bytes=a-b | a- | -n` header against a representation of `size` bytes:
+ * undefined = answer with the whole body (no header, a malformed or multi-range one, or an invalid
+ * `a-b` with b < a, which RFC 9110 says to ignore), null = unsatisfiable (416: `a` at or past the end,
+ * `-0`, or any suffix of an empty representation).
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | undefined | null {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return null;
+    return { start: Math.max(0, size - suffix), end: size };
+  }
+  const start = Number(match[1]);
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
+  if (start >= size) return null;
+  return { start, end: match[2] === '' ? size : Math.min(size, Number(match[2]) + 1) };
+}
+
+/**
+ * Starts the answer to a download that may carry a `Range` (`range`: parseRange's result): 416 with
+ * `Content-Range: bytes *\/size` and no body (then ended; returns undefined), else 206 with its
+ * Content-Range or 200, with `headers`, `contentType` and the Content-Length. Returns the bytes
+ * `[start, end)` the body must carry.
+ */
+export function writeRangeHead(
+  res: ServerResponse,
+  range: ByteRange | undefined | null,
+  size: number,
+  contentType: string,
+  headers: HeaderMap,
+): ByteRange | undefined {
+  if (range === null) {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
+    res.end();
+    return undefined;
+  }
+  const { start, end } = range ?? { start: 0, end: size };
+  res.writeHead(range ? 206 : 200, {
+    ...headers,
+    'Content-Type': contentType,
+    'Content-Length': end - start,
+    ...(range ? { 'Content-Range': `bytes ${start}-${end - 1}/${size}` } : {}),
+  });
+  return { start, end };
+}
+
 /** Parses an `application/x-www-form-urlencoded` body. */
 export function parseForm(body: Buffer): URLSearchParams {
   return new URLSearchParams(body.toString('utf8'));
