@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../emulators';
 import { MemoryTokenStore } from './auth';
-import { SkyfoldService } from './service';
-import { followSignInPages } from './service-test-support';
+import type { SkyfoldService } from './service';
+import { openOnEmulators } from './service-test-support';
 
 const clientId = '7a1d3c5e-9b2f-4e60-8c4a-1f3e5d7b9a02';
 let emulators: RunningEmulators;
@@ -23,21 +23,7 @@ beforeEach(async () => {
   emulators = await startEmulators({ seed: 'demo', autoConsent: true });
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-onedrive-'));
   tokens = new MemoryTokenStore();
-  service = SkyfoldService.open({
-    dataDir: base,
-    env: {
-      SKYFOLD_GDRIVE_CLIENT_ID: 'skyfold-tests',
-      SKYFOLD_GDRIVE_ENDPOINT: emulators.gdrive.url,
-      SKYFOLD_DROPBOX_CLIENT_ID: 'skyfold-tests',
-      SKYFOLD_DROPBOX_ENDPOINT: emulators.dropbox.url,
-      // An ephemeral loopback port: the CLI test owns Dropbox's fixed one while tests run in parallel.
-      SKYFOLD_DROPBOX_REDIRECT_PORT: '0',
-      SKYFOLD_ONEDRIVE_CLIENT_ID: clientId,
-      SKYFOLD_ONEDRIVE_ENDPOINT: emulators.onedrive.url,
-    },
-    openTokenStore: async () => tokens,
-  });
-  followSignInPages(service);
+  service = openOnEmulators({ dataDir: base, emulators, tokens, onedriveClientId: clientId });
 });
 afterEach(async () => {
   service.close();
