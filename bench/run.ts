@@ -20,6 +20,7 @@
  *    Graph client's buffered download and one bare simple upload as baselines.
  *
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
+ *      npm run bench -- index  (index and search figures as JSON lines, bench/index-search.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -67,6 +68,12 @@ async function rawWalk(dir: string): Promise<number> {
     );
   }
   return count;
+}
+
+// `npm run bench -- index`: the index and search figures only (bench/index-search.ts).
+if (process.argv[2] === 'index') {
+  await import('./index-search');
+  process.exit(0);
 }
 
 const root = generateDemoFiles(path.join(os.tmpdir(), 'skyfold-bench-demo', 'files'));

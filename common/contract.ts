@@ -15,6 +15,7 @@ import {
   type ItemDto,
 } from './dto';
 import type { MethodName } from './methods';
+import { searchCategories, searchSortKeys, type SearchResultDto } from './search';
 
 export { isMethodName, methodNames, type MethodName } from './methods';
 
@@ -25,6 +26,9 @@ export const sortKeys = ['name', 'size', 'modified'] as const;
 export type SortKey = (typeof sortKeys)[number];
 export const sortSchema = z.object({ by: z.enum(sortKeys), direction: z.enum(['asc', 'desc']) }).strict();
 export type Sort = z.infer<typeof sortSchema>;
+
+const byteCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const epochMs = z.number().int().min(-8.64e15).max(8.64e15);
 
 /** The largest row range one listFolder call returns; the UI pages through bigger folders. */
 export const maxPageRows = 1000;
@@ -71,6 +75,32 @@ export const contractSchemas = {
   stat: z.object({ accountId: id, itemId: z.string().max(1024) }).strict(),
   /** The item at a `/`-separated path in an account ("" or "/" = root). Throws not_found. */
   resolvePath: z.object({ accountId: id, path: z.string().max(32768) }).strict(),
+  /**
+   * Items of every account matching `query` (common/search.ts), from the index alone (works offline).
+   * Throws invalid_argument for a `within` folder that is not in the index.
+   */
+  search: z
+    .object({
+      query: z
+        .object({
+          terms: z.array(z.string().max(1024)).max(64),
+          kind: z.enum(['file', 'folder']).optional(),
+          categories: z.array(z.enum(searchCategories)).max(searchCategories.length).optional(),
+          extensions: z.array(z.string().min(1).max(64)).max(256).optional(),
+          size: z.object({ min: byteCount.optional(), max: byteCount.optional() }).strict().optional(),
+          modified: z.object({ from: epochMs.optional(), to: epochMs.optional() }).strict().optional(),
+          accounts: z.array(z.string().min(1).max(1024)).max(256).optional(),
+          within: z.object({ accountId: id, folderId: id }).strict().optional(),
+          sort: z
+            .object({ by: z.enum(searchSortKeys), direction: z.enum(['asc', 'desc']) })
+            .strict()
+            .optional(),
+        })
+        .strict(),
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      limit: z.number().int().min(1).max(maxPageRows),
+    })
+    .strict(),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodArgs<M extends MethodName> = z.input<(typeof contractSchemas)[M]>;
 
@@ -86,6 +116,7 @@ export interface MethodResults {
   listFolder: FolderPage;
   stat: ItemDto;
   resolvePath: ItemDto;
+  search: SearchResultDto;
 }
 
 /** Events the engine pushes to every connected UI. */

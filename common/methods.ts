@@ -14,6 +14,7 @@ export const methodNames = [
   'listFolder',
   'stat',
   'resolvePath',
+  'search',
 ] as const;
 
 export type MethodName = (typeof methodNames)[number];

@@ -2,6 +2,7 @@
  * What a search asks for, as data: the shape the query syntax (`report ext:pdf size:>10MB in:dropbox`)
  * parses into, the UI's filter chips edit, and the index's search engine answers. Plain JSON.
  */
+import type { ItemDto } from './dto';
 
 /** Type categories, decided by extension first, then by MIME type. */
 export const searchCategories = [
@@ -42,4 +43,19 @@ export interface SearchQuery {
   /** Only items inside this folder (at any depth). */
   within?: { accountId: string; folderId: string };
   sort?: { by: SearchSortKey; direction: 'asc' | 'desc' };
+}
+
+/** One search result: the item and the folder it is in, from its account's root (`/`, `/Photos/2024`). */
+export interface SearchHitDto {
+  item: ItemDto;
+  folderPath: string;
+}
+
+export interface SearchResultDto {
+  /** How many items match (all of them, not only this page). */
+  total: number;
+  /** False when `total` is a lower bound (a search that stopped counting). */
+  totalExact: boolean;
+  offset: number;
+  items: SearchHitDto[];
 }

@@ -16,6 +16,7 @@ import {
   type ItemDto,
 } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
+import { parseSearchQuery, searchSyntaxHelp } from '../../common/search-query';
 import { createCliBrowserOpener } from '../core/auth';
 import { defaultDataDir } from '../core/data-dir';
 import { SkyfoldService } from '../core/service';
@@ -231,6 +232,54 @@ export function createProgram(io: CliIo): Command {
     });
 
   program
+    .command('search')
+    .description("search every account's index by name (works offline)")
+    .argument('<query...>', 'words and filters, e.g. report ext:pdf size:>10MB in:dropbox')
+    .option('--limit <n>', `at most N results (1-${maxPageRows})`, (value) => parseLimit(value), 100)
+    .option('--json', 'one JSON object per result')
+    .addHelpText('after', `\nQuery syntax:\n${searchSyntaxHelp}\n`)
+    .action(async (words: string[], options: { limit: number; json?: boolean }) => {
+      const query = parseSearchQuery(words.join(' '), { now: Date.now() });
+      await withService(async (service) => {
+        const names = new Map((await service.listAccounts()).map((account) => [account.id, account.name]));
+        const result = await service.search({ query, offset: 0, limit: options.limit });
+        const pathOf = (folderPath: string, name: string) => `${folderPath.replace(/\/$/, '')}/${name}`;
+        if (options.json) {
+          for (const { item, folderPath } of result.items)
+            printJsonLine({
+              account: names.get(item.accountId) ?? item.accountId,
+              id: item.id,
+              path: pathOf(folderPath, item.name),
+              name: item.name,
+              size: item.size,
+              modified: item.modifiedAt === null ? null : new Date(item.modifiedAt).toISOString(),
+              kind: item.kind,
+            });
+          return;
+        }
+        io.stdout(
+          result.items
+            .map(({ item, folderPath }) =>
+              [
+                item.kind === 'folder' ? 'd' : '-',
+                (item.size === null ? '' : humanSize(item.size)).padStart(8),
+                shortDate(item.modifiedAt).padEnd(16),
+                printableName(
+                  `${names.get(item.accountId) ?? item.accountId}:${pathOf(folderPath, item.name)}`,
+                ) + (item.kind === 'folder' ? '/' : ''),
+              ].join('  '),
+            )
+            .map((line) => `${line}\n`)
+            .join(''),
+        );
+        const shown = result.items.length;
+        io.stderr(
+          `${shown} of ${result.total}${result.totalExact ? '' : '+'} result${result.total === 1 ? '' : 's'}\n`,
+        );
+      });
+    });
+
+  program
     .command('serve')
     .description('serve the app to a browser on 127.0.0.1 (prints a URL with an access token)')
     .option('--port <port>', 'port (default: any free one)', (value) => parsePort(value), 0)
@@ -282,6 +331,13 @@ function parseTarget(target: string): { account: string; path: string } {
   } catch (error) {
     throw new SkyfoldError('invalid_argument', (error as Error).message);
   }
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxPageRows)
+    throw new InvalidArgumentError(`"${value}" is not a number from 1 to ${maxPageRows}`);
+  return limit;
 }
 
 function parsePort(value: string): number {

@@ -14,6 +14,7 @@ import { openCloudProvider, signInCloud, signOutCloud, type CloudDependencies } 
 import { openDefaultTokenStore, type AuthStateChange, type CloudKind, type TokenStore } from './auth';
 import { openDatabase, type SqliteDatabase } from './index/database';
 import { ItemStore } from './index/item-store';
+import { SearchEngine } from './index/search';
 import { indexMigrations, stateMigrations } from './index/migrations';
 import { SyncStateStore } from './index/sync-state-store';
 import { LocalProvider } from './providers/local/local-provider';
@@ -66,6 +67,8 @@ export class SkyfoldService implements ContractHandlers {
   private readonly notices: string[] = [];
   private readonly hostWarn: ((message: string) => void) | undefined;
   private readonly needsReconnect = new Set<string>();
+  /** Built on the first search (it loads every name into memory), then kept current from the index. */
+  private searchEngine: SearchEngine | undefined;
 
   private constructor(
     private readonly stateDb: SqliteDatabase,
@@ -308,6 +311,21 @@ export class SkyfoldService implements ContractHandlers {
   async stat({ accountId, itemId }: MethodArgs<'stat'>): Promise<ItemDto> {
     this.requireAccount(accountId);
     return this.requireItem(accountId, itemId);
+  }
+
+  async search({ query, offset, limit }: MethodArgs<'search'>): Promise<MethodResults['search']> {
+    if (query.within) {
+      this.requireAccount(query.within.accountId);
+      const folder = this.requireItem(query.within.accountId, query.within.folderId);
+      if (folder.kind !== 'folder')
+        throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder to search in`);
+    }
+    this.searchEngine ??= new SearchEngine(this.indexDb, () =>
+      this.accounts
+        .list()
+        .map((account) => ({ id: account.id, name: account.name, provider: account.provider })),
+    );
+    return this.searchEngine.search(query, { offset, limit });
   }
 
   async resolvePath({ accountId, path: itemPath }: MethodArgs<'resolvePath'>): Promise<ItemDto> {

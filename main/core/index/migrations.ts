@@ -37,6 +37,58 @@ export const indexMigrations: readonly Migration[] = [
   (db) => {
     db.exec('ALTER TABLE items ADD COLUMN target_id TEXT');
   },
+  // Search (search.ts): items get a stable integer key (`item_no`, an INTEGER PRIMARY KEY, so VACUUM
+  // keeps it) that the in-memory search index refers to, and every write that matters to search is
+  // logged in `search_changes` by triggers, whatever connection or process makes it. The search index
+  // replays the log to stay current; `search_meta.trimmed_through` tells it when the log was trimmed
+  // past the point it had read (then it rebuilds from `items`). The secondary indexes now end on the
+  // 8-byte item_no instead of the (account_id, id) strings, which makes them smaller.
+  (db) => {
+    db.exec(`
+      CREATE TABLE items_v3 (
+        item_no     INTEGER PRIMARY KEY,
+        account_id  TEXT    NOT NULL,
+        id          TEXT    NOT NULL,
+        parent_id   TEXT,
+        name        TEXT    NOT NULL,
+        name_key    TEXT    NOT NULL,
+        is_folder   INTEGER NOT NULL,
+        size        INTEGER,
+        modified_at INTEGER,
+        mime_type   TEXT,
+        hashes      TEXT,
+        crawl_gen   INTEGER NOT NULL,
+        target_id   TEXT,
+        UNIQUE (account_id, id)
+      );
+      INSERT INTO items_v3 (account_id, id, parent_id, name, name_key, is_folder, size, modified_at,
+                            mime_type, hashes, crawl_gen, target_id)
+        SELECT account_id, id, parent_id, name, name_key, is_folder, size, modified_at,
+               mime_type, hashes, crawl_gen, target_id FROM items;
+      DROP TABLE items;
+      ALTER TABLE items_v3 RENAME TO items;
+      CREATE INDEX items_by_name     ON items (account_id, parent_id, is_folder, name_key);
+      CREATE INDEX items_by_size     ON items (account_id, parent_id, is_folder, size, name_key);
+      CREATE INDEX items_by_modified ON items (account_id, parent_id, is_folder, modified_at, name_key);
+
+      CREATE TABLE search_changes (seq INTEGER PRIMARY KEY, item_no INTEGER NOT NULL);
+      CREATE TABLE search_meta (trimmed_through INTEGER NOT NULL);
+      INSERT INTO search_meta (trimmed_through) VALUES (0);
+      CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_changes (item_no) VALUES (new.item_no);
+      END;
+      CREATE TRIGGER items_search_update AFTER UPDATE ON items
+        WHEN old.name IS NOT new.name OR old.parent_id IS NOT new.parent_id OR old.is_folder IS NOT new.is_folder
+          OR old.size IS NOT new.size OR old.modified_at IS NOT new.modified_at
+          OR old.mime_type IS NOT new.mime_type OR old.target_id IS NOT new.target_id
+      BEGIN
+        INSERT INTO search_changes (item_no) VALUES (new.item_no);
+      END;
+      CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
+        INSERT INTO search_changes (item_no) VALUES (old.item_no);
+      END;
+    `);
+  },
 ];
 
 /** Durable state that is NOT a cache: accounts (later: tokens' metadata, the transfer journal). */
