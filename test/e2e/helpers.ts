@@ -1,6 +1,6 @@
 /**
  * What the end-to-end specs share: the web host's token URL, screenshots, the names the file list
- * shows, the same listing from the built CLI, and adding a cloud account the way a person does.
+ * shows, the same listing and search from the built CLI, and adding a cloud account the way a person does.
  * global-setup.ts prepares the data directory, the emulators and the server these read from.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
@@ -39,6 +39,32 @@ export function cliNames(target: string, ...flags: string[]): string[] {
     .trim()
     .split('\n')
     .map((line) => (JSON.parse(line) as { name: string }).name);
+}
+
+/** One line of `skyfold search --json`. */
+export interface CliSearchHit {
+  account: string;
+  id: string;
+  /** From the account's root: `/Documents/Invoices/budget-0007.pdf`. */
+  path: string;
+  name: string;
+  size: number | null;
+  modified: string | null;
+  kind: 'file' | 'folder';
+}
+
+/** `skyfold search <query> --json <flags>` on the same data directory: the results the index gives, in order. */
+export function cliSearch(query: string, ...flags: string[]): CliSearchHit[] {
+  const result = spawnSync(
+    process.execPath,
+    ['bin/skyfold.mjs', '--data-dir', process.env.SKYFOLD_E2E_DATA!, 'search', query, '--json', ...flags],
+    { encoding: 'utf8' },
+  );
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as CliSearchHit);
 }
 
 export interface CloudSignIn {

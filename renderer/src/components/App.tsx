@@ -1,12 +1,16 @@
-/** The window: accounts sidebar, the explorer for the chosen folder, and the connection banner. */
+/** The window: accounts sidebar, the explorer for the chosen folder (or search results), and the connection banner. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { Sort } from '../../../common/contract';
 import type { AccountDto } from '../../../common/dto';
 import { useClient } from '../client/context';
 import { useConnectionStatus, useResyncAfterReconnect } from '../hooks/use-connection';
 import { useEngineEvents } from '../hooks/use-engine-events';
+import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useExplorerLocation } from '../hooks/use-explorer-location';
+import { useNow } from '../hooks/use-now';
+import { useSearchShortcuts } from '../hooks/use-search-shortcuts';
 import { SkyfoldError } from '../../../common/errors';
 import { useAddAccount } from '../hooks/use-add-account';
 import {
@@ -16,10 +20,14 @@ import {
   withoutAccount,
 } from '../lib/accounts';
 import { queryKeys } from '../lib/query-keys';
+import type { BrowseTarget } from '../lib/search';
 import { defaultSort } from '../lib/sort';
 import { AddAccountDialog } from './AddAccountDialog';
 import { Explorer } from './Explorer';
 import { RemoveAccountDialog } from './RemoveAccountDialog';
+import { SearchBox } from './SearchBox';
+import { searchGridId } from './SearchList';
+import { SearchResults } from './SearchResults';
 import { Sidebar } from './Sidebar';
 import {
   ConnectionBanner,
@@ -53,8 +61,40 @@ export function App() {
       : account.rootId
     : null;
 
+  // Search: the box's text (non-empty = searching), debounced for the engine.
+  const [searchText, setSearchText] = useState('');
+  const searchedText = useDebouncedValue(searchText, 100);
+  const searchInput = useRef<HTMLInputElement>(null);
+  const now = useNow();
+  const focusSearchBox = useCallback(() => {
+    const input = searchInput.current;
+    if (!input) return;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }, []);
+  const typeIntoSearch = useCallback(
+    (character: string) => {
+      if (!searchInput.current) return;
+      flushSync(() => setSearchText((text) => text + character));
+      focusSearchBox();
+    },
+    [focusSearchBox],
+  );
+  const findInSearchBox = useCallback(() => {
+    searchInput.current?.focus();
+    searchInput.current?.select();
+  }, []);
+  useSearchShortcuts(findInSearchBox, typeIntoSearch);
+  const exitSearch = useCallback(() => {
+    // With nothing focused, the folder's grid takes focus once it is back (FileList's autoFocus).
+    searchInput.current?.blur();
+    if (searchText === '') document.querySelector<HTMLElement>('.explorer [role="grid"]')?.focus();
+    setSearchText('');
+  }, [searchText]);
+
   const selectAccount = useCallback(
     (chosen: AccountDto) => {
+      setSearchText('');
       setFocusHint(null);
       navigate({ accountId: chosen.id, folderId: null });
     },
@@ -98,10 +138,25 @@ export function App() {
   const openFolder = useCallback(
     (target: string, focusItemId?: string) => {
       if (accountId === undefined) return;
+      setSearchText('');
       setFocusHint(focusItemId === undefined ? null : { folderId: target, itemId: focusItemId });
       navigate({ accountId, folderId: target === rootId ? null : target });
     },
     [accountId, rootId, navigate],
+  );
+
+  /** A search result leads to a folder (of any account), maybe with a row to select there. */
+  const browseTo = useCallback(
+    (target: BrowseTarget) => {
+      const owner = list?.find((candidate) => candidate.id === target.accountId);
+      if (!owner) return;
+      setSearchText('');
+      setFocusHint(
+        target.focusItemId === undefined ? null : { folderId: target.folderId, itemId: target.focusItemId },
+      );
+      navigate({ accountId: owner.id, folderId: target.folderId === owner.rootId ? null : target.folderId });
+    },
+    [list, navigate],
   );
 
   let main;
@@ -139,6 +194,32 @@ export function App() {
         onSortChange={setSort}
         onNavigate={openFolder}
         focusItemId={focusHint?.folderId === folderId ? focusHint.itemId : null}
+        searchBox={
+          <SearchBox
+            ref={searchInput}
+            value={searchText}
+            onChange={setSearchText}
+            onExit={exitSearch}
+            onFocusResults={() => document.getElementById(searchGridId)?.focus()}
+          />
+        }
+        search={
+          searchText === '' ? null : (
+            <SearchResults
+              api={api}
+              text={searchedText}
+              settling={searchedText !== searchText}
+              accounts={list}
+              now={now}
+              onTextChange={(text) => {
+                setSearchText(text);
+                focusSearchBox();
+              }}
+              onBrowse={browseTo}
+              onExit={exitSearch}
+            />
+          )
+        }
       />
     );
   }

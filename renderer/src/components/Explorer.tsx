@@ -1,6 +1,9 @@
-/** One account's folder: toolbar (up, breadcrumbs, refresh), the file grid or a state, and a status bar. */
+/**
+ * One account's folder: toolbar (up, breadcrumbs, refresh, the search box), the file grid or a state,
+ * and a status bar. While a search runs, its results take the grid's place.
+ */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Sort, SkyfoldApi } from '../../../common/contract';
 import type { AccountDto, FolderPage, ItemDto } from '../../../common/dto';
 import { SkyfoldError } from '../../../common/errors';
@@ -22,6 +25,10 @@ export interface ExplorerProps {
   /** Go to a folder of this account; `focusItemId` is a row to focus there. */
   onNavigate: (folderId: string, focusItemId?: string) => void;
   focusItemId: string | null;
+  /** The search box, shown in the toolbar. */
+  searchBox?: ReactNode;
+  /** Search results to show instead of the folder (null: not searching). */
+  search?: ReactNode;
 }
 
 export function Explorer({
@@ -32,7 +39,10 @@ export function Explorer({
   onSortChange,
   onNavigate,
   focusItemId,
+  searchBox,
+  search = null,
 }: ExplorerProps) {
+  const searching = search !== null;
   const accountId = account.id;
   const head = useQuery({
     queryKey: queryKeys.listPage(accountId, folderId, sort, 0),
@@ -54,6 +64,12 @@ export function Explorer({
 
   // Keyboard users keep their place: when the grid (or nothing) had focus, the next folder's grid takes it.
   const [focusGrid, setFocusGrid] = useState(true);
+  // Leaving a search shows the folder again, and its grid takes focus (unless the search box keeps it).
+  const [wasSearching, setWasSearching] = useState(searching);
+  if (wasSearching !== searching) {
+    setWasSearching(searching);
+    if (!searching) setFocusGrid(true);
+  }
   const navigateFrom = useCallback(
     (target: string, focusItemId?: string) => {
       const active = document.activeElement;
@@ -67,8 +83,9 @@ export function Explorer({
   }, [parentId, folder, navigateFrom]);
   const open = useCallback((item: ItemDto) => navigateFrom(item.id), [navigateFrom]);
 
-  // Backspace and Alt+ArrowUp go up from anywhere but a text field.
+  // Backspace and Alt+ArrowUp go up from anywhere but a text field (and not from search results).
   useEffect(() => {
+    if (searching) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || !isGoUpKey(event) || isEditableTarget(event.target as HTMLElement | null))
         return;
@@ -77,7 +94,7 @@ export function Explorer({
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [goUp]);
+  }, [goUp, searching]);
 
   useEffect(() => {
     if (!folder) return;
@@ -90,7 +107,9 @@ export function Explorer({
   const notFound = error instanceof SkyfoldError && error.code === 'not_found';
 
   let content;
-  if (error && (!page || notFound)) {
+  if (searching) {
+    content = search;
+  } else if (error && (!page || notFound)) {
     content =
       notFound && indexing ? (
         <LoadingState label={`Indexing ${account.name}…`} />
@@ -139,10 +158,11 @@ export function Explorer({
         }}
         onRefresh={() => refresh.mutate()}
         refreshing={indexing}
+        search={searchBox}
       />
       <div className="content">{content}</div>
       <footer className="statusbar">
-        <span data-testid="item-count">{page ? formatCount(page.total, 'item') : ''}</span>
+        <span data-testid="item-count">{page && !searching ? formatCount(page.total, 'item') : ''}</span>
         {account.sync.state === 'crawling' ? (
           <span>
             Indexing {account.name}… {formatCount(account.sync.itemCount, 'item')} so far

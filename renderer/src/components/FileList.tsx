@@ -19,7 +19,7 @@ import type { Sort, SkyfoldApi, SortKey } from '../../../common/contract';
 import type { FolderPage, ItemDto } from '../../../common/dto';
 import { displayName, formatFullDate, formatModified, formatSize } from '../lib/format';
 import { iconKind, iconLabels } from '../lib/icons';
-import { listKeyAction } from '../lib/keyboard';
+import { isEditableTarget, listKeyAction } from '../lib/keyboard';
 import { indexOfLoaded, itemAt, pageRange, pagesForRange } from '../lib/paging';
 import { queryKeys } from '../lib/query-keys';
 import { ariaSort, toggleSort } from '../lib/sort';
@@ -48,7 +48,7 @@ export interface FileListProps {
   focusItemId: string | null;
   /** The grid's accessible name. */
   label: string;
-  /** Take keyboard focus when mounted. */
+  /** Take keyboard focus when mounted (unless a text field has it). */
   autoFocus?: boolean;
 }
 
@@ -106,8 +106,11 @@ export function FileList({
   if (total === 0) focusedIndex = null;
   else if (focusedIndex !== null) focusedIndex = Math.min(focusedIndex, total - 1);
 
+  // Never from a text field (the search box, emptied while typing, shows the folder again).
   useEffect(() => {
-    if (autoFocus) gridRef.current?.focus({ preventScroll: true });
+    if (autoFocus && !isEditableTarget(document.activeElement as HTMLElement | null)) {
+      gridRef.current?.focus({ preventScroll: true });
+    }
   }, [autoFocus, folderId]);
 
   // A new folder or sort order starts at the top, or at the row we came up from.

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Crumb } from '../lib/breadcrumbs';
 import { displayName } from '../lib/format';
 import { ChevronIcon, RefreshIcon, UpIcon } from './Icons';
@@ -37,6 +38,7 @@ export function Toolbar({
   onNavigate,
   onRefresh,
   refreshing,
+  search,
 }: {
   crumbs: readonly Crumb[];
   canGoUp: boolean;
@@ -44,6 +46,8 @@ export function Toolbar({
   onNavigate: (folderId: string) => void;
   onRefresh: () => void;
   refreshing: boolean;
+  /** The search box, at the toolbar's end. */
+  search?: ReactNode;
 }) {
   return (
     <div className="toolbar">
@@ -68,6 +72,7 @@ export function Toolbar({
       >
         <RefreshIcon spinning={refreshing} />
       </button>
+      {search}
     </div>
   );
 }

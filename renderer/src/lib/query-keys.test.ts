@@ -13,22 +13,27 @@ describe('queryKeys', () => {
       3,
     ]);
   });
+  it('keys search pages by the box’s text, under one prefix', () => {
+    expect(queryKeys.searchPage('report ext:pdf', 2)).toEqual(['search', 'report ext:pdf', 2]);
+    expect(queryKeys.searchPage('x', 0).slice(0, 1)).toEqual(queryKeys.searches());
+  });
 });
 
 describe('keysToInvalidate', () => {
-  it('maps index-changed to that account’s listings, stats and the account list', () => {
+  it('maps index-changed to that account’s listings, stats, the account list and every search', () => {
     expect(keysToInvalidate({ type: 'index-changed', accountId: 'acc' })).toEqual([
       ['list', 'acc'],
       ['stat', 'acc'],
       ['accounts'],
+      ['search'],
     ]);
   });
   it('maps notices-changed to the notices', () => {
     expect(keysToInvalidate({ type: 'notices-changed' })).toEqual([['notices']]);
   });
 
-  it('maps accounts-changed to the account list', () => {
-    expect(keysToInvalidate({ type: 'accounts-changed' })).toEqual([['accounts']]);
+  it('maps accounts-changed to the account list and every search', () => {
+    expect(keysToInvalidate({ type: 'accounts-changed' })).toEqual([['accounts'], ['search']]);
   });
 
   it('invalidates exactly the changed account’s queries in a real cache', async () => {
@@ -41,13 +46,14 @@ describe('keysToInvalidate', () => {
       queryKeys.listPage('b', 'root', sort, 0),
       queryKeys.stat('b', 'file'),
       queryKeys.accounts(),
+      queryKeys.searchPage('report', 0),
     ];
     for (const key of keys) client.setQueryData(key, 'data');
     for (const queryKey of keysToInvalidate({ type: 'index-changed', accountId: 'a' })) {
       await client.invalidateQueries({ queryKey });
     }
     const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
-    expect(stale).toEqual([true, true, true, false, false, true]);
+    expect(stale).toEqual([true, true, true, false, false, true, true]);
   });
 });
 

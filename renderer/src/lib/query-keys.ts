@@ -1,6 +1,7 @@
 /**
  * Query-cache keys, general to specific, so an engine event invalidates exactly what changed:
- * `['list', account, folder, sortBy, direction, page]`, `['stat', account, item]`, `['accounts']`.
+ * `['list', account, folder, sortBy, direction, page]`, `['stat', account, item]`, `['accounts']`,
+ * `['search', text, page]` (a search spans every account, so any index change makes it stale).
  */
 import type { EngineEvent, Sort } from '../../../common/contract';
 
@@ -13,11 +14,15 @@ export const queryKeys = {
     ['list', accountId, folderId, sort.by, sort.direction, page] as const,
   stat: (accountId: string, itemId: string) => ['stat', accountId, itemId] as const,
   statAccount: (accountId: string) => ['stat', accountId] as const,
+  searches: () => ['search'] as const,
+  /** One page of the results of the search box's `text`. */
+  searchPage: (text: string, page: number) => ['search', text, page] as const,
 };
 
 /**
  * The key prefixes an engine event makes stale. index-changed also refreshes the account list: each
- * account's item count (shown in the sidebar, live while indexing) comes from the index.
+ * account's item count (shown in the sidebar, live while indexing) comes from the index. Searches
+ * go stale on any index change and when accounts come or go (results name their account).
  */
 export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unknown[]> {
   switch (event.type) {
@@ -26,9 +31,10 @@ export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unk
         queryKeys.listAccount(event.accountId),
         queryKeys.statAccount(event.accountId),
         queryKeys.accounts(),
+        queryKeys.searches(),
       ];
     case 'accounts-changed':
-      return [queryKeys.accounts()];
+      return [queryKeys.accounts(), queryKeys.searches()];
     case 'notices-changed':
       return [queryKeys.notices()];
     default:
