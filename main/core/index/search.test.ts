@@ -292,6 +292,31 @@ describe('SearchEngine follows the index', () => {
     ]);
   });
 
+  it('finds new rows that take the numbers of deleted ones', () => {
+    engine.search({ terms: [] });
+    store.deleteAccount('g1'); // the highest item numbers
+    store.upsert('d1', [file('n1', 'root', 'newcomer one.txt')], 1);
+    expect(sorted({ terms: ['newcomer'] })).toEqual(['newcomer one.txt']);
+
+    // A gap below the highest row, then the highest row deleted: new rows go into the gap.
+    store.upsert(
+      'd1',
+      Array.from({ length: 5 }, (_, i) => file(`gap${i}`, 'root', `gap ${i}.txt`)),
+      1,
+    );
+    store.upsert('d1', [file('top', 'root', 'top.txt')], 1);
+    db.prepare("DELETE FROM items WHERE id LIKE 'gap%'").run();
+    expect(sorted({ terms: ['top'] })).toEqual(['top.txt']);
+    db.prepare("DELETE FROM items WHERE id = 'top'").run();
+    store.upsert('d1', [file('n2', 'root', 'newcomer two.txt'), file('n3', 'root', 'newcomer 3.txt')], 1);
+    expect(sorted({ terms: ['newcomer'] })).toEqual([
+      'newcomer 3.txt',
+      'newcomer one.txt',
+      'newcomer two.txt',
+    ]);
+    expect(sorted({ terms: ['top'] })).toEqual([]);
+  });
+
   it('keeps up across many segments and after the change log is trimmed', () => {
     engine.search({ terms: [] });
     const many = Array.from({ length: 60_000 }, (_, i) => file(`m${i}`, 'root', `bulk ${i}.bin`));

@@ -3,13 +3,16 @@
  * the index alone (no network).
  *
  * Design: a compact in-memory index rebuilt from `items` and kept current by replaying the
- * `search_changes` log (written by triggers, so any connection's writes are seen). Per item it keeps
- * the folded name (search-fold.ts) inside one `\n`-joined string per segment of 4,096 items, plus
- * typed arrays for the filters (kind, account, category, extension, size, modified, parent). A query
- * runs V8's native `String.indexOf` over the segment strings (Boyer-Moore-Horspool for longer terms,
- * a vectorised scan for one character) with the LONGEST term, maps each hit to its item by binary
- * search, checks the other terms and the filters on that item only, and keeps the top
- * `offset + limit` in a bounded heap. Every query is one pass over ~20 MB for 1,000,000 names.
+ * `search_changes` log of updates and deletes (written by triggers, so any connection's writes are
+ * seen) and reading the rows numbered above the last ones it read (inserts, see migration 4). Per item
+ * it keeps the folded name (search-fold.ts) inside one `\n`-joined string per segment of 4,096 items,
+ * plus typed arrays for the filters (kind, account, category, extension, size, modified, parent). A
+ * query runs V8's native `String.indexOf` over the segment strings (Boyer-Moore-Horspool for longer
+ * terms, a vectorised scan for one character) with the LONGEST term, maps each hit to its item by
+ * moving forward from the previous hit's item, checks the other terms and the filters on that item
+ * only, and keeps the top `offset + limit` in a bounded heap of typed arrays (no allocation per match;
+ * a match that cannot beat the worst kept one even at its best possible tier is only counted). Every
+ * query is one pass over ~20 MB for 1,000,000 names.
  *
  * Why not SQLite FTS5 (trigram): measured on 1,000,000 names, (a) the trigram tokenizer gives nothing
  * for 1- and 2-character queries (prefix queries on trigram tokens return no rows), so those need a
@@ -72,11 +75,19 @@ type Row = [
   parentNo: number | null,
 ];
 
-interface Candidate {
-  entry: number;
-  tier: number;
-  length: number;
+/** One query's state while scanning. */
+interface Scan {
+  /** Folded, longest first. */
+  terms: readonly string[];
+  accept: (entry: number) => boolean;
+  top: TopK;
+  /** The entry's sort key (see keyOf), `null` for relevance. */
+  key: ((entry: number) => number) | null;
+  total: number;
 }
+
+/** Relevance as one number: tier first, then the folded name's length. */
+const relevanceKey = (tier: number, length: number) => tier * 4_294_967_296 + length;
 
 interface ItemRow {
   account_id: string;
@@ -98,14 +109,17 @@ export class SearchEngine {
   private lastSeq = 0;
   private count = 0;
   private capacity = 0;
-  private itemNo = new Float64Array(0);
+  /** The highest item_no in `items` at the last read (rows above it are new). */
+  private lastItemNo = 0;
+  private itemNo = new Uint32Array(0);
   private flags = new Uint8Array(0);
   private account = new Uint16Array(0);
   private category = new Uint8Array(0);
   private extension = new Int32Array(0);
   private size = new Float64Array(0);
   private modified = new Float64Array(0);
-  private parentNo = new Float64Array(0);
+  /** The parent's item_no, -1 for none. */
+  private parentNo = new Int32Array(0);
   /** Offset of each entry's name in its segment's text. */
   private starts = new Uint32Array(0);
   private entryOfItem = new Int32Array(0);
@@ -124,6 +138,9 @@ export class SearchEngine {
   private epoch = 0;
 
   private readonly maxSeqStatement;
+  private readonly sizeStatement;
+  private readonly maxItemNoStatement;
+  private readonly newRowsStatement;
   private readonly trimmedStatement;
   private readonly allRowsStatement;
   private readonly changedRowsStatement;
@@ -137,6 +154,15 @@ export class SearchEngine {
     private readonly accounts: () => readonly SearchAccount[] = () => [],
   ) {
     this.maxSeqStatement = db.prepare('SELECT coalesce(max(seq), 0) FROM search_changes').pluck();
+    this.maxItemNoStatement = db.prepare('SELECT coalesce(max(item_no), 0) FROM items').pluck();
+    this.sizeStatement = db.prepare('SELECT count(*), coalesce(max(item_no), 0) FROM items').raw();
+    this.newRowsStatement = db
+      .prepare(
+        `SELECT ${rowColumns} FROM items i
+         LEFT JOIN items p ON p.account_id = i.account_id AND p.id = i.parent_id
+         WHERE i.item_no > ?`,
+      )
+      .raw();
     this.trimmedStatement = db.prepare('SELECT trimmed_through FROM search_meta').pluck();
     this.allRowsStatement = db
       .prepare(
@@ -177,34 +203,23 @@ export class SearchEngine {
     const sortBy: SearchSortKey = query.sort?.by ?? (terms.length > 0 ? 'relevance' : 'name');
     const descending = query.sort?.direction === 'desc';
     const accept = this.filter(query);
-    const compare = this.comparator(sortBy, descending);
-    const keep = offset + limit;
-    const heap: Candidate[] = [];
-    let total = 0;
-
-    const offer = (entry: number, tier: number, length: number) => {
-      total++;
-      if (keep === 0) return;
-      if (heap.length < keep) {
-        heap.push({ entry, tier, length });
-        siftUp(heap, heap.length - 1, compare);
-      } else {
-        const candidate = { entry, tier, length };
-        if (compare(candidate, heap[0]!) < 0) {
-          heap[0] = candidate;
-          siftDown(heap, 0, compare);
-        }
-      }
+    const nameSign = sortBy === 'name' && descending ? -1 : 1;
+    const top = new TopK(offset + limit, (a, b) => nameSign * this.byName(a, b));
+    const scan: Scan = {
+      terms,
+      accept: accept ?? (() => false),
+      top,
+      key: this.keyOf(sortBy, descending),
+      total: 0,
     };
-
     if (accept !== null) {
-      for (let segment = 0; segment < this.segments.length; segment++) {
-        this.scanSegment(segment, terms, accept, offer);
-      }
+      for (let segment = 0; segment < this.segments.length; segment++) this.scanSegment(segment, scan);
     }
-    heap.sort(compare);
-    const hits = heap.slice(offset).map((candidate) => this.hit(candidate.entry));
-    return { total, totalExact: true, offset, items: hits };
+    const hits = top
+      .sorted()
+      .slice(offset)
+      .map((entry) => this.hit(entry));
+    return { total: scan.total, totalExact: true, offset, items: hits };
   }
 
   /** Drops the in-memory index (the next search rebuilds it). */
@@ -214,53 +229,87 @@ export class SearchEngine {
 
   // ---- scanning
 
-  private scanSegment(
-    segment: number,
-    terms: readonly string[],
-    accept: (entry: number) => boolean,
-    offer: (entry: number, tier: number, length: number) => void,
-  ): void {
+  /**
+   * Offers every match of one segment. The entry holding a hit is found by moving forward from the
+   * previous one (a few steps, then a binary search for long jumps). For relevance, a hit that cannot
+   * beat the worst kept candidate even at its best possible tier is only counted.
+   */
+  private scanSegment(segment: number, scan: Scan): void {
     const text = this.segments[segment]!;
     const first = segment << segmentBits;
     const last = Math.min(this.count, first + segmentSize); // exclusive
-    const starts = this.starts;
-    const end = (entry: number) => (entry + 1 < last ? starts[entry + 1]! : text.length) - 1;
+    const { starts, flags } = this;
+    const { terms, accept, top, key } = scan;
+    const keep = top.capacity > 0;
     if (terms.length === 0) {
       for (let entry = first; entry < last; entry++) {
-        if (this.flags[entry]! & flagAlive && accept(entry)) offer(entry, 3, end(entry) - starts[entry]!);
+        if (flags[entry]! & flagAlive && accept(entry)) {
+          scan.total++;
+          if (keep)
+            top.offer(entry, key === null ? relevanceKey(3, this.endOf(entry) - starts[entry]!) : key(entry));
+        }
       }
       return;
     }
     const primary = terms[0]!;
-    let low = first;
+    const primaryLength = primary.length;
+    let entry = first;
     let position = text.indexOf(primary);
     while (position !== -1) {
-      // The entry holding the hit: the last one starting at or before it.
-      let high = last - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >>> 1;
-        if (starts[middle]! <= position) low = middle;
-        else high = middle - 1;
+      // The entry holding the hit: the last one starting at or before it (at or after `entry`).
+      if (entry + 1 < last && starts[entry + 1]! <= position) {
+        entry++;
+        let steps = 0;
+        while (entry + 1 < last && starts[entry + 1]! <= position) {
+          if (++steps === 8) {
+            let low = entry + 1;
+            let high = last - 1;
+            while (low < high) {
+              const middle = (low + high + 1) >>> 1;
+              if (starts[middle]! <= position) low = middle;
+              else high = middle - 1;
+            }
+            entry = low;
+            break;
+          }
+          entry++;
+        }
       }
-      const entry = low;
       const start = starts[entry]!;
-      const stop = end(entry);
-      if (this.flags[entry]! & flagAlive && accept(entry)) {
-        let tier = tierAt(text, start, stop, position, primary.length);
-        let matched = true;
-        if (terms.length > 1) {
+      const stop = (entry + 1 < last ? starts[entry + 1]! : text.length) - 1;
+      if (flags[entry]! & flagAlive && accept(entry)) {
+        const length = stop - start;
+        if (terms.length === 1) {
+          scan.total++;
+          if (keep) {
+            if (key !== null) top.offer(entry, key(entry));
+            else {
+              // Tiers 0 and 1 show at once; anything else is at least a word start (tier 2).
+              const floor = position === start ? (length === primaryLength ? 0 : 1) : 2;
+              if (!top.full || relevanceKey(floor, length) <= top.worstKey()) {
+                const tier = floor < 2 ? floor : tierAt(text, start, stop, position, primaryLength);
+                top.offer(entry, relevanceKey(tier, length));
+              }
+            }
+          }
+        } else {
+          let tier = tierAt(text, start, stop, position, primaryLength);
+          let matched = true;
           const name = text.slice(start, stop);
           for (let t = 1; t < terms.length && matched; t++) {
             const at = name.indexOf(terms[t]!);
             if (at === -1) matched = false;
             else if (tier > 0) tier = Math.min(tier, tierAt(name, 0, name.length, at, terms[t]!.length));
           }
+          if (matched) {
+            scan.total++;
+            if (keep) top.offer(entry, key === null ? relevanceKey(tier, length) : key(entry));
+          }
         }
-        if (matched) offer(entry, tier, stop - start);
       }
-      low = entry + 1;
-      if (low >= last) break;
-      position = text.indexOf(primary, starts[low]!);
+      entry++;
+      if (entry >= last) break;
+      position = text.indexOf(primary, starts[entry]!);
     }
   }
 
@@ -355,7 +404,7 @@ export class SearchEngine {
       let inside = false;
       for (;;) {
         const parent = parentNo[current]!;
-        if (Number.isNaN(parent)) break;
+        if (parent < 0) break;
         if (parent === folder) {
           inside = true;
           break;
@@ -378,27 +427,32 @@ export class SearchEngine {
     };
   }
 
-  private comparator(by: SearchSortKey, descending: boolean): (a: Candidate, b: Candidate) => number {
-    const byName = (a: Candidate, b: Candidate) => this.compareNames(a.entry, b.entry) || a.entry - b.entry;
+  /**
+   * The sort key of an entry for size and modified order (smaller first; no value is +Infinity, last
+   * both ways) or name order (0: the names decide), `null` for relevance (tier and length, computed
+   * while scanning). Equal keys fall back to name order.
+   */
+  private keyOf(by: SearchSortKey, descending: boolean): ((entry: number) => number) | null {
     const sign = descending ? -1 : 1;
     switch (by) {
       case 'relevance':
-        return (a, b) => a.tier - b.tier || a.length - b.length || byName(a, b);
+        return null;
       case 'name':
-        return (a, b) => sign * byName(a, b);
+        return () => 0;
       case 'size':
       case 'modified': {
         const values = by === 'size' ? this.size : this.modified;
-        return (a, b) => {
-          const x = values[a.entry]!;
-          const y = values[b.entry]!;
-          const missingX = Number.isNaN(x);
-          const missingY = Number.isNaN(y);
-          if (missingX || missingY) return missingX === missingY ? byName(a, b) : missingX ? 1 : -1;
-          return sign * (x - y) || byName(a, b);
+        return (entry) => {
+          const value = values[entry]!;
+          return Number.isNaN(value) ? Infinity : sign * value;
         };
       }
     }
+  }
+
+  /** Name order, ties by entry (a total order). */
+  private byName(a: number, b: number): number {
+    return this.compareNames(a, b) || a - b;
   }
 
   /** Folded names in natural order (digit runs compared as numbers), without copying them. */
@@ -420,12 +474,12 @@ export class SearchEngine {
     const folders: string[] = [];
     let parent = this.parentNo[entry]!;
     const seen = new Set<number>();
-    while (!Number.isNaN(parent) && !seen.has(parent)) {
+    while (parent >= 0 && !seen.has(parent)) {
       seen.add(parent);
       const parentEntry = parent < this.entryOfItem.length ? this.entryOfItem[parent]! : -1;
       if (parentEntry < 0) break;
       const grandparent = this.parentNo[parentEntry]!;
-      if (Number.isNaN(grandparent)) break; // the account's root is not part of the path
+      if (grandparent < 0) break; // the account's root is not part of the path
       folders.unshift(this.nameStatement.get(parent) as string);
       parent = grandparent;
     }
@@ -437,64 +491,95 @@ export class SearchEngine {
   private refresh(): void {
     this.db.transaction(() => {
       const maxSeq = this.maxSeqStatement.get() as number;
+      const maxItemNo = this.maxItemNoStatement.get() as number;
       const trimmed = this.trimmedStatement.get() as number;
-      if (!this.built || trimmed > this.lastSeq || maxSeq - this.lastSeq > rebuildThreshold) {
-        this.rebuild(maxSeq);
-      } else if (maxSeq > this.lastSeq) {
-        this.applyChanges(maxSeq);
+      const backlog = maxSeq - this.lastSeq + Math.max(0, maxItemNo - this.lastItemNo);
+      if (!this.built || trimmed > this.lastSeq || backlog > rebuildThreshold) {
+        this.rebuild(maxSeq, maxItemNo);
+      } else if (maxSeq > this.lastSeq || maxItemNo !== this.lastItemNo) {
+        this.applyChanges(maxSeq, maxItemNo);
       }
     })();
     this.flushSegments();
     this.trim();
   }
 
-  private rebuild(maxSeq: number): void {
+  private rebuild(maxSeq: number, maxItemNo: number): void {
+    const [rows] = this.sizeStatement.get() as [number, number];
     this.count = 0;
+    this.capacity = 0;
+    this.grow(rows); // exact: no growth while reading
+    this.entryOfItem = new Int32Array(maxItemNo + 1).fill(-1);
     this.segments = [];
     this.builtCounts = [];
     this.pendingNames.clear();
     this.dirtySegments.clear();
-    this.entryOfItem.fill(-1);
-    const names: string[] = [];
+    let names: string[] = [];
     for (const row of this.allRowsStatement.iterate() as IterableIterator<Row>) {
       const entry = this.addEntry(row[0]);
       this.setEntry(entry, row);
       names.push(foldForSearch(row[2]!));
-      if (names.length === segmentSize) this.buildSegment(this.segments.length, names.splice(0));
+      if (names.length === segmentSize) {
+        this.buildSegment(this.segments.length, names);
+        names = [];
+      }
     }
     if (names.length > 0) this.buildSegment(this.segments.length, names);
     this.lastSeq = maxSeq;
+    this.lastItemNo = maxItemNo;
     this.built = true;
   }
 
-  private applyChanges(maxSeq: number): void {
-    for (const row of this.changedRowsStatement.iterate(this.lastSeq) as IterableIterator<Row>) {
-      const itemNo = row[0];
-      let entry = itemNo < this.entryOfItem.length ? this.entryOfItem[itemNo]! : -1;
-      if (row[1] === null) {
-        if (entry >= 0) {
-          this.flags[entry] = 0;
-          this.entryOfItem[itemNo] = -1;
-          this.setName(entry, '');
-        }
-        continue;
-      }
-      const added = entry < 0;
-      if (added) entry = this.addEntry(itemNo);
-      this.setEntry(entry, row);
-      this.setName(entry, foldForSearch(row[2]!));
-      if (added && row[3] === 1) {
-        // Children listed before their folder (whole-drive listings do that) point to it from now on.
-        for (const child of this.childrenStatement.iterate(
-          row[1],
-          this.idOf(itemNo),
-        ) as IterableIterator<number>) {
-          const childEntry = child < this.entryOfItem.length ? this.entryOfItem[child]! : -1;
-          if (childEntry >= 0) this.parentNo[childEntry] = itemNo;
-        }
+  /**
+   * Replays the log (updates and deletes) and reads the rows inserted since the last read: those
+   * numbered above the highest item that was alive then and has not changed since (a new row gets a
+   * number above every row alive when it is inserted; see migration 4).
+   */
+  private applyChanges(maxSeq: number, maxItemNo: number): void {
+    const changed = this.changedRowsStatement.all(this.lastSeq) as Row[];
+    const logged = new Set<number>();
+    for (const row of changed) logged.add(row[0]);
+    let stable = this.lastItemNo;
+    while (stable > 0) {
+      const entry = stable < this.entryOfItem.length ? this.entryOfItem[stable]! : -1;
+      if (entry >= 0 && this.flags[entry]! & flagAlive && !logged.has(stable)) break;
+      stable--;
+    }
+    for (const row of changed) this.applyRow(row);
+    if (maxItemNo > stable) {
+      for (const row of this.newRowsStatement.iterate(stable) as IterableIterator<Row>) {
+        if (!logged.has(row[0])) this.applyRow(row);
       }
     }
     this.lastSeq = maxSeq;
+    this.lastItemNo = maxItemNo;
+  }
+
+  private applyRow(row: Row): void {
+    const itemNo = row[0];
+    let entry = itemNo < this.entryOfItem.length ? this.entryOfItem[itemNo]! : -1;
+    if (row[1] === null) {
+      if (entry >= 0) {
+        this.flags[entry] = 0;
+        this.entryOfItem[itemNo] = -1;
+        this.setName(entry, '');
+      }
+      return;
+    }
+    const added = entry < 0;
+    if (added) entry = this.addEntry(itemNo);
+    this.setEntry(entry, row);
+    this.setName(entry, foldForSearch(row[2]!));
+    if (added && row[3] === 1) {
+      // Children listed before their folder (whole-drive listings do that) point to it from now on.
+      for (const child of this.childrenStatement.iterate(
+        row[1],
+        this.idOf(itemNo),
+      ) as IterableIterator<number>) {
+        const childEntry = child < this.entryOfItem.length ? this.entryOfItem[child]! : -1;
+        if (childEntry >= 0) this.parentNo[childEntry] = itemNo;
+      }
+    }
   }
 
   private idOf(itemNo: number): string {
@@ -518,9 +603,12 @@ export class SearchEngine {
   }
 
   private addEntry(itemNo: number): number {
-    if (this.count === this.capacity) this.grow(Math.max(segmentSize, this.capacity * 2));
+    if (this.count === this.capacity) {
+      this.grow(Math.max(this.capacity + segmentSize, Math.ceil(this.capacity * 1.25)));
+    }
     if (itemNo >= this.entryOfItem.length) {
-      const bigger = new Int32Array(Math.max(itemNo + 1, this.entryOfItem.length * 2, 1024)).fill(-1);
+      const length = Math.max(itemNo + 1, Math.ceil(this.entryOfItem.length * 1.25), 1024);
+      const bigger = new Int32Array(length).fill(-1);
       bigger.set(this.entryOfItem);
       this.entryOfItem = bigger;
     }
@@ -541,7 +629,7 @@ export class SearchEngine {
     this.flags[entry] = flagAlive | (isFolder ? flagFolder : 0);
     this.size[entry] = isFolder || size === null ? NaN : size;
     this.modified[entry] = modifiedAt ?? NaN;
-    this.parentNo[entry] = parentNo ?? NaN;
+    this.parentNo[entry] = parentNo ?? -1;
     const isFile = !isFolder && targetId === null;
     const category = isFile ? categoryOf(name!, mimeType) : null;
     this.category[entry] = category === null ? 0 : searchCategories.indexOf(category) + 1;
@@ -611,17 +699,17 @@ export class SearchEngine {
       make: (n: number) => T,
     ): T => {
       const bigger = make(capacity);
-      bigger.set(array);
+      bigger.set(array.subarray(0, Math.min(this.count, capacity)));
       return bigger;
     };
-    this.itemNo = grow(this.itemNo, (n) => new Float64Array(n));
+    this.itemNo = grow(this.itemNo, (n) => new Uint32Array(n));
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
     this.account = grow(this.account, (n) => new Uint16Array(n));
     this.category = grow(this.category, (n) => new Uint8Array(n));
     this.extension = grow(this.extension, (n) => new Int32Array(n));
     this.size = grow(this.size, (n) => new Float64Array(n));
     this.modified = grow(this.modified, (n) => new Float64Array(n));
-    this.parentNo = grow(this.parentNo, (n) => new Float64Array(n));
+    this.parentNo = grow(this.parentNo, (n) => new Int32Array(n));
     this.starts = grow(this.starts, (n) => new Uint32Array(n));
     this.capacity = capacity;
   }
@@ -688,30 +776,86 @@ function naturalCompare(
   return aEnd - i - (bEnd - j);
 }
 
-/** Max-heap by `compare` (the worst kept candidate on top). */
-function siftUp(heap: Candidate[], index: number, compare: (a: Candidate, b: Candidate) => number): void {
-  const item = heap[index]!;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (compare(item, heap[parent]!) <= 0) break;
-    heap[index] = heap[parent]!;
-    index = parent;
-  }
-  heap[index] = item;
-}
+/**
+ * The best `capacity` entries by (key, then `tie`), in a max-heap of typed arrays (the worst kept on
+ * top), so offering a match allocates nothing.
+ */
+class TopK {
+  private readonly entries: Int32Array;
+  private readonly keys: Float64Array;
+  private size = 0;
 
-function siftDown(heap: Candidate[], index: number, compare: (a: Candidate, b: Candidate) => number): void {
-  const item = heap[index]!;
-  const n = heap.length;
-  for (;;) {
-    let child = 2 * index + 1;
-    if (child >= n) break;
-    if (child + 1 < n && compare(heap[child + 1]!, heap[child]!) > 0) child++;
-    if (compare(heap[child]!, item) <= 0) break;
-    heap[index] = heap[child]!;
-    index = child;
+  constructor(
+    readonly capacity: number,
+    private readonly tie: (a: number, b: number) => number,
+  ) {
+    this.entries = new Int32Array(capacity);
+    this.keys = new Float64Array(capacity);
   }
-  heap[index] = item;
+
+  get full(): boolean {
+    return this.size === this.capacity;
+  }
+
+  worstKey(): number {
+    return this.keys[0]!;
+  }
+
+  offer(entry: number, key: number): void {
+    if (this.size < this.capacity) {
+      this.siftUp(this.size++, entry, key);
+    } else if (this.capacity > 0 && this.compare(key, entry, this.keys[0]!, this.entries[0]!) < 0) {
+      this.siftDown(entry, key);
+    }
+  }
+
+  /** The kept entries, best first. */
+  sorted(): number[] {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    order.sort((i, j) => this.compare(this.keys[i]!, this.entries[i]!, this.keys[j]!, this.entries[j]!));
+    return order.map((i) => this.entries[i]!);
+  }
+
+  /** Equal keys (or two +Infinity keys: NaN difference) go to the tie-break. */
+  private compare(keyA: number, a: number, keyB: number, b: number): number {
+    const difference = keyA - keyB;
+    return difference < 0 ? -1 : difference > 0 ? 1 : this.tie(a, b);
+  }
+
+  private siftUp(index: number, entry: number, key: number): void {
+    const { entries, keys } = this;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (this.compare(key, entry, keys[parent]!, entries[parent]!) <= 0) break;
+      entries[index] = entries[parent]!;
+      keys[index] = keys[parent]!;
+      index = parent;
+    }
+    entries[index] = entry;
+    keys[index] = key;
+  }
+
+  /** Replaces the top. */
+  private siftDown(entry: number, key: number): void {
+    const { entries, keys } = this;
+    const n = this.size;
+    let index = 0;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= n) break;
+      if (
+        child + 1 < n &&
+        this.compare(keys[child + 1]!, entries[child + 1]!, keys[child]!, entries[child]!) > 0
+      )
+        child++;
+      if (this.compare(keys[child]!, entries[child]!, key, entry) <= 0) break;
+      entries[index] = entries[child]!;
+      keys[index] = keys[child]!;
+      index = child;
+    }
+    entries[index] = entry;
+    keys[index] = key;
+  }
 }
 
 function toDto(row: ItemRow): ItemDto {
