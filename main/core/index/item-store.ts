@@ -265,24 +265,25 @@ export class ItemStore {
     if (!statement) {
       const column = sortColumn[sort.by];
       const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
-      // Ties end on the id, so the order is total and exactly reversed in the other direction.
+      // Ties end on the row's number (`item_no`, which every browse index ends with), so the order is
+      // total, exactly reversed in the other direction, and OFFSET is skipped inside the index.
       const order =
         column === 'name_key'
-          ? `name_key ${direction}, id ${direction}`
-          : `${column} ${direction}, name_key ${direction}, id ${direction}`;
+          ? `name_key ${direction}, item_no ${direction}`
+          : `${column} ${direction}, name_key ${direction}, item_no ${direction}`;
       const outerOrder = order.replaceAll(/(\w+) (ASC|DESC)/g, 'page.$1 $2');
       // Skipping OFFSET rows is done in the covering index alone (no table lookups); only the rows
       // of the page itself are then read from the table.
       statement = this.db.prepare(
         `WITH page AS MATERIALIZED (
-           SELECT ${column === 'name_key' ? 'id, name_key' : `id, ${column}, name_key`} FROM items
+           SELECT ${column === 'name_key' ? 'item_no, name_key' : `item_no, ${column}, name_key`} FROM items
            WHERE account_id = @accountId AND parent_id = @parentId AND is_folder = @isFolder
            ORDER BY ${order} LIMIT @limit OFFSET @offset)
          SELECT ${itemColumns
            .split(', ')
            .map((c) => `items.${c}`)
            .join(', ')}
-         FROM page JOIN items ON items.account_id = @accountId AND items.id = page.id
+         FROM page JOIN items ON items.item_no = page.item_no
          ORDER BY ${outerOrder}`,
       );
       this.pageStatements.set(key, statement);
