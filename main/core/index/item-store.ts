@@ -9,7 +9,8 @@ import { nameSortKey } from '../../../common/names';
 import type { ProviderItem } from '../providers/types';
 import type { SqliteDatabase } from './database';
 
-interface ItemRow {
+/** An `items` row as `itemColumns` selects it. */
+export interface ItemRow {
   account_id: string;
   id: string;
   parent_id: string | null;
@@ -21,7 +22,8 @@ interface ItemRow {
   target_id: string | null;
 }
 
-const itemColumns = 'account_id, id, parent_id, name, is_folder, size, modified_at, mime_type, target_id';
+export const itemColumns =
+  'account_id, id, parent_id, name, is_folder, size, modified_at, mime_type, target_id';
 const sortColumn: Record<Sort['by'], string> = {
   name: 'name_key',
   size: 'size',
@@ -292,7 +294,8 @@ export class ItemStore {
   }
 }
 
-function toDto(row: ItemRow): ItemDto {
+/** The contract's shape of an `items` row. */
+export function toDto(row: ItemRow): ItemDto {
   return {
     accountId: row.account_id,
     id: row.id,

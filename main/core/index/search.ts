@@ -33,11 +33,11 @@
  * - Size and modified orders put items without a value (folders, unknown dates) last in both
  *   directions; ties fall back to name order. Relevance ignores the direction (best first).
  */
-import type { ItemDto } from '../../../common/dto';
 import type { SearchHitDto, SearchQuery, SearchResultDto, SearchSortKey } from '../../../common/search';
 import { searchCategories } from '../../../common/search';
 import { categoryOf, extensionOf } from '../../../common/search-categories';
 import type { SqliteDatabase } from './database';
+import { itemColumns, toDto, type ItemRow } from './item-store';
 import { foldForSearch } from './search-fold';
 
 /** What the account filter (`in:dropbox`) matches against. */
@@ -88,18 +88,6 @@ interface Scan {
 
 /** Relevance as one number: tier first, then the folded name's length. */
 const relevanceKey = (tier: number, length: number) => tier * 4_294_967_296 + length;
-
-interface ItemRow {
-  account_id: string;
-  id: string;
-  parent_id: string | null;
-  name: string;
-  is_folder: number;
-  size: number | null;
-  modified_at: number | null;
-  mime_type: string | null;
-  target_id: string | null;
-}
 
 const rowColumns = `i.item_no, i.account_id, i.name, i.is_folder, i.size, i.modified_at, i.mime_type, i.target_id,
   p.item_no AS parent_no`;
@@ -182,10 +170,7 @@ export class SearchEngine {
       .prepare('SELECT item_no FROM items WHERE account_id = ? AND parent_id = ?')
       .pluck();
     this.itemNoStatement = db.prepare('SELECT item_no FROM items WHERE account_id = ? AND id = ?').pluck();
-    this.itemStatement = db.prepare(
-      `SELECT account_id, id, parent_id, name, is_folder, size, modified_at, mime_type, target_id
-       FROM items WHERE item_no = ?`,
-    );
+    this.itemStatement = db.prepare(`SELECT ${itemColumns} FROM items WHERE item_no = ?`);
     this.nameStatement = db.prepare('SELECT name FROM items WHERE item_no = ?').pluck();
   }
 
@@ -856,18 +841,4 @@ class TopK {
     entries[index] = entry;
     keys[index] = key;
   }
-}
-
-function toDto(row: ItemRow): ItemDto {
-  return {
-    accountId: row.account_id,
-    id: row.id,
-    parentId: row.parent_id,
-    name: row.name,
-    kind: row.is_folder ? 'folder' : 'file',
-    size: row.size,
-    modifiedAt: row.modified_at,
-    mimeType: row.mime_type,
-    targetId: row.target_id,
-  };
 }
