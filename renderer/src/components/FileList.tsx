@@ -4,7 +4,6 @@
  * the grid; the focused row is its aria-activedescendant.
  */
 import { useQueries } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   memo,
   useCallback,
@@ -20,14 +19,12 @@ import type { FolderPage, ItemDto } from '../../../common/dto';
 import { displayName, formatFullDate, formatModified, formatSize } from '../lib/format';
 import { iconKind, iconLabels } from '../lib/icons';
 import { isEditableTarget, listKeyAction } from '../lib/keyboard';
-import { indexOfLoaded, itemAt, pageRange, pagesForRange } from '../lib/paging';
+import { indexOfLoaded, itemAt, pageRange } from '../lib/paging';
 import { queryKeys } from '../lib/query-keys';
 import { ariaSort, toggleSort } from '../lib/sort';
 import { useNow } from '../hooks/use-now';
+import { rowHeight, useVirtualRows } from '../hooks/use-virtual-rows';
 import { FileIcon, SortIcon } from './Icons';
-
-export const rowHeight = 32;
-const overscan = 10;
 
 const columns: ReadonlyArray<{ key: SortKey; label: string }> = [
   { key: 'name', label: 'Name' },
@@ -70,21 +67,8 @@ export function FileList({
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
 
-  // The app does not use React Compiler; the virtualizer re-renders this component when the range changes.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan,
-    useFlushSync: false,
-  });
-  const virtualItems = virtualizer.getVirtualItems();
-  const firstIndex = virtualItems[0]?.index ?? 0;
-  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? -1;
+  const { virtualizer, virtualItems, laterPages: wanted } = useVirtualRows(total, scrollRef);
 
-  // Page 0 comes with `head`; fetch only the other pages the rendered rows touch.
-  const wanted = pagesForRange(firstIndex, lastIndex, total).filter((page) => page !== 0);
   const results = useQueries({
     queries: wanted.map((page) => ({
       queryKey: queryKeys.listPage(accountId, folderId, sort, page),

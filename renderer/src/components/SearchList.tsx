@@ -4,7 +4,6 @@
  * or a click on the Folder cell opens the containing folder; Escape leaves the search.
  */
 import { useQueries } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SkyfoldApi } from '../../../common/contract';
 import type { AccountDto } from '../../../common/dto';
@@ -12,7 +11,7 @@ import type { SearchHitDto } from '../../../common/search';
 import { displayName, formatFullDate, formatModified, formatSize } from '../lib/format';
 import { iconKind, iconLabels } from '../lib/icons';
 import { listKeyAction } from '../lib/keyboard';
-import { pageRange, pageSize, pagesForRange } from '../lib/paging';
+import { pageRange, pageSize } from '../lib/paging';
 import { queryKeys } from '../lib/query-keys';
 import {
   containingFolder,
@@ -22,10 +21,9 @@ import {
   type SearchAnswer,
 } from '../lib/search';
 import { useNow } from '../hooks/use-now';
-import { rowHeight } from './FileList';
+import { rowHeight, useVirtualRows } from '../hooks/use-virtual-rows';
 import { FileIcon } from './Icons';
 
-const overscan = 10;
 /** The results grid's element id (the search box's ArrowDown moves here). */
 export const searchGridId = 'search-results-grid';
 
@@ -49,20 +47,8 @@ export function SearchList({ api, answer, stale, accounts, onBrowse, onExit }: S
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
 
-  // The app does not use React Compiler; the virtualizer re-renders this component when the range changes.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan,
-    useFlushSync: false,
-  });
-  const virtualItems = virtualizer.getVirtualItems();
-  const firstIndex = virtualItems[0]?.index ?? 0;
-  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? -1;
+  const { virtualizer, virtualItems, laterPages: wanted } = useVirtualRows(total, scrollRef);
 
-  const wanted = pagesForRange(firstIndex, lastIndex, total).filter((page) => page !== 0);
   const pages = useQueries({
     queries: wanted.map((page) => ({
       queryKey: queryKeys.searchPage(text, page),
