@@ -11,6 +11,10 @@
  *    naive `SELECT ... WHERE name LIKE '%q%' LIMIT 100` (no order, no count: the cheapest naive form)
  *    on the selective queries of that length; `ratio` = baseline p95 / engine p95 on those same
  *    selective queries. Goal: p95 <= 16 ms over all queries of the length AND ratio >= 20.
+ * 3. incremental sync: (a) one file written on each emulated cloud reaches the index in how many HTTP
+ *    requests (counted by the emulator; bench/sync-requests.ts), baseline a full crawl's requests,
+ *    goal <= 2; (b) 10,000 changes applied to the 1M-item index vs. raw inserts (applyChangesFigure),
+ *    goal >= 50% of baseline.
  * 4. cold open: a fresh Node process opens the 1M-item index file and lists the first 200 children of
  *    a folder (ItemStore, name order). The OS file cache is warm (the file was just written), so this
  *    is a process cold start, not a disk cold start. Baseline: a fresh process that opens the file
@@ -28,10 +32,13 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { SearchQuery } from '../common/search';
 import { openDatabase } from '../main/core/index/database';
-import { ItemStore } from '../main/core/index/item-store';
+import { ItemStore, itemColumns, toDto, type ItemRow } from '../main/core/index/item-store';
 import { indexMigrations } from '../main/core/index/migrations';
 import { SearchEngine, type SearchAccount } from '../main/core/index/search';
-import type { ProviderItem } from '../main/core/providers/types';
+import { SyncStateStore } from '../main/core/index/sync-state-store';
+import type { ProviderChange, ProviderItem } from '../main/core/providers/types';
+import { ChangeApplier } from '../main/core/sync/apply-changes';
+import { measureChangeCosts } from './sync-requests';
 
 const total = 1_000_000;
 const pageSize = 1_000;
@@ -171,6 +178,106 @@ const percentile = (samples: number[], p: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
+
+// ---- figure 3b
+
+/**
+ * 10,000 changes as a feed reports them, in batches of 1,000, through ChangeApplier (with the
+ * end-of-run checks): 6,000 new files in existing folders, 2,000 renames, 1,000 moves and 1,000
+ * removals of existing files of the first account. Baseline: raw prepared inserts of 10,000 rows in
+ * batches of 1,000 into the 1M-row plain table of figure 1 (same pragmas).
+ */
+function applyChangesFigure(
+  db: ReturnType<typeof openDatabase>,
+  store: ItemStore,
+  baselineFile: string,
+): void {
+  const accountId = accounts[0]!.id;
+  const folders = db
+    .prepare('SELECT id FROM items WHERE account_id = ? AND is_folder = 1 ORDER BY item_no LIMIT 2000')
+    .pluck()
+    .all(accountId) as string[];
+  const existing = db
+    .prepare(
+      `SELECT ${itemColumns} FROM items WHERE account_id = ? AND is_folder = 0 ORDER BY item_no LIMIT 4000 OFFSET 1000`,
+    )
+    .all(accountId) as ItemRow[];
+  const changes: ProviderChange[] = [];
+  const fresh: ProviderItem[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const item: ProviderItem = {
+      id: `new-${i}`,
+      parentId: pick(folders),
+      name: nameFor(i, false),
+      kind: 'file',
+      size: Math.floor(random() * 1_000_000),
+      modifiedAt: 1_700_000_000_000 + i,
+      mimeType: 'text/plain',
+      targetId: null,
+      hashes: {},
+    };
+    fresh.push(item);
+    changes.push({ kind: 'upsert', item });
+  }
+  existing.forEach((row, i) => {
+    const item = { ...toDto(row), hashes: {} };
+    if (i < 2000) changes.push({ kind: 'upsert', item: { ...item, name: `renamed ${item.name}` } });
+    else if (i < 3000) changes.push({ kind: 'upsert', item: { ...item, parentId: pick(folders) } });
+    else changes.push({ kind: 'remove', id: item.id });
+  });
+  const syncState = new SyncStateStore(db);
+  const applier = new ChangeApplier(accountId, store, 1, {
+    rootId: 'root',
+    caseInsensitive: true,
+    duplicateNamesAllowed: false,
+  });
+  let start = process.hrtime.bigint();
+  for (let i = 0; i < changes.length; i += 1000) {
+    applier.applyBatch(changes.slice(i, i + 1000), () => syncState.saveCursor(accountId, String(i)));
+  }
+  applier.finish(() => syncState.markSynced(accountId, Date.now(), 'end'));
+  const applyMs = msSince(start);
+
+  const raw = new Database(baselineFile);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  const insert = raw.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const batch = raw.transaction((items: readonly ProviderItem[]) => {
+    for (const item of items) {
+      insert.run(
+        accountId,
+        `raw-${item.id}`,
+        item.parentId,
+        item.name,
+        0,
+        item.size,
+        item.modifiedAt,
+        item.mimeType,
+        null,
+        null,
+        1,
+      );
+    }
+  });
+  const rows = [...fresh, ...existing.map((row) => ({ ...toDto(row), hashes: {} }))];
+  start = process.hrtime.bigint();
+  for (let i = 0; i < rows.length; i += 1000) batch(rows.slice(i, i + 1000));
+  const rawMs = msSince(start);
+  raw.close();
+  const rate = (ms: number) => changes.length / (ms / 1000);
+  console.error(
+    `apply 10k changes: ${applyMs.toFixed(0)} ms; raw insert of 10k rows: ${rawMs.toFixed(0)} ms`,
+  );
+  figure(
+    'sync-apply-10k-changes',
+    rate(applyMs),
+    'changes/s',
+    rate(rawMs),
+    rate(applyMs) / rate(rawMs),
+    'ratio >= 0.5',
+    rate(applyMs) / rate(rawMs) >= 0.5,
+  );
+}
 
 // ---- child processes (figures 4 and 5)
 
@@ -341,7 +448,25 @@ async function main(): Promise<void> {
         p95 <= 16 && ratio >= 20,
       );
     }
+    // 3b. Applying 10,000 changes (a change feed's batches) to the 1M-item index
+    applyChangesFigure(db, store, path.join(dir, 'baseline.db'));
     db.close();
+
+    // 3a. One remote change, in HTTP requests, per cloud (emulators)
+    for (const cost of await measureChangeCosts()) {
+      console.error(
+        `${cost.cloud}: one change = ${cost.paths.join(', ')}; a full crawl = ${cost.crawlRequests}`,
+      );
+      figure(
+        `sync-one-change-requests-${cost.cloud}`,
+        cost.requests,
+        'requests',
+        cost.crawlRequests,
+        cost.crawlRequests / cost.requests,
+        '<= 2 requests',
+        cost.requests <= 2,
+      );
+    }
 
     // 4. Cold open to the first folder listing
     const openRuns = (mode: string) => Array.from({ length: 5 }, () => runChild(mode, file).ms!);

@@ -11,6 +11,7 @@ import {
   cloudProviderKinds,
   type AccountDto,
   type CloudProviderKind,
+  type DiskUsageDto,
   type FolderPage,
   type ItemDto,
 } from './dto';
@@ -56,8 +57,17 @@ export const contractSchemas = {
   cancelSignIn: z.object({}).strict(),
   /** Forgets an account and its index rows (cloud: revokes and deletes its tokens). Never touches files. Throws not_found. */
   removeAccount: accountRef,
-  /** Re-reads an account into the index. Resolves when the index is up to date. */
-  refreshAccount: accountRef,
+  /**
+   * Brings an account's index up to date now: its changes since the last sync, or a full crawl when
+   * it has none yet (or `full`: crawl again; the old index stays usable until the new one is
+   * complete). Resolves when done, with the account's sync state (offline and error states are
+   * reported there, not thrown). Concurrent calls share one run. Throws not_found.
+   */
+  refreshAccount: z.object({ accountId: id, full: z.boolean().optional() }).strict(),
+  /** Asks every account for its changes now (the UI calls it when the window gets focus). Returns at once. */
+  syncAll: z.object({}).strict(),
+  /** Files, folders and bytes under a folder, from the index. Throws not_found, invalid_argument (not a folder). */
+  diskUsage: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
   /**
    * A row range of a folder's children, read from the index: folders first, then files, each group in
    * `sort` order. Throws not_found when the folder is not in the index.
@@ -113,6 +123,8 @@ export interface MethodResults {
   cancelSignIn: null;
   removeAccount: null;
   refreshAccount: AccountDto;
+  syncAll: null;
+  diskUsage: DiskUsageDto;
   listFolder: FolderPage;
   stat: ItemDto;
   resolvePath: ItemDto;

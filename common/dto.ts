@@ -21,10 +21,26 @@ export const cloudOwners: Record<CloudProviderKind, string> = {
   onedrive: 'Microsoft',
 };
 
+/**
+ * Where an account's index stands. `idle`: up to date as of `lastSyncedAt` (the last time the
+ * service was asked for changes successfully). `crawling`: a full listing is being written (the
+ * previous index stays usable until it completes); `itemCount` counts the items written so far.
+ * `offline`: the service cannot be reached; the index still serves browsing and search, and sync
+ * resumes by itself. `error`: sync stopped for `message` (needs reconnecting, refused...).
+ */
 export type SyncState =
   | { state: 'idle'; itemCount: number; lastSyncedAt: number | null }
   | { state: 'crawling'; itemCount: number; lastSyncedAt: number | null }
+  | { state: 'offline'; itemCount: number; lastSyncedAt: number | null; message: string }
   | { state: 'error'; itemCount: number; lastSyncedAt: number | null; message: string };
+
+/** What a folder holds, everything below it counted (from the index). */
+export interface DiskUsageDto {
+  files: number;
+  folders: number;
+  /** Sum of the files' sizes; files of unknown size count 0. */
+  bytes: number;
+}
 
 export interface AccountDto {
   id: string;

@@ -11,6 +11,8 @@ export const methodNames = [
   'cancelSignIn',
   'removeAccount',
   'refreshAccount',
+  'syncAll',
+  'diskUsage',
   'listFolder',
   'stat',
   'resolvePath',

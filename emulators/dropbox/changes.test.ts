@@ -95,6 +95,39 @@ describe('files/list_folder/continue', () => {
     expect((await h.dbx.filesListFolderContinue({ cursor: third.result.cursor })).result.entries).toEqual([]);
   });
 
+  it('lists the whole account recursively without deleted entries, then reports later changes from the last cursor', async () => {
+    h = await startHarness();
+    await upload('/a/one.txt');
+    await upload('/a/b/two.txt');
+    await upload('/top.txt');
+    await upload('/dead/x.txt');
+    await h.dbx.filesDeleteV2({ path: '/dead' });
+    const listed: string[] = [];
+    let page = (await h.dbx.filesListFolder({ path: '', recursive: true, include_deleted: false, limit: 2 }))
+      .result;
+    for (;;) {
+      expect(page.entries.length).toBeLessThanOrEqual(2);
+      listed.push(...feed(page.entries).map((e) => e.split(' ').slice(0, 2).join(' ')));
+      if (!page.has_more) break;
+      page = (await h.dbx.filesListFolderContinue({ cursor: page.cursor })).result;
+    }
+    // No entry for the root, no deleted entry; folders before their content.
+    expect(listed).toEqual([
+      'folder /a',
+      'folder /a/b',
+      'file /a/b/two.txt',
+      'file /a/one.txt',
+      'file /top.txt',
+    ]);
+    await h.dbx.filesDeleteV2({ path: '/a/one.txt' });
+    await upload('/a/b/three.txt');
+    const changes = await h.dbx.filesListFolderContinue({ cursor: page.cursor });
+    expect(feed(changes.result.entries).map((e) => e.split(' ').slice(0, 2).join(' '))).toEqual([
+      'file /a/b/three.txt',
+      'deleted /a/one.txt',
+    ]);
+  });
+
   it('lists deleted entries with include_deleted, after the live ones', async () => {
     h = await startHarness();
     await upload('/live.txt');

@@ -194,6 +194,52 @@ describe('files.list', () => {
   });
 });
 
+describe('files.list over the whole drive (a first crawl)', () => {
+  it('lists every live item once with q "trashed = false" alone, in pages up to 1000, never the root or trashed items', async () => {
+    const folder = await h.drive.files.create({
+      requestBody: { name: 'Bin', mimeType: FOLDER },
+      fields: 'id',
+    });
+    const inside = await h.drive.files.create({
+      requestBody: { name: 'inside.txt', parents: [folder.data.id!] },
+      fields: 'id',
+    });
+    await h.drive.files.update({ fileId: folder.data.id!, requestBody: { trashed: true } });
+    const { data: root } = await h.drive.files.get({ fileId: 'root', fields: 'id' });
+    const crawl = async (pageSize: number) => {
+      const ids: string[] = [];
+      let pageToken: string | undefined;
+      do {
+        const { data } = await h.drive.files.list({
+          q: 'trashed = false',
+          spaces: 'drive',
+          pageSize,
+          pageToken,
+          fields: 'nextPageToken,files(id,parents,trashed)',
+        });
+        expect(data.files!.length).toBeLessThanOrEqual(pageSize);
+        expect(data.files!.every((file) => file.trashed === false && file.parents?.length === 1)).toBe(true);
+        ids.push(...data.files!.map((file) => file.id!));
+        pageToken = data.nextPageToken ?? undefined;
+      } while (pageToken);
+      return ids;
+    };
+    const whole = await crawl(1000);
+    expect(new Set(whole).size).toBe(whole.length);
+    expect(whole).not.toContain(root.id);
+    expect(whole).not.toContain(folder.data.id);
+    expect(whole).not.toContain(inside.data.id); // inside a trashed folder: trashed too
+    const { data: all } = await h.drive.files.list({ pageSize: 1000, fields: 'files(id,trashed)' });
+    expect(whole.sort()).toEqual(
+      all
+        .files!.filter((file) => !file.trashed)
+        .map((file) => file.id!)
+        .sort(),
+    );
+    expect((await crawl(3)).sort()).toEqual(whole);
+  });
+});
+
 describe('files.get and downloads', () => {
   it('returns metadata: size as a string, hashes for binary files only, version', async () => {
     const root = h.emulator.admin.rootId('alice@example.com');

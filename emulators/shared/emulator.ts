@@ -87,6 +87,12 @@ export interface RunningEmulator<Name extends string, Admin, Endpoints> {
   readonly users: readonly string[];
   /** In-process admin: faults, reset, tokens, clock, throttle, and the service's own operations. */
   readonly admin: Admin;
+  /**
+   * The service requests received so far (admin requests not counted): their number, and the last
+   * `recentRequestsKept` as `METHOD /path` (no query), oldest first. For tests and benchmarks that
+   * count what a client costs.
+   */
+  requests(): { count: number; recent: readonly string[] };
   /** Stops the server (open connections are destroyed) and removes a temporary data dir. */
   close(): Promise<void>;
 }
@@ -108,6 +114,9 @@ export interface EmulatorDefinition<Name extends string, Service extends Emulato
   create(options: ServiceOptions): Service;
   endpoints(url: string): Endpoints;
 }
+
+/** How many recent requests `RunningEmulator.requests()` lists. */
+const recentRequestsKept = 1000;
 
 /** Upload sessions last a week on Drive and Dropbox alike. */
 export const DEFAULT_UPLOAD_SESSION_LIFETIME_SECONDS = 7 * 24 * 3600;
@@ -163,7 +172,20 @@ export async function startEmulator<Name extends string, Service extends Emulato
     options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), `skyfold-${definition.name}-`)));
   const service = definition.create(resolveOptions(options, seed, dataDir, definition.defaults));
   await service.init();
-  const server = await listen((req, res) => service.handle(req, res), { port: options.port });
+  let count = 0;
+  const recent: string[] = [];
+  const server = await listen(
+    (req, res) => {
+      const pathname = (req.url ?? '/').split('?')[0]!;
+      if (pathname !== '/__admin' && !pathname.startsWith('/__admin/')) {
+        count++;
+        recent.push(`${req.method ?? 'GET'} ${pathname}`);
+        if (recent.length > recentRequestsKept) recent.shift();
+      }
+      return service.handle(req, res);
+    },
+    { port: options.port },
+  );
   return {
     service: definition.name,
     url: server.url,
@@ -171,6 +193,7 @@ export async function startEmulator<Name extends string, Service extends Emulato
     endpoints: definition.endpoints(server.url),
     users: service.users,
     admin: service.admin,
+    requests: () => ({ count, recent: [...recent] }),
     async close() {
       await server.close();
       if (temporary) await fs.rm(dataDir, { recursive: true, force: true });

@@ -280,6 +280,100 @@ export function createProgram(io: CliIo): Command {
     });
 
   program
+    .command('sync')
+    .description('bring the index of one account, or of every account, up to date')
+    .argument('[account]', 'account name or id (default: every account)')
+    .option(
+      '--full',
+      'list everything again instead of asking for changes (the old index stays usable meanwhile)',
+    )
+    .option('--json', 'one JSON object per account')
+    .addHelpText(
+      'after',
+      '\nExit status 1 when an account ended in error; an offline account is only a warning (its index\n' +
+        'still serves ls and search, and it catches up on the next sync).\n',
+    )
+    .action(async (reference: string | undefined, options: { full?: boolean; json?: boolean }) => {
+      await withService(async (service) => {
+        const targets =
+          reference === undefined ? await service.listAccounts() : [await findAccount(service, reference)];
+        if (targets.length === 0 && !options.json)
+          return io.stdout('No accounts yet. Add one with: skyfold accounts add local PATH\n');
+        // One after another, in list order: the output order is stable, every account writes into
+        // the same index database anyway, and a cloud account's sync is already bounded by its
+        // provider's rate limits, so running them together would gain little and interleave failures.
+        const synced: AccountDto[] = [];
+        for (const target of targets) {
+          const account = await syncAccount(service, target, options.full ?? false);
+          synced.push(account);
+          if (options.json)
+            printJsonLine({
+              account: account.name,
+              id: account.id,
+              provider: account.provider,
+              state: account.sync.state,
+              items: account.sync.itemCount,
+              lastSyncedAt:
+                account.sync.lastSyncedAt === null ? null : new Date(account.sync.lastSyncedAt).toISOString(),
+              ...('message' in account.sync ? { message: account.sync.message } : {}),
+            });
+        }
+        if (!options.json && synced.length > 0)
+          io.stdout(
+            `${table([
+              ['NAME', 'PROVIDER', 'STATE', 'ITEMS', 'STATUS'],
+              ...synced.map((a) => [
+                printableName(a.name),
+                a.provider,
+                a.sync.state,
+                String(a.sync.itemCount),
+                printableName(syncStatus(a.sync)),
+              ]),
+            ])}\n`,
+          );
+        for (const account of synced)
+          if (account.sync.state === 'offline')
+            io.stderr(
+              `skyfold: warning: ${printableName(account.name)} is offline (${printableName(account.sync.message)}); ` +
+                'its index is still usable\n',
+            );
+        // One `skyfold: ...` line per account in error; the last goes through the usual error path (exit 1).
+        const failed = synced.filter((account) => account.sync.state === 'error');
+        const failure = (account: AccountDto) =>
+          `${account.name}: ${'message' in account.sync ? account.sync.message : 'sync failed'}`;
+        for (const account of failed.slice(0, -1)) io.stderr(`skyfold: ${printableName(failure(account))}\n`);
+        const last = failed.at(-1);
+        if (last) throw new SkyfoldError('permanent', failure(last));
+      });
+    });
+
+  program
+    .command('du')
+    .description('count the files, folders and bytes under a folder, from the index')
+    .argument('<account:path>', 'e.g. Photos:/2024 or Photos: for the root (a file counts alone)')
+    .option('--json', 'print {"account","path","files","folders","bytes"} as JSON')
+    .action(async (target: string, options: { json?: boolean }) => {
+      const { account: reference, path: itemPath } = parseTarget(target);
+      await withService(async (service) => {
+        const account = await findAccount(service, reference);
+        const item = await service.resolvePath({ accountId: account.id, path: itemPath });
+        // Like du(1), a file reports itself alone.
+        const usage =
+          item.kind === 'folder'
+            ? await service.diskUsage({ accountId: account.id, folderId: item.targetId ?? item.id })
+            : { files: 1, folders: 0, bytes: item.size ?? 0 };
+        const shownPath = (await indexPath(service, account.id, item, itemPath)) || '/';
+        if (options.json) return printJsonLine({ account: account.name, path: shownPath, ...usage });
+        const count = (n: number, noun: string) =>
+          `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+        io.stdout(
+          `${humanSize(usage.bytes)} in ${count(usage.files, 'file')}, ${count(usage.folders, 'folder')}  ` +
+            `${printableName(`${account.name}:${shownPath}`)}\n`,
+        );
+      });
+    });
+
+  program
     .command('serve')
     .description('serve the app to a browser on 127.0.0.1 (prints a URL with an access token)')
     .option('--port <port>', 'port (default: any free one)', (value) => parsePort(value), 0)
@@ -287,7 +381,7 @@ export function createProgram(io: CliIo): Command {
     .action(async (options: { port: number; json?: boolean }) => {
       await withService(async (service) => {
         const host = await startWebHost({ service, rendererDir: io.rendererDir, port: options.port });
-        service.refreshAllInBackground();
+        service.startBackgroundSync();
         if (options.json) printJsonLine({ url: host.url, origin: host.origin, port: host.port });
         else
           io.stdout(
@@ -345,6 +439,58 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidArgumentError(`"${value}" is not a port`);
   return port;
+}
+
+/**
+ * Syncs one account and resolves with how it ended. A rejection other than the account being gone
+ * is read back as the account's state, so one failing account does not stop the others.
+ */
+async function syncAccount(service: SkyfoldService, account: AccountDto, full: boolean): Promise<AccountDto> {
+  try {
+    return await service.refreshAccount({ accountId: account.id, full });
+  } catch (error) {
+    const after = (await service.listAccounts()).find((a) => a.id === account.id);
+    if (!after) throw error;
+    if (after.sync.state === 'error') return after;
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...after, sync: { ...after.sync, state: 'error', message } };
+  }
+}
+
+/** The STATUS column of `sync`. */
+function syncStatus(sync: AccountDto['sync']): string {
+  switch (sync.state) {
+    case 'idle':
+      return sync.lastSyncedAt === null ? 'up to date' : `up to date at ${shortDate(sync.lastSyncedAt)}`;
+    case 'crawling':
+      return 'still listing';
+    case 'offline':
+    case 'error':
+      return sync.message;
+  }
+}
+
+/**
+ * An item's path as the index spells it (a case-insensitive match may differ from what was typed;
+ * a folder shortcut keeps the path it was reached by). The root is "".
+ */
+async function indexPath(
+  service: SkyfoldService,
+  accountId: string,
+  item: ItemDto,
+  typed: string,
+): Promise<string> {
+  const sort: Sort = { by: 'name', direction: 'asc' };
+  const listed = (folderId: string) => service.listFolder({ accountId, folderId, sort, offset: 0, limit: 1 });
+  if (item.parentId === null) return '';
+  if (item.kind === 'folder') {
+    const page = await listed(item.id);
+    if (page.folder.id === item.id) return storedPath(page);
+  } else {
+    const parent = await listed(item.parentId);
+    if (parent.folder.id === item.parentId) return `${storedPath(parent)}/${item.name}`;
+  }
+  return `/${typed.replace(/^\/+|\/+$/g, '')}`;
 }
 
 /** A listed folder's path as the index spells it (`/a/b`; the root is ""). */

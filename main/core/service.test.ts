@@ -147,6 +147,69 @@ describe('SkyfoldService', () => {
   });
 });
 
+describe('SkyfoldService sync', () => {
+  it('counts files, folders and bytes under a folder (diskUsage), refusing files and unknown folders', async () => {
+    const account = await addAndIndex();
+    await expect(service.diskUsage({ accountId: account.id, folderId: account.rootId })).resolves.toEqual({
+      files: 3,
+      folders: 2,
+      bytes: 'pdf'.length + 'note'.length + 'top'.length,
+    });
+    const docs = await service.resolvePath({ accountId: account.id, path: '/docs' });
+    await expect(service.diskUsage({ accountId: account.id, folderId: docs.id })).resolves.toEqual({
+      files: 2,
+      folders: 1,
+      bytes: 7,
+    });
+    const top = await service.resolvePath({ accountId: account.id, path: '/top.txt' });
+    await expect(service.diskUsage({ accountId: account.id, folderId: top.id })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(service.diskUsage({ accountId: account.id, folderId: 'nope' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('keeps local accounts fresh in the background by watching them (startBackgroundSync)', async () => {
+    service.close();
+    service = SkyfoldService.open({ dataDir: path.join(base, 'data'), syncTiming: { localDebounceMs: 20 } });
+    const account = await addAndIndex();
+    service.startBackgroundSync();
+    const names = async () =>
+      (
+        await service.listFolder({
+          accountId: account.id,
+          folderId: account.rootId,
+          sort: byName,
+          offset: 0,
+          limit: 100,
+        })
+      ).items.map((item) => item.name);
+    await fs.writeFile(path.join(files, 'appeared.txt'), 'new');
+    await expect.poll(names, { timeout: 5000 }).toEqual(['docs', 'appeared.txt', 'top.txt']);
+    await fs.rm(path.join(files, 'docs'), { recursive: true });
+    await expect.poll(names, { timeout: 5000 }).toEqual(['appeared.txt', 'top.txt']);
+    const [listed] = await service.listAccounts();
+    expect(listed!.sync).toMatchObject({ state: 'idle', itemCount: 3, lastSyncedAt: expect.any(Number) });
+  });
+
+  it('syncAll asks every account for changes at once; refreshAccount full crawls again', async () => {
+    const account = await addAndIndex();
+    await fs.writeFile(path.join(files, 'later.txt'), 'later');
+    await expect(service.syncAll()).resolves.toBeNull();
+    await expect
+      .poll(
+        async () =>
+          (await service.resolvePath({ accountId: account.id, path: '/later.txt' }).catch(() => null))?.name,
+      )
+      .toBe('later.txt');
+    await fs.rm(path.join(files, 'later.txt'));
+    await expect(service.refreshAccount({ accountId: account.id, full: true })).resolves.toMatchObject({
+      sync: { state: 'idle', itemCount: 6 },
+    });
+  });
+});
+
 describe('SkyfoldService notices', () => {
   it('keeps notices for the UI, passes them to the host once, and announces changes', async () => {
     const told: string[] = [];

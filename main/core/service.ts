@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { EngineEvent, MethodArgs, MethodResults } from '../../common/contract';
-import { providerLabels, type AccountDto, type ItemDto, type SyncState } from '../../common/dto';
+import { providerLabels, type AccountDto, type DiskUsageDto, type ItemDto } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
 import { numberedName, splitPath } from '../../common/names';
 import { AccountStore, type StoredAccount } from './accounts/account-store';
@@ -20,7 +20,7 @@ import { SyncStateStore } from './index/sync-state-store';
 import { LocalProvider } from './providers/local/local-provider';
 import { caseInsensitiveKinds } from './providers/kinds';
 import type { Provider } from './providers/types';
-import { crawlAccount } from './sync/crawl';
+import { AccountSyncer, type SyncTiming } from './sync/account-syncer';
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
@@ -39,6 +39,8 @@ export interface ServiceOptions {
    * host) the page is only announced with a `sign-in` event, for the UI to offer as a link.
    */
   openBrowser?: (url: string) => Promise<void>;
+  /** How often and how patiently accounts are synced in the background (tests shorten it). */
+  syncTiming?: Partial<SyncTiming>;
 }
 
 /** The contract's methods, as the service implements them. */
@@ -46,15 +48,16 @@ export type ContractHandlers = {
   [M in keyof MethodResults]: (args: MethodArgs<M>) => Promise<MethodResults[M]>;
 };
 
-/** Minimum time between two index-changed events for one account while it is being crawled. */
-const progressEventIntervalMs = 250;
+/** How long a quota answer is shown before a sync asks again (one request; quotas move slowly). */
+const quotaMaxAgeMs = 10 * 60_000;
 
 export class SkyfoldService implements ContractHandlers {
   private readonly events = new EventEmitter();
   private readonly connections = new Map<string, Promise<Provider>>();
-  private readonly crawls = new Map<string, Promise<AccountDto>>();
-  private readonly crawlAborts = new Map<string, AbortController>();
-  private readonly syncStates = new Map<string, SyncState>();
+  private readonly syncers = new Map<string, AccountSyncer>();
+  /** Whether accounts are kept fresh in the background (startBackgroundSync), not only on demand. */
+  private backgroundSync = false;
+  private readonly syncTiming: Partial<SyncTiming> | undefined;
   private readonly accounts: AccountStore;
   private readonly items: ItemStore;
   private readonly syncStore: SyncStateStore;
@@ -64,6 +67,7 @@ export class SkyfoldService implements ContractHandlers {
   /** The sign-in started through the contract, if one is waiting for the user. */
   private signInAbort: AbortController | undefined;
   private readonly quotas = new Map<string, AccountDto['quota']>();
+  private readonly quotaCheckedAt = new Map<string, number>();
   private readonly notices: string[] = [];
   private readonly hostWarn: ((message: string) => void) | undefined;
   private readonly needsReconnect = new Set<string>();
@@ -77,6 +81,7 @@ export class SkyfoldService implements ContractHandlers {
   ) {
     this.openBrowser = options.openBrowser;
     this.hostWarn = options.warn;
+    this.syncTiming = options.syncTiming;
     let tokenStore: Promise<TokenStore> | undefined;
     this.cloud = {
       dataDir: options.dataDir,
@@ -117,14 +122,17 @@ export class SkyfoldService implements ContractHandlers {
     return () => this.events.off('event', listener);
   }
 
-  /** Re-reads every account in the background (hosts call this at start). Errors land in each account's sync state. */
-  refreshAllInBackground(): void {
-    for (const account of this.accounts.list()) {
-      this.refreshAccount({ accountId: account.id }).catch(() => undefined);
-    }
+  /**
+   * Keeps every account fresh from now on (hosts call this at start): a sync at once, then change
+   * feeds, pushes and folder watching (account-syncer.ts). Errors land in each account's sync state.
+   */
+  startBackgroundSync(): void {
+    this.backgroundSync = true;
+    for (const account of this.accounts.list()) this.syncer(account).start();
   }
 
   close(): void {
+    for (const syncer of this.syncers.values()) syncer.stop();
     this.events.removeAllListeners();
     this.indexDb.close();
     this.stateDb.close();
@@ -175,7 +183,7 @@ export class SkyfoldService implements ContractHandlers {
     });
     this.connections.set(account.id, Promise.resolve(provider));
     this.emit({ type: 'accounts-changed' });
-    void this.refreshAccount({ accountId: account.id }).catch(() => undefined);
+    this.startSyncing(account);
     return this.toDto(account);
   }
 
@@ -213,7 +221,7 @@ export class SkyfoldService implements ContractHandlers {
       this.needsReconnect.delete(existing.id);
       this.connections.delete(existing.id);
       this.emit({ type: 'accounts-changed' });
-      void this.refreshAccount({ accountId: existing.id }).catch(() => undefined);
+      this.startSyncing(existing);
       return this.toDto(existing);
     }
     const account = this.accounts.add({
@@ -231,7 +239,7 @@ export class SkyfoldService implements ContractHandlers {
     }
     this.needsReconnect.delete(account.id);
     this.emit({ type: 'accounts-changed' });
-    void this.refreshAccount({ accountId: account.id }).catch(() => undefined);
+    this.startSyncing(account);
     return this.toDto(account);
   }
 
@@ -265,24 +273,40 @@ export class SkyfoldService implements ContractHandlers {
     const removed = this.requireAccount(accountId);
     if (removed.provider !== 'local') await signOutCloud(removed, this.cloud);
     if (!this.accounts.remove(removed.id)) throw notFoundAccount(accountId);
-    this.crawlAborts.get(accountId)?.abort(notFoundAccount(accountId));
+    const syncer = this.syncers.get(accountId);
+    this.syncers.delete(accountId);
+    syncer?.stop();
+    await syncer?.settled();
     this.items.deleteAccount(accountId);
     this.connections.delete(accountId);
-    this.syncStates.delete(accountId);
     this.quotas.delete(accountId);
+    this.quotaCheckedAt.delete(accountId);
     this.needsReconnect.delete(accountId);
     this.emit({ type: 'accounts-changed' });
     return null;
   }
 
-  /** Crawls the account into the index; concurrent calls share one crawl. */
-  refreshAccount({ accountId }: MethodArgs<'refreshAccount'>): Promise<AccountDto> {
+  async refreshAccount({ accountId, full }: MethodArgs<'refreshAccount'>): Promise<AccountDto> {
     const account = this.requireAccount(accountId);
-    const running = this.crawls.get(account.id);
-    if (running) return running;
-    const crawl = this.crawl(account).finally(() => this.crawls.delete(account.id));
-    this.crawls.set(account.id, crawl);
-    return crawl;
+    await this.syncer(account).sync({ full: full ?? false });
+    // Removed meanwhile: not_found.
+    return this.toDto(this.requireAccount(accountId));
+  }
+
+  async syncAll(): Promise<null> {
+    for (const account of this.accounts.list()) {
+      if (this.backgroundSync) this.syncer(account).wake();
+      else void this.syncer(account).sync();
+    }
+    return null;
+  }
+
+  async diskUsage({ accountId, folderId }: MethodArgs<'diskUsage'>): Promise<DiskUsageDto> {
+    this.requireAccount(accountId);
+    const folder = this.requireItem(accountId, folderId);
+    if (folder.kind !== 'folder')
+      throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
+    return this.items.diskUsage(accountId, folder.id);
   }
 
   async listFolder({
@@ -355,69 +379,44 @@ export class SkyfoldService implements ContractHandlers {
 
   // --- internals -----------------------------------------------------------------------------
 
-  private async crawl(account: StoredAccount): Promise<AccountDto> {
-    const lastSyncedAt = this.syncStore.get(account.id).lastSyncedAt;
-    const abort = new AbortController();
-    this.crawlAborts.set(account.id, abort);
-    let lastEvent = 0;
-    this.setSyncState(account.id, {
-      state: 'crawling',
-      itemCount: this.items.countItems(account.id),
-      lastSyncedAt,
-    });
-    try {
-      const provider = await this.connection(account);
-      const about = await provider.about().catch(() => null);
-      if (about) this.quotas.set(account.id, { usedBytes: about.usedBytes, totalBytes: about.totalBytes });
-      const result = await crawlAccount(
-        account.id,
-        provider,
-        { items: this.items, syncState: this.syncStore },
-        {
-          signal: abort.signal,
-          onProgress: (itemsWritten) => {
-            const now = Date.now();
-            if (now - lastEvent < progressEventIntervalMs) return;
-            lastEvent = now;
-            this.syncStates.set(account.id, { state: 'crawling', itemCount: itemsWritten, lastSyncedAt });
-            this.emit({ type: 'index-changed', accountId: account.id });
-          },
+  /** The account's syncer, made on first use. */
+  private syncer(account: StoredAccount): AccountSyncer {
+    let syncer = this.syncers.get(account.id);
+    if (!syncer) {
+      syncer = new AccountSyncer({
+        accountId: account.id,
+        provider: async () => {
+          const provider = await this.connection(account);
+          await this.refreshQuota(account.id, provider);
+          return provider;
         },
-      );
-      const syncedAt = this.syncStore.get(account.id).lastSyncedAt;
-      const [first] = result.failures;
-      this.setSyncState(
-        account.id,
-        first
-          ? {
-              state: 'error',
-              itemCount: result.itemCount,
-              lastSyncedAt: syncedAt,
-              message: `${result.failures.length} folder(s) could not be read (${first.message}); their last known content is kept`,
-            }
-          : { state: 'idle', itemCount: result.itemCount, lastSyncedAt: syncedAt },
-      );
-      this.emit({ type: 'index-changed', accountId: account.id });
-      return this.toDto(account);
-    } catch (error) {
-      if (this.accounts.get(account.id)) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.setSyncState(account.id, {
-          state: 'error',
-          itemCount: this.items.countItems(account.id),
-          lastSyncedAt,
-          message,
-        });
-      }
-      throw error;
-    } finally {
-      this.crawlAborts.delete(account.id);
-      // Removed while crawling: whatever the crawl wrote after the removal goes too.
-      if (!this.accounts.get(account.id)) {
-        this.items.deleteAccount(account.id);
-        this.syncStates.delete(account.id);
-      }
+        stores: { items: this.items, syncState: this.syncStore },
+        ...(account.provider === 'local' ? { localRoot: String(account.config.path) } : {}),
+        report: () => this.emit({ type: 'accounts-changed' }),
+        indexChanged: () => this.emit({ type: 'index-changed', accountId: account.id }),
+        ...(this.syncTiming ? { timing: this.syncTiming } : {}),
+      });
+      this.syncers.set(account.id, syncer);
     }
+    return syncer;
+  }
+
+  /** Asks the provider for the account's quota when the last answer is older than `quotaMaxAgeMs`. */
+  private async refreshQuota(accountId: string, provider: Provider): Promise<void> {
+    const now = Date.now();
+    if (now - (this.quotaCheckedAt.get(accountId) ?? -Infinity) < quotaMaxAgeMs) return;
+    this.quotaCheckedAt.set(accountId, now);
+    const about = await provider.about().catch(() => null);
+    if (about) this.quotas.set(accountId, { usedBytes: about.usedBytes, totalBytes: about.totalBytes });
+  }
+
+  /** A new or reconnected account: its first sync now, and in the background from then on when on. */
+  private startSyncing(account: StoredAccount): void {
+    const syncer = this.syncer(account);
+    if (this.backgroundSync) {
+      syncer.start();
+      syncer.wake();
+    } else void syncer.sync();
   }
 
   private authStateChanged(change: AuthStateChange): void {
@@ -426,13 +425,7 @@ export class SkyfoldService implements ContractHandlers {
       return;
     }
     this.needsReconnect.add(change.accountId);
-    const current = this.syncStates.get(change.accountId);
-    this.setSyncState(change.accountId, {
-      state: 'error',
-      itemCount: current?.itemCount ?? this.items.countItems(change.accountId),
-      lastSyncedAt: current?.lastSyncedAt ?? null,
-      message: `needs reconnect: ${change.error?.message ?? 'sign-in expired'}`,
-    });
+    this.emit({ type: 'accounts-changed' });
   }
 
   private connection(account: StoredAccount): Promise<Provider> {
@@ -494,7 +487,6 @@ export class SkyfoldService implements ContractHandlers {
   }
 
   private toDto(account: StoredAccount): AccountDto {
-    const stored = this.syncStore.get(account.id);
     return {
       id: account.id,
       name: account.name,
@@ -503,17 +495,8 @@ export class SkyfoldService implements ContractHandlers {
       rootId: account.rootId,
       quota: this.quotas.get(account.id) ?? null,
       health: this.needsReconnect.has(account.id) ? 'needs_reconnect' : 'ok',
-      sync: this.syncStates.get(account.id) ?? {
-        state: 'idle',
-        itemCount: this.items.countItems(account.id),
-        lastSyncedAt: stored.lastSyncedAt,
-      },
+      sync: this.syncer(account).current,
     };
-  }
-
-  private setSyncState(accountId: string, state: SyncState): void {
-    this.syncStates.set(accountId, state);
-    this.emit({ type: 'accounts-changed' });
   }
 
   private emit(event: EngineEvent): void {

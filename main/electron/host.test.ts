@@ -41,8 +41,8 @@ function fakeEngine() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    refreshAllInBackground() {
-      log.push('refreshAllInBackground');
+    startBackgroundSync() {
+      log.push('startBackgroundSync');
     },
     close() {
       log.push('close');
@@ -110,7 +110,7 @@ describe('launch, on ready', () => {
     const engine = fakeEngine();
     const host = await started(engine);
     expect(engine.opened).toEqual([{ dataDir: path.join(base, 'data') }]);
-    expect(engine.log).toEqual(['open', 'refreshAllInBackground']);
+    expect(engine.log).toEqual(['open', 'startBackgroundSync']);
     expect(host.service()).toBeDefined();
     expect(BrowserWindow.created).toHaveLength(1);
     const [{ window, options: windowOptions }] = BrowserWindow.created as [

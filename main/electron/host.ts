@@ -20,7 +20,7 @@ import { createMainWindow, hardenSession, secureWebContents } from './window';
 /** The engine as the host uses it (SkyfoldService in production, a fake in tests). */
 export interface HostService extends ContractHandlers {
   onEvent(listener: (event: EngineEvent) => void): () => void;
-  refreshAllInBackground(): void;
+  startBackgroundSync(): void;
   close(): void;
 }
 
@@ -99,7 +99,7 @@ export function launch(options: HostOptions): Host {
       protocol.handle(appScheme, createAppProtocolHandler({ root: options.rendererDir }));
       service = options.openService({ dataDir: options.dataDir });
       disposeIpc = registerIpc(service, ipcMain);
-      service.refreshAllInBackground();
+      service.startBackgroundSync();
       openWindow();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

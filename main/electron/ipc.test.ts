@@ -94,7 +94,7 @@ describe('registerIpc', () => {
     expect(engine.calls).toEqual([]);
   });
 
-  it.each(['constructor', '__proto__', 'toString', 'close', 'refreshAllInBackground', 42, null])(
+  it.each(['constructor', '__proto__', 'toString', 'close', 'startBackgroundSync', 42, null])(
     'refuses the non-contract method %s',
     async (method) => {
       const contents = contentsAt(appEntryUrl);

@@ -23,7 +23,12 @@ export interface CloudConnection {
   apiBaseUrl: string;
   tokens: AccessTokenSource;
   pacer: Pacer;
+  /** Items per part of the first crawl (`changeFeed.listAll`): small, so that it comes in parts. */
+  listAllPageSize: number;
 }
+
+/** Parts of the first crawl: the listAll scenario's own tree alone is larger than one. */
+const listAllPageSize = 10;
 
 export interface CloudConformanceOptions {
   /** Names the suites: `<name> (emulator)` and `<name> (emulator, faults)`. */
@@ -94,6 +99,7 @@ export function defineCloudConformance(options: CloudConformanceOptions): void {
         maxDelayMs: 5,
         sleep: async () => undefined,
       }),
+      listAllPageSize,
     });
     const scratch = await provider.mkdir(provider.rootId, `scratch-${++scenario}`, { conflict: 'fail' });
     if (faults) emulator.admin.setFaults(faults);

@@ -18,6 +18,10 @@ import type {
   ProviderItem,
 } from '../../main/core/providers/types';
 
+/** The items a `listAll` part lists (its upserts). */
+const listedIn = (part: { changes: readonly ProviderChange[] }): ProviderItem[] =>
+  part.changes.flatMap((change) => (change.kind === 'upsert' ? [change.item] : []));
+
 export interface ConformanceTarget {
   provider: Provider;
   /** An empty folder for one scenario. */
@@ -509,6 +513,73 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       const after = applyChanges(before, (await feed.changesSince(cursor)).changes, provider.features);
       const children = [...after].filter(([, item]) => item.parentId === scratch);
       expect(children).toEqual([[renewed.id, { name: 'again.txt', parentId: scratch, kind: 'file' }]]);
+    });
+
+    it('lists the whole account in resumable parts (listAll), then reports later changes from its cursor', async (context) => {
+      const feed = provider.changeFeed;
+      if (!feed)
+        return context.skip(
+          'the provider has no change feed (features.changeFeed is false): it is re-crawled folder by folder',
+        );
+      // Three levels of folders with files at each, and a file in the trash.
+      let parent = scratch;
+      for (const level of ['one', 'two', 'three']) {
+        await Promise.all(['a', 'b', 'c'].map((file) => write(parent, `${level}-${file}.txt`, file)));
+        parent = (await provider.mkdir(parent, `folder-${level}`, { conflict: 'fail' })).id;
+      }
+      const deepest = parent;
+      await write(deepest, 'deepest.txt', 'd');
+      const trashed = await write(scratch, 'trashed.txt', 't');
+      await provider.trash(trashed.id);
+      const expected = await snapshotAround(provider, scratch);
+
+      // The first part, then the rest from its `next` (as after an interruption); the same `from`
+      // may be asked twice.
+      const first = await feed.listAll(null);
+      expect(first.done, 'the crawl comes in more than one part').toBe(false);
+      const again = await feed.listAll(first.next);
+      expect(listedIn(await feed.listAll(first.next)).map((item) => item.id)).toEqual(
+        listedIn(again).map((item) => item.id),
+      );
+      const listed = new Map<string, KnownItem>();
+      const add = (items: readonly ProviderItem[]) => {
+        for (const item of items)
+          listed.set(item.id, { name: item.name, parentId: item.parentId, kind: item.kind });
+      };
+      add(listedIn(first));
+      add(listedIn(again));
+      let { next, done } = again;
+      for (let parts = 2; !done; parts++) {
+        expect(parts, 'the crawl ends').toBeLessThan(100_000);
+        const part = await feed.listAll(next);
+        add(listedIn(part));
+        ({ next, done } = part);
+      }
+      expect(listed.has(provider.rootId), 'the root is not listed').toBe(false);
+      expect(listed.has(trashed.id), 'trashed items are not listed').toBe(false);
+      for (const [id, item] of listed)
+        expect(item.parentId, `${item.name} (${id}) has a parent`).not.toBeNull();
+      for (const [id, item] of expected) {
+        if (id === provider.rootId) continue;
+        expect(listed.get(id), `${item.name} listed as it is`).toEqual(item);
+      }
+      expect(describeTree(listed, scratch)).toEqual(describeTree(expected, scratch));
+
+      // Once done, `next` is a change cursor: what changes afterwards comes through it.
+      const later = await write(deepest, 'later.txt', 'l');
+      const changes: ProviderChange[] = [];
+      for (let cursor = next, more = true; more;) {
+        const batch = await feed.changesSince(cursor);
+        changes.push(...batch.changes);
+        cursor = batch.cursor;
+        more = batch.more ?? false;
+      }
+      const root = expected.get(provider.rootId)!;
+      const after = applyChanges(new Map([[provider.rootId, root], ...listed]), changes, provider.features);
+      expect(after.get(later.id)).toEqual({ name: 'later.txt', parentId: deepest, kind: 'file' });
+      expect(describeTree(after, scratch)).toEqual(
+        describeTree(await snapshotAround(provider, scratch), scratch),
+      );
     });
 
     it('declares case-insensitivity as its kind does (index-only path lookups rely on it)', () => {

@@ -4,7 +4,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Sort } from '../../../common/contract';
-import type { ItemDto } from '../../../common/dto';
+import type { DiskUsageDto, ItemDto } from '../../../common/dto';
 import { nameSortKey } from '../../../common/names';
 import type { ProviderItem } from '../providers/types';
 import type { SqliteDatabase } from './database';
@@ -54,6 +54,9 @@ export class ItemStore {
   private readonly childCounts = new Map<string, [number, number]>();
   private seenDataVersion = -1;
   private readonly dataVersionStatement;
+  private readonly deleteSubtreeStatement;
+  private readonly childIdsStatement;
+  private readonly hasStatement;
 
   constructor(private readonly db: SqliteDatabase) {
     this.upsertStatement = db.prepare(`
@@ -71,6 +74,16 @@ export class ItemStore {
         -- A late write from an older crawl must not pull a row back into an older generation.
         crawl_gen = max(items.crawl_gen, excluded.crawl_gen)`);
     this.dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
+    this.deleteSubtreeStatement = db.prepare(
+      `WITH RECURSIVE subtree(id) AS (
+         SELECT @id
+         UNION SELECT items.id FROM items JOIN subtree ON items.account_id = @accountId AND items.parent_id = subtree.id AND items.is_folder IN (1, 0))
+       DELETE FROM items WHERE account_id = @accountId AND id IN (SELECT id FROM subtree)`,
+    );
+    this.childIdsStatement = db
+      .prepare('SELECT id FROM items WHERE account_id = ? AND parent_id = ? AND is_folder IN (1, 0)')
+      .pluck();
+    this.hasStatement = db.prepare('SELECT 1 FROM items WHERE account_id = ? AND id = ?').pluck();
     this.getStatement = db.prepare(`SELECT ${itemColumns} FROM items WHERE account_id = ? AND id = ?`);
     this.countStatement = db.prepare(
       'SELECT count(*) AS n FROM items WHERE account_id = ? AND parent_id = ? AND is_folder = ?',
@@ -132,6 +145,65 @@ export class ItemStore {
       .run({ accountId, folderId, generation });
   }
 
+  /**
+   * Removes an item and everything under it; returns the number of rows removed (0 when it is not in
+   * the index). Idempotent.
+   */
+  deleteSubtree(accountId: string, id: string): number {
+    this.childCounts.clear();
+    return this.deleteSubtreeStatement.run({ accountId, id }).changes;
+  }
+
+  /**
+   * Removes the account's items that cannot be reached from `rootId` by following parents (a
+   * listing's strays: Drive files shared with the user, items of folders that went away). Returns
+   * the number of rows removed.
+   */
+  deleteUnreachable(accountId: string, rootId: string): number {
+    this.childCounts.clear();
+    return this.db
+      .prepare(
+        `WITH RECURSIVE reachable(id) AS (
+           SELECT @rootId
+           UNION ALL SELECT items.id FROM items JOIN reachable ON items.account_id = @accountId AND items.parent_id = reachable.id AND items.is_folder IN (1, 0))
+         DELETE FROM items WHERE account_id = @accountId AND id NOT IN (SELECT id FROM reachable)`,
+      )
+      .run({ accountId, rootId }).changes;
+  }
+
+  /** The ids of a folder's children in the index. */
+  childIds(accountId: string, parentId: string): string[] {
+    return this.childIdsStatement.all(accountId, parentId) as string[];
+  }
+
+  /** Whether the item is in the index. */
+  has(accountId: string, id: string): boolean {
+    return this.hasStatement.get(accountId, id) !== undefined;
+  }
+
+  /**
+   * Files, folders and bytes below a folder (the folder itself not counted). Throws nothing; an
+   * unknown folder has nothing below it.
+   */
+  diskUsage(accountId: string, folderId: string): DiskUsageDto {
+    return this.db
+      .prepare(
+        `WITH RECURSIVE subtree(id, is_folder, size) AS (
+           SELECT id, is_folder, size FROM items WHERE account_id = @accountId AND parent_id = @folderId AND is_folder IN (1, 0)
+           UNION ALL SELECT items.id, items.is_folder, items.size FROM items JOIN subtree
+             ON subtree.is_folder = 1 AND items.account_id = @accountId AND items.parent_id = subtree.id AND items.is_folder IN (1, 0))
+         SELECT count(*) FILTER (WHERE is_folder = 0) AS files, count(*) FILTER (WHERE is_folder = 1) AS folders,
+                coalesce(sum(size) FILTER (WHERE is_folder = 0), 0) AS bytes
+         FROM subtree`,
+      )
+      .get({ accountId, folderId }) as DiskUsageDto;
+  }
+
+  /** Runs `work` in one transaction (nested calls become savepoints). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   deleteAccount(accountId: string): void {
     this.childCounts.clear();
     this.db.transaction(() => {
@@ -167,6 +239,18 @@ export class ItemStore {
     if (exact.length > 0 || !options.caseInsensitive) return exact.map(toDto);
     const folded = name.toLowerCase();
     return rows.filter((row) => row.name.toLowerCase() === folded).map(toDto);
+  }
+
+  /**
+   * The ids of every child of `parentId` that has `name` (compared case-insensitively when
+   * `caseInsensitive`): all the items that name would refer to on a provider with unique names.
+   */
+  namesakes(accountId: string, parentId: string, name: string, caseInsensitive: boolean): string[] {
+    const rows = this.childByKeyStatement.all(accountId, parentId, nameSortKey(name)) as ItemRow[];
+    const folded = name.toLowerCase();
+    return rows
+      .filter((row) => (caseInsensitive ? row.name.toLowerCase() === folded : row.name === name))
+      .map((row) => row.id);
   }
 
   /** The folder's ancestors from the root down to its parent. Stops at a cycle or a missing parent. */

@@ -98,6 +98,15 @@ export const indexMigrations: readonly Migration[] = [
   (db) => {
     db.exec('DROP TRIGGER items_search_insert');
   },
+  // Sync (main/core/sync): where each account's change feed stands (`cursor`: changes after it are not
+  // in the index yet), and the resume point of a full listing that has not finished (`crawl_next`:
+  // null when no listing is under way).
+  (db) => {
+    db.exec(`
+      ALTER TABLE sync_state ADD COLUMN cursor TEXT;
+      ALTER TABLE sync_state ADD COLUMN crawl_next TEXT;
+    `);
+  },
 ];
 
 /** Durable state that is NOT a cache: accounts (later: tokens' metadata, the transfer journal). */

@@ -115,8 +115,37 @@ export type ProviderChange =
   | { kind: 'remove'; id: string }
   | { kind: 'removePath'; path: readonly string[] };
 
+/**
+ * What the caller's index knows of the account's folders, offered to path-addressed feeds (Dropbox
+ * names an entry's folder by path only) so that they need not ask the service for its id. Answers
+ * may be stale: a feed trusts what its own batch says first, and asks the service when the answer
+ * is null.
+ */
+export interface KnownFolders {
+  /** The id of the folder at `path` (names from the root, compared case-insensitively), or null. */
+  folderIdAt(path: readonly string[]): string | null;
+}
+
 /** A provider's change feed (present when `features.changeFeed`). Cursors are opaque strings to persist. */
 export interface ChangeFeed {
+  /**
+   * Every item of the account in one listing, the cheapest the service offers (Drive: files.list
+   * over the whole drive; Dropbox: a recursive list_folder; Graph: delta without a token), a part per
+   * call, never folder by folder. `from` null starts a listing; otherwise it is the `next` of an
+   * earlier call, which may be persisted: a crawl interrupted (even by a restart) resumes from it.
+   * A part's `changes` are upserts of the items listed, in any order (a child may come before its
+   * folder), each at least once (the last one wins), never the root, trashed items left out; and,
+   * where the service's listing runs on into changes made meanwhile (Dropbox, Graph), the removals
+   * it reports, in the service's order (apply a part in order). Items the service lists that are not
+   * under the root (Drive: files shared with the user) are the caller's to drop. When `done`, `next`
+   * is a change cursor: `changesSince(next)` reports whatever changed after the part it came with.
+   * `known` is as for `changesSince`. Safe to repeat with the same `from`. Throws invalid_argument
+   * when `from` is no longer valid (start again from null).
+   */
+  listAll(
+    from: string | null,
+    known?: KnownFolders,
+  ): Promise<{ changes: ProviderChange[]; next: string; done: boolean }>;
   /** A cursor for "now": later changes are reported from it. Safe to repeat. */
   startCursor(): Promise<string>;
   /**
@@ -125,7 +154,10 @@ export interface ChangeFeed {
    * stopped early (apply it, then call again at once with the returned cursor). Safe to repeat with
    * the same cursor. Throws invalid_argument when the cursor is no longer valid (crawl again).
    */
-  changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string; more?: boolean }>;
+  changesSince(
+    cursor: string,
+    known?: KnownFolders,
+  ): Promise<{ changes: ProviderChange[]; cursor: string; more?: boolean }>;
   /**
    * Near-real-time push, where the service has one (Dropbox's longpoll): waits until something
    * changed after `cursor` (then call `changesSince`) or about `timeoutSeconds` passed.

@@ -5,9 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../../common/errors';
+import type { ProviderChange, ProviderItem } from '../types';
 import type { DropboxApi } from './api';
 import { DropboxChangeFeed } from './change-feed';
 import type { DropboxEntry } from './wire';
+
+/** The items a `listAll` part lists (its upserts). */
+const listedIn = (part: { changes: readonly ProviderChange[] }): ProviderItem[] =>
+  part.changes.flatMap((change) => (change.kind === 'upsert' ? [change.item] : []));
 
 const folder = (display: string, lower: string, id: string) => ({
   '.tag': 'folder',
@@ -41,6 +46,30 @@ function scriptedApi(pages: Array<{ entries: unknown[]; has_more: boolean }>): D
       (await request(client)).result,
   };
   return api as unknown as DropboxApi;
+}
+
+/**
+ * An api listing `pages` recursively: list_folder answers page 0 with cursor `c1`, list_folder/continue
+ * with cursor `c<n>` answers page n with cursor `c<n+1>`. `calls` records the routes and arguments.
+ */
+function listingApi(pages: Array<{ entries: unknown[]; has_more: boolean }>) {
+  const calls: Array<{ route: string; arg: unknown }> = [];
+  const client = {
+    filesListFolder: async (arg: unknown) => {
+      calls.push({ route: 'list_folder', arg });
+      return { result: { ...pages[0]!, cursor: 'c1' } };
+    },
+    filesListFolderContinue: async (arg: { cursor: string }) => {
+      calls.push({ route: 'list_folder/continue', arg });
+      const index = Number(arg.cursor.slice(1));
+      return { result: { ...pages[index]!, cursor: `c${index + 1}` } };
+    },
+  };
+  const api = {
+    rpc: async (_what: string, request: (c: typeof client) => Promise<{ result: unknown }>) =>
+      (await request(client)).result,
+  };
+  return { api: api as unknown as DropboxApi, calls };
 }
 
 /** A lookup over `entries` (by path_lower) that records its calls and how many ran at once. */
@@ -157,5 +186,84 @@ describe('DropboxChangeFeed.changesSince', () => {
     expect(parents).toMatchObject({ 'id:x': 'id:kelvin', 'id:y': 'id:kelvin' });
     expect(lookups.calls).toEqual([]);
     expect(changes).toContainEqual({ kind: 'removePath', path: ['K'] });
+  });
+});
+
+describe('DropboxChangeFeed.listAll', () => {
+  const tree = [
+    folder('/A', '/a', 'id:a'),
+    file('/A/one', '/a/one', 'id:one'),
+    folder('/A/B', '/a/b', 'id:b'),
+    file('/A/B/two', '/a/b/two', 'id:two'),
+    file('/A/three', '/a/three', 'id:three'),
+    file('/top', '/top', 'id:top'),
+  ];
+  /** The tree in pages of two entries, in Dropbox's order (a folder before its content). */
+  const pages = [0, 2, 4].map((start) => ({ entries: tree.slice(start, start + 2), has_more: start < 4 }));
+  const parentsOf = (items: Array<{ id: string; parentId: string | null }>) =>
+    Object.fromEntries(items.map((item) => [item.id, item.parentId]));
+
+  it('lists the root recursively without deleted entries, a page per call, and ends on a change cursor', async () => {
+    const { api, calls } = listingApi(pages);
+    const lookups = lookupOf(tree);
+    const feed = new DropboxChangeFeed(api, lookups.lookup, 50, 2);
+    const first = await feed.listAll(null);
+    expect(calls).toEqual([
+      { route: 'list_folder', arg: { path: '', recursive: true, include_deleted: false, limit: 2 } },
+    ]);
+    expect(first).toMatchObject({ next: 'c1', done: false });
+    const second = await feed.listAll(first.next);
+    const third = await feed.listAll(second.next);
+    expect(calls.slice(1).map((call) => call.arg)).toEqual([{ cursor: 'c1' }, { cursor: 'c2' }]);
+    expect(second).toMatchObject({ next: 'c2', done: false });
+    expect(third).toMatchObject({ next: 'c3', done: true });
+    // Folders of earlier parts are remembered: nothing is looked up.
+    expect(lookups.calls).toEqual([]);
+    expect(parentsOf([...listedIn(first), ...listedIn(second), ...listedIn(third)])).toEqual({
+      'id:a': 'root',
+      'id:one': 'id:a',
+      'id:b': 'id:a',
+      'id:two': 'id:b',
+      'id:three': 'id:a',
+      'id:top': 'root',
+    });
+  });
+
+  it('repeats a part without lookups, and looks up the parents a resumed listing does not know', async () => {
+    const { api } = listingApi(pages);
+    const lookups = lookupOf(tree);
+    const feed = new DropboxChangeFeed(api, lookups.lookup, 50, 2);
+    const first = await feed.listAll(null);
+    const second = await feed.listAll(first.next);
+    expect(await feed.listAll(first.next)).toEqual(second);
+    expect(lookups.calls).toEqual([]);
+    // Another instance (a restart) resuming from a persisted cursor.
+    const resumed = await new DropboxChangeFeed(api, lookups.lookup, 50, 2).listAll(second.next);
+    expect(lookups.calls).toEqual(['/a']);
+    expect(parentsOf(listedIn(resumed))).toEqual({ 'id:three': 'id:a', 'id:top': 'root' });
+  });
+
+  it('forgets the folders once done, and leaves out deleted entries and items whose parent is gone', async () => {
+    const odd = [
+      {
+        entries: [
+          { '.tag': 'deleted', name: 'old', path_display: '/old', path_lower: '/old' },
+          file('/gone/x', '/gone/x', 'id:x'),
+          folder('/C', '/c', 'id:c'),
+        ],
+        has_more: true,
+      },
+      { entries: [file('/C/y', '/c/y', 'id:y')], has_more: false },
+    ];
+    const { api } = listingApi(odd);
+    const lookups = lookupOf([]);
+    const feed = new DropboxChangeFeed(api, lookups.lookup, 50, 2);
+    const first = await feed.listAll(null);
+    expect(listedIn(first).map((item) => item.id)).toEqual(['id:c']);
+    expect(lookups.calls).toEqual(['/gone']);
+    expect(listedIn(await feed.listAll(first.next))).toEqual([expect.objectContaining({ parentId: 'id:c' })]);
+    // Done: the next listing from that cursor knows nothing any more.
+    await feed.listAll(first.next);
+    expect(lookups.calls).toEqual(['/gone', '/c']);
   });
 });

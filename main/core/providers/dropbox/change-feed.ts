@@ -2,6 +2,13 @@
  * Dropbox's change feed: a recursive listing cursor of the whole account
  * (https://www.dropbox.com/developers/documentation/http/documentation#files-list_folder-continue).
  *
+ * - `listAll`: the first crawl, one request per part: `list_folder` on the root (recursive, deleted
+ *   entries left out, `listAllLimit` entries a page), then `list_folder/continue` from the cursor
+ *   handed out as `next`; when `has_more` is false the cursor is already one for the change feed
+ *   (changes made during the listing come through it). Parents are resolved from `path_lower` by
+ *   one ParentIds kept for the whole listing (the listing names folders before their content, so a
+ *   crawl looks nothing up); a listing resumed from a cursor this instance did not hand out (after
+ *   a restart) looks up the parents it does not know;
  * - `startCursor`: `list_folder/get_latest_cursor` on the root, recursive, deleted entries included;
  * - `changesSince`: `list_folder/continue` until `has_more` is false, or `maxPages` pages (then
  *   the batch so far is returned with the cursor reached: the caller asks again from there, and
@@ -17,7 +24,7 @@
  */
 import type { files } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
-import type { ChangeFeed, ProviderChange } from '../types';
+import type { ChangeFeed, KnownFolders, ProviderChange } from '../types';
 import { expectObject, type DropboxApi } from './api';
 import { ParentIds } from './parent-ids';
 import {
@@ -32,6 +39,8 @@ import {
 
 /** Pages read by one `changesSince` call (up to 2000 entries each) before it returns what it has. */
 export const defaultMaxChangePages = 50;
+/** Entries per `listAll` part: Dropbox's largest list_folder page. */
+export const defaultListAllLimit = 2000;
 /** Dropbox's bounds for a longpoll's timeout, in seconds. */
 const minLongpollSeconds = 30;
 const maxLongpollSeconds = 480;
@@ -42,7 +51,54 @@ export class DropboxChangeFeed implements ChangeFeed {
     /** The metadata at a path (or id); throws not_found. */
     private readonly lookup: (path: string) => Promise<DropboxEntry>,
     private readonly maxPages = defaultMaxChangePages,
+    /** Entries per `listAll` page (Dropbox's `limit`, 1..2000; approximate). */
+    private readonly listAllLimit = defaultListAllLimit,
   ) {}
+
+  /**
+   * The listing in progress: the folders it has seen, for the cursors of its last call (the one it
+   * went on from, so that a repeated call finds them too, and the one it handed out).
+   */
+  private listing: { cursors: readonly string[]; parents: ParentIds } | null = null;
+
+  /**
+   * Every file and folder of the account, a page of a recursive list_folder per call (see the
+   * module comment). Safe to repeat; invalid_argument for a cursor Dropbox reset or refuses.
+   */
+  async listAll(
+    from: string | null,
+    known?: KnownFolders,
+  ): Promise<{ changes: ProviderChange[]; next: string; done: boolean }> {
+    const listed = from !== null && this.listing?.cursors.includes(from) ? this.listing.parents : null;
+    const parents = listed ?? new ParentIds(this.lookup, known);
+    const page = readPage(
+      await this.api.rpc('listing the whole account', (client) =>
+        from === null
+          ? client.filesListFolder({
+              path: '',
+              recursive: true,
+              include_deleted: false,
+              limit: this.listAllLimit,
+            })
+          : client.filesListFolderContinue({ cursor: from }),
+      ),
+    );
+    await parents.prefetch(parentsToLookUp(page.entries));
+    // Deleted entries (the listing ran on into changes made meanwhile) are removals, in order.
+    const changes: ProviderChange[] = [];
+    for (const entry of page.entries) {
+      const change = await toChange(entry, parents);
+      if (change) changes.push(change);
+    }
+    if (!page.hasMore) {
+      this.listing = null;
+      return { changes, next: page.next, done: true };
+    }
+    if (page.next === from)
+      throw new SkyfoldError('permanent', 'Dropbox repeated a cursor (the listing would never end)');
+    this.listing = { cursors: from === null ? [page.next] : [from, page.next], parents };
+    return { changes, next: page.next, done: false };
+  }
 
   /** A cursor for "now" over the whole account. Safe to repeat. */
   async startCursor(): Promise<string> {
@@ -59,8 +115,11 @@ export class DropboxChangeFeed implements ChangeFeed {
    * first `maxPages` pages with `more: true` (call again at once with the cursor returned).
    * Safe to repeat; invalid_argument on a reset cursor.
    */
-  async changesSince(cursor: string): Promise<{ changes: ProviderChange[]; cursor: string; more: boolean }> {
-    const parents = new ParentIds(this.lookup);
+  async changesSince(
+    cursor: string,
+    known?: KnownFolders,
+  ): Promise<{ changes: ProviderChange[]; cursor: string; more: boolean }> {
+    const parents = new ParentIds(this.lookup, known);
     const changes: ProviderChange[] = [];
     let current = cursor;
     for (let pages = 1; ; pages++) {

@@ -9,8 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDropboxEmulator, type DropboxEmulator } from '../../../../emulators/dropbox/emulator';
 import { readAll } from '../../../../test/conformance/provider-suite';
 import { Pacer } from '../pacer';
-import type { AccessTokenSource } from '../types';
+import type { AccessTokenSource, ProviderChange, ProviderItem } from '../types';
 import { DropboxProvider } from './dropbox-provider';
+
+/** The items a `listAll` part lists (its upserts). */
+const listedIn = (part: { changes: readonly ProviderChange[] }): ProviderItem[] =>
+  part.changes.flatMap((change) => (change.kind === 'upsert' ? [change.item] : []));
 
 let emulator: DropboxEmulator;
 /** Releases the emulator's pending longpoll timeouts (its injected `sleep`). */
@@ -43,9 +47,17 @@ function tokenSource(): AccessTokenSource & { invalidated: string[] } {
   };
 }
 
-function connect(options: { fetch?: typeof fetch; tokens?: AccessTokenSource; retries?: number } = {}) {
+function connect(
+  options: {
+    fetch?: typeof fetch;
+    tokens?: AccessTokenSource;
+    retries?: number;
+    listAllPageSize?: number;
+  } = {},
+) {
   return DropboxProvider.connect({
     apiBaseUrl: emulator.url,
+    ...(options.listAllPageSize === undefined ? {} : { listAllPageSize: options.listAllPageSize }),
     tokens: options.tokens ?? tokenSource(),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.retries === undefined
@@ -160,6 +172,83 @@ describe('DropboxProvider change feed', () => {
     const cursor = await provider.changeFeed.startCursor();
     await emulator.admin.reset();
     await expect(provider.changeFeed.changesSince(cursor)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+});
+
+describe('DropboxProvider first crawl (listAll)', () => {
+  /** A folder with two levels of folders under it and files at each level. */
+  async function tree(provider: DropboxProvider) {
+    const base = await folder(provider);
+    const outer = await folder(provider, base.id, 'Outer');
+    const inner = await folder(provider, outer.id, 'Inner');
+    const files = [];
+    for (const parent of [base, outer, inner]) {
+      for (const name of ['a.txt', 'b.txt'])
+        files.push(await provider.write(parent.id, name, text(name), { conflict: 'fail' }));
+    }
+    return { base, items: [outer, inner, ...files] };
+  }
+
+  it('lists the whole account in pages of a recursive list_folder, resolving parents with no lookup', async () => {
+    const { base, items } = await tree(await connect());
+    const { fetch, routes } = recording();
+    const provider = await connect({ fetch, listAllPageSize: 3 });
+    const listed = new Map<string, { parentId: string | null; name: string }>();
+    let part = await provider.changeFeed.listAll(null);
+    for (let parts = 1; ; parts++) {
+      for (const item of listedIn(part)) listed.set(item.id, item);
+      if (part.done) {
+        expect(parts).toBeGreaterThanOrEqual(3);
+        break;
+      }
+      part = await provider.changeFeed.listAll(part.next);
+    }
+    expect(routes[0]).toBe('/2/files/list_folder');
+    expect(new Set(routes.slice(1))).toEqual(new Set(['/2/files/list_folder/continue']));
+    expect(listed.get(base.id)).toMatchObject({ parentId: provider.rootId, name: base.name });
+    for (const item of items)
+      expect(listed.get(item.id)).toMatchObject({ parentId: item.parentId, name: item.name });
+    expect(listed.has(provider.rootId)).toBe(false);
+
+    // Done: `next` reports what changes afterwards.
+    const later = await provider.write(base.id, 'later.txt', text('l'), { conflict: 'fail' });
+    await provider.trash(items[0]!.id);
+    const { changes } = await provider.changeFeed.changesSince(part.next);
+    expect(changes).toContainEqual({
+      kind: 'upsert',
+      item: expect.objectContaining({ id: later.id, parentId: base.id }),
+    });
+    expect(changes).toContainEqual({ kind: 'removePath', path: [base.name, 'Outer'] });
+  });
+
+  it('resumes from a persisted cursor in another instance, looking up the parents it does not know', async () => {
+    const { items } = await tree(await connect());
+    const first = await (await connect({ listAllPageSize: 3 })).changeFeed.listAll(null);
+    const { fetch, routes } = recording();
+    const restarted = await connect({ fetch, listAllPageSize: 3 });
+    const listed = new Map<string, { parentId: string | null }>(
+      listedIn(first).map((item) => [item.id, item]),
+    );
+    for (let next = first.next, done = first.done; !done;) {
+      const part = await restarted.changeFeed.listAll(next);
+      for (const item of listedIn(part)) listed.set(item.id, item);
+      ({ next, done } = part);
+    }
+    expect(routes).toContain('/2/files/get_metadata');
+    for (const item of items) expect(listed.get(item.id)).toMatchObject({ parentId: item.parentId });
+  });
+
+  it('throws invalid_argument for a listing cursor Dropbox reset or does not know', async () => {
+    const provider = await connect({ listAllPageSize: 1 });
+    await folder(provider);
+    const first = await provider.changeFeed.listAll(null);
+    await expect(provider.changeFeed.listAll('not a cursor')).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await emulator.admin.reset();
+    await expect(provider.changeFeed.listAll(first.next)).rejects.toMatchObject({
       code: 'invalid_argument',
     });
   });

@@ -39,7 +39,7 @@ import type {
 } from '../types';
 import { settle } from '../unconfirmed';
 import { DropboxApi, expectObject } from './api';
-import { DropboxChangeFeed, readPage } from './change-feed';
+import { DropboxChangeFeed, defaultMaxChangePages, readPage } from './change-feed';
 import { openDownload } from './download';
 import { dropboxNameProblem } from './names';
 import { ParentIds } from './parent-ids';
@@ -74,6 +74,8 @@ export interface DropboxOptions {
    * each byte is then hashed once). Default 16 MiB.
    */
   uploadChunkSize?: number;
+  /** Entries per page of `changeFeed.listAll` (Dropbox's `limit`, 1..2000); default 2000. */
+  listAllPageSize?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -104,8 +106,14 @@ export class DropboxProvider implements Provider {
   private constructor(
     private readonly api: DropboxApi,
     private readonly uploadChunkSize: number,
+    listAllPageSize: number,
   ) {
-    this.changeFeed = new DropboxChangeFeed(api, (path) => this.metadata(path, 'a folder'));
+    this.changeFeed = new DropboxChangeFeed(
+      api,
+      (path) => this.metadata(path, 'a folder'),
+      defaultMaxChangePages,
+      listAllPageSize,
+    );
   }
 
   /**
@@ -128,7 +136,11 @@ export class DropboxProvider implements Provider {
       pacer,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    return new DropboxProvider(api, chunkSize);
+    const listAllPageSize = Math.min(
+      maxPageSize,
+      Math.max(1, Math.floor(options.listAllPageSize ?? maxPageSize)),
+    );
+    return new DropboxProvider(api, chunkSize, listAllPageSize);
   }
 
   nameProblem(name: string): string | null {

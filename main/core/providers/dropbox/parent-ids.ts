@@ -3,8 +3,11 @@
  * ParentIds resolves folder paths to ids for one call or one change batch: folders it has already
  * seen are remembered, others are looked up once (get_metadata on the path), several at a time when
  * a batch needs many. Paths are `path_lower` values (Dropbox's own case folding), compared exactly.
+ * Before asking Dropbox, a folder not seen in the batch is looked for in what the caller's index
+ * knows (`KnownFolders`), so a change in a folder the index has costs no request.
  */
 import { SkyfoldError } from '../../../../common/errors';
+import type { KnownFolders } from '../types';
 import { dropboxRootId, isSameOrInside, type DropboxEntry } from './wire';
 
 /** Lookups in flight at once in `prefetch`. */
@@ -13,12 +16,17 @@ const prefetchConcurrency = 8;
 export class ParentIds {
   /** path_lower -> the folder's id, or null when no folder is there (nothing, or a file). */
   private readonly known = new Map<string, string | null>();
+  /** Paths removed in this batch (`forget`). */
+  private readonly removed = new Set<string>();
 
   /**
    * `lookup(path)` returns the metadata at a path (Dropbox's lookup never returns deleted entries
    * here); it throws not_found when nothing is there.
    */
-  constructor(private readonly lookup: (path: string) => Promise<DropboxEntry>) {}
+  constructor(
+    private readonly lookup: (path: string) => Promise<DropboxEntry>,
+    private readonly indexed?: KnownFolders,
+  ) {}
 
   /** Records that the folder at `pathLower` has `id`. */
   remember(pathLower: string, id: string): void {
@@ -27,6 +35,7 @@ export class ParentIds {
 
   /** Forgets the folder at `pathLower` and every folder under it (they were deleted or moved away). */
   forget(pathLower: string): void {
+    this.removed.add(pathLower);
     for (const known of [...this.known.keys()]) {
       if (isSameOrInside(known, pathLower)) this.known.delete(known);
     }
@@ -62,6 +71,13 @@ export class ParentIds {
   }
 
   private async resolve(pathLower: string): Promise<void> {
+    // The caller's index does not know yet what this batch removed: ask Dropbox about those paths.
+    const removedHere = [...this.removed].some((removed) => isSameOrInside(pathLower, removed));
+    const indexedId = removedHere ? null : (this.indexed?.folderIdAt(pathLower.split('/').slice(1)) ?? null);
+    if (indexedId !== null) {
+      this.known.set(pathLower, indexedId);
+      return;
+    }
     let entry: DropboxEntry;
     try {
       entry = await this.lookup(pathLower);

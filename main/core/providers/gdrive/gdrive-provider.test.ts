@@ -4,7 +4,12 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGdriveEmulator, type GdriveEmulator } from '../../../../emulators';
 import { readAll } from '../../../../test/conformance/provider-suite';
+import type { ProviderChange, ProviderItem } from '../types';
 import { GdriveProvider } from './gdrive-provider';
+
+/** The items a `listAll` part lists (its upserts). */
+const listedIn = (part: { changes: readonly ProviderChange[] }): ProviderItem[] =>
+  part.changes.flatMap((change) => (change.kind === 'upsert' ? [change.item] : []));
 
 let emulator: GdriveEmulator;
 let provider: GdriveProvider;
@@ -62,6 +67,81 @@ describe('GdriveProvider with shortcuts', () => {
       targetId: target.id,
     });
     await expect(provider.read(shortcut.id)).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
+describe('GdriveProvider first crawl (listAll)', () => {
+  const connectWith = async (listAllPageSize: number) => {
+    const token = emulator.admin.issueTokens(emulator.users[0]!).access_token;
+    return GdriveProvider.connect({
+      apiBaseUrl: emulator.url,
+      tokens: { getAccessToken: async () => token, invalidate: () => undefined },
+      listAllPageSize,
+    });
+  };
+  /** Every live item under the root, folder by folder. */
+  async function walk(): Promise<Map<string, ProviderItem>> {
+    const items = new Map<string, ProviderItem>();
+    const pending = [provider.rootId];
+    while (pending.length > 0) {
+      for await (const page of provider.list(pending.pop()!)) {
+        for (const item of page) {
+          items.set(item.id, item);
+          if (item.kind === 'folder' && item.mimeType !== 'application/vnd.google-apps.shortcut')
+            pending.push(item.id);
+        }
+      }
+    }
+    return items;
+  }
+
+  it('lists the whole drive with one files.list per part (no folder walk), resumable by a new instance', async () => {
+    const gone = await provider.mkdir(provider.rootId, 'listAll trashed', { conflict: 'fail' });
+    await provider.trash(gone.id);
+    const expected = await walk();
+    emulator.admin.setFaults('slow=0 GET /drive/v3/files; slow=0 GET /drive/v3/changes/startPageToken');
+    const crawler = await connectWith(4);
+    const first = await crawler.changeFeed.listAll(null);
+    expect(first.done).toBe(false);
+    expect(JSON.parse(first.next)).toEqual({ start: expect.any(String), page: expect.any(String) });
+    // Resumed by another instance (after a restart) from the persisted `next`.
+    const resumer = await connectWith(4);
+    const listed = new Map(listedIn(first).map((item) => [item.id, item]));
+    let part = first;
+    let parts = 1;
+    while (!part.done) {
+      part = await resumer.changeFeed.listAll(part.next);
+      for (const item of listedIn(part)) listed.set(item.id, item);
+      parts++;
+    }
+    const [files, starts] = emulator.admin.faults();
+    emulator.admin.clearFaults();
+    expect(files!.matched).toBe(parts);
+    expect(starts!.matched).toBe(1);
+    expect(parts).toBe(Math.ceil(expected.size / 4));
+    expect(listed).toEqual(expected);
+    expect(listed.has(gone.id)).toBe(false);
+    expect([...listed.values()].filter((item) => item.parentId === provider.rootId).length).toBeGreaterThan(
+      0,
+    );
+
+    // Done: `next` is the change feed's start token from before the listing.
+    expect(part.next).toBe(JSON.parse(first.next).start);
+    const later = await provider.mkdir(provider.rootId, 'listAll later', { conflict: 'fail' });
+    const { changes } = await provider.changeFeed.changesSince(part.next);
+    expect(changes).toContainEqual({ kind: 'upsert', item: later });
+  });
+
+  it('throws invalid_argument for a position it did not hand out, or one Drive refuses', async () => {
+    const start = await provider.changeFeed.startCursor();
+    for (const from of ['', 'garbage', start, '{"start":"1"}', '{"page":"x"}', '[]', 'null']) {
+      await expect(provider.changeFeed.listAll(from), from).rejects.toMatchObject({
+        code: 'invalid_argument',
+      });
+    }
+    await expect(
+      provider.changeFeed.listAll(JSON.stringify({ start, page: 'not-a-page-token' })),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });
 

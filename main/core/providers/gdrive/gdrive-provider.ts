@@ -54,6 +54,8 @@ export interface GdriveOptions {
   /** Files up to this size are sent in one multipart request; larger or unknown sizes use a session. */
   multipartLimit?: number;
   fetch?: typeof fetch;
+  /** Files per part of `changeFeed.listAll` (1..1000); default 1000, Drive's largest page. */
+  listAllPageSize?: number;
 }
 
 const defaultChunkSize = 8 * 1024 * 1024;
@@ -345,8 +347,42 @@ export class GdriveProvider implements Provider {
     return folder;
   }
 
-  /** Drive's changes feed (changes.getStartPageToken + changes.list); trashed files count as removed. */
+  /**
+   * Drive's changes feed (changes.getStartPageToken + changes.list); trashed files count as removed.
+   * `listAll` is files.list over the whole drive (`trashed = false`, no parent clause: one request
+   * per part of up to 1000 files, whatever the folders), after changes.getStartPageToken on the first
+   * call: its `next` is `{"start": <that token>, "page": <the next page token>}` as JSON, and the
+   * start token alone once the listing is done.
+   */
   readonly changeFeed: ChangeFeed = {
+    listAll: async (from) => {
+      const crawl =
+        from === null ? { start: await this.changeFeed.startCursor(), page: null } : readCrawl(from);
+      const pageSize = Math.min(1000, Math.max(1, Math.floor(this.options.listAllPageSize ?? 1000)));
+      const page = await this.api(
+        (headers) =>
+          this.drive.files.list(
+            {
+              q: 'trashed = false',
+              spaces: 'drive',
+              pageSize,
+              fields: `nextPageToken,files(${fileFields})`,
+              ...(crawl.page === null ? {} : { pageToken: crawl.page }),
+            },
+            { headers },
+          ),
+        'listing the whole drive',
+      );
+      // The root is never listed (nor anything without a parent: it cannot be under the root).
+      const changes = (page.files ?? [])
+        .filter((file) => !file.trashed && file.id !== this.rootId && (file.parents?.length ?? 0) > 0)
+        .map((file): ProviderChange => ({ kind: 'upsert', item: toProviderItem(file, this.rootId) }));
+      if (!page.nextPageToken) return { changes, next: crawl.start, done: true };
+      if (page.nextPageToken === crawl.page) {
+        throw new SkyfoldError('permanent', 'Google Drive repeated a page token (listing would never end)');
+      }
+      return { changes, next: JSON.stringify({ start: crawl.start, page: page.nextPageToken }), done: false };
+    },
     startCursor: async () => {
       const start = await this.api(
         (headers) => this.drive.changes.getStartPageToken({}, { headers }),
@@ -666,6 +702,21 @@ async function* failuresMarked(
     if (next.done) return;
     yield next.value;
   }
+}
+
+/** A listAll `next` that is not done, checked: the change feed's start token and the next page token. */
+function readCrawl(from: string): { start: string; page: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(from);
+  } catch {
+    parsed = null;
+  }
+  const { start, page } = (parsed ?? {}) as { start?: unknown; page?: unknown };
+  if (typeof start !== 'string' || !start || typeof page !== 'string' || !page) {
+    throw new SkyfoldError('invalid_argument', 'not a Google Drive listing position; list again');
+  }
+  return { start, page };
 }
 
 function trimSlashes(url: string): string {

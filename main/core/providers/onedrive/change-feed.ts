@@ -1,6 +1,11 @@
 /**
  * OneDrive's change feed: Graph delta over the whole drive (https://learn.microsoft.com/graph/api/driveitem-delta).
  *
+ * - `listAll`: the first crawl is delta without a token (`GET /me/drive/root/delta`: Graph enumerates
+ *   the drive), one page per call: `next` is the page's `@odata.nextLink`, made relative, and the
+ *   last page's `@odata.deltaLink` once done (it points at the start of the enumeration: what
+ *   changed meanwhile comes again). The root and deleted items are left out. An expired link (410)
+ *   or one Graph cannot read (400) throws invalid_argument: list again;
  * - `startCursor`: `GET /me/drive/root/delta?token=latest` answers no items, only an
  *   `@odata.deltaLink` for "now": the cursor is that link, made relative (links.ts);
  * - `changesSince`: follows `@odata.nextLink`s until a page carries the `@odata.deltaLink` (the cursor
@@ -34,7 +39,42 @@ export class OnedriveChangeFeed implements ChangeFeed {
     private readonly api: OnedriveApi,
     private readonly rootId: string,
     private readonly maxPages = defaultMaxChangePages,
+    /** Items per `listAll` page (delta's `$top`); null: Graph's default. */
+    private readonly listAllPageSize: number | null = null,
   ) {}
+
+  /**
+   * Every item of the drive but the root, a page of delta's enumeration per call (see the module
+   * comment). Safe to repeat; invalid_argument for an expired, unreadable or foreign `from`.
+   */
+  async listAll(from: string | null): Promise<{ changes: ProviderChange[]; next: string; done: boolean }> {
+    if (from !== null && !isDeltaCursor(from)) {
+      throw new SkyfoldError('invalid_argument', 'not a OneDrive listing position; list again');
+    }
+    const top = this.listAllPageSize === null ? '' : `&$top=${this.listAllPageSize}`;
+    const page = readDeltaPage(
+      await this.api.json(
+        'listing the whole drive',
+        {
+          method: 'GET',
+          path: from ?? `/me/drive/root/delta?$select=${itemFields}${top}`,
+          headers: deltaHeaders,
+        },
+        // A link Graph cannot read (400) is as unusable as an expired one (410): list again.
+        from === null ? {} : { statusCodes: { 400: 'invalid_argument' } },
+      ),
+    );
+    // Items deleted while the enumeration runs come as removals, in order (toChange).
+    const changes = page.items.flatMap((item) => this.toChange(item) ?? []);
+    if (page.deltaLink !== undefined) {
+      return { changes, next: this.api.relative(page.deltaLink, 'a delta link'), done: true };
+    }
+    const next = this.api.relative(page.nextLink!, 'a delta page link');
+    if (next === from) {
+      throw new SkyfoldError('permanent', 'OneDrive repeated a delta link (the listing would never end)');
+    }
+    return { changes, next, done: false };
+  }
 
   /** A cursor for "now" over the whole drive. Safe to repeat. */
   async startCursor(): Promise<string> {

@@ -7,8 +7,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAll, readAll } from '../../../../test/conformance/provider-suite';
 import { OnedriveChangeFeed } from './change-feed';
+import type { ProviderChange, ProviderItem } from '../types';
 import type { OnedriveProvider } from './onedrive-provider';
+import { itemFields } from './wire';
 import { pattern, startLab, streamOf, type Lab } from './test-support';
+
+/** The items a `listAll` part lists (its upserts). */
+const listedIn = (part: { changes: readonly ProviderChange[] }): ProviderItem[] =>
+  part.changes.flatMap((change) => (change.kind === 'upsert' ? [change.item] : []));
 
 let lab: Lab;
 beforeAll(async () => {
@@ -281,6 +287,84 @@ describe('OnedriveProvider change feed', () => {
         code: 'invalid_argument',
       });
     }
+  });
+});
+
+describe('OnedriveProvider first crawl (listAll)', () => {
+  it('enumerates the drive with delta, a page per call, leaving out the root and trashed items', async () => {
+    const setup = await lab.connect();
+    const folder = await lab.scratch(setup);
+    const sub = await setup.mkdir(folder, 'sub', { conflict: 'fail' });
+    const created = [sub];
+    for (const parent of [folder, sub.id])
+      for (const name of ['a.txt', 'b.txt', 'c.txt']) created.push(await text(setup, name, parent, name));
+    const gone = await text(setup, 'g', folder, 'gone.txt');
+    await setup.trash(gone.id);
+    const provider = await lab.connect({ listAllPageSize: 3 });
+    lab.sent.length = 0;
+    const listed = new Map<string, { parentId: string | null; name: string; kind: string }>();
+    let part = await provider.changeFeed.listAll(null);
+    const links = [part.next];
+    while (!part.done) {
+      for (const item of listedIn(part)) listed.set(item.id, item);
+      part = await provider.changeFeed.listAll(part.next);
+      links.push(part.next);
+    }
+    for (const item of listedIn(part)) listed.set(item.id, item);
+    // One delta request per part: the first without a token, then each nextLink as it came.
+    expect(lab.sent.map((sent) => sent.path + sent.query)).toEqual([
+      `/v1.0/me/drive/root/delta?$select=${itemFields}&$top=3`,
+      ...links.slice(0, -1).map((link) => `/v1.0${link}`),
+    ]);
+    expect(lab.sent.length).toBeGreaterThanOrEqual(3);
+    expect(listed.has(provider.rootId)).toBe(false);
+    expect(listed.has(gone.id)).toBe(false);
+    expect(listed.get(folder)).toMatchObject({ parentId: provider.rootId, kind: 'folder' });
+    for (const item of created)
+      expect(listed.get(item.id)).toMatchObject({
+        parentId: item.parentId,
+        name: item.name,
+        kind: item.kind,
+      });
+
+    // Done: `next` is a delta link from the start of the enumeration; later changes come through it.
+    const later = await text(provider, 'l', sub.id, 'later.txt');
+    const { changes } = await provider.changeFeed.changesSince(part.next);
+    expect(changes).toContainEqual({
+      kind: 'upsert',
+      item: expect.objectContaining({ id: later.id, parentId: sub.id }),
+    });
+  });
+
+  it('resumes from a persisted nextLink in a new instance; an expired or foreign one is invalid_argument', async () => {
+    const setup = await lab.connect();
+    const folder = await lab.scratch(setup);
+    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await text(setup, name, folder, name);
+    const first = await (await lab.connect({ listAllPageSize: 2 })).changeFeed.listAll(null);
+    expect(first.done).toBe(false);
+    const restarted = await lab.connect({ listAllPageSize: 2 });
+    const names = new Set(listedIn(first).map((item) => item.name));
+    for (let next = first.next, done = false; !done;) {
+      const part = await restarted.changeFeed.listAll(next);
+      for (const item of listedIn(part)) names.add(item.name);
+      ({ next, done } = part);
+    }
+    expect([...names]).toEqual(expect.arrayContaining(['a.txt', 'b.txt', 'c.txt', 'd.txt']));
+
+    for (const foreign of [
+      '',
+      'https://graph.microsoft.com/v1.0/me/drive/root/delta',
+      '/me/drive/items/x/children',
+    ]) {
+      await expect(restarted.changeFeed.listAll(foreign)).rejects.toMatchObject({ code: 'invalid_argument' });
+    }
+    await expect(restarted.changeFeed.listAll('/me/drive/root/delta?token=garbage')).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    lab.emulator.admin.expireDeltaTokens();
+    await expect(restarted.changeFeed.listAll(first.next)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });
 

@@ -40,7 +40,7 @@ import type {
 } from '../types';
 import { settle, UnconfirmedError } from '../unconfirmed';
 import { OnedriveApi, readJson } from './api';
-import { OnedriveChangeFeed } from './change-feed';
+import { OnedriveChangeFeed, defaultMaxChangePages } from './change-feed';
 import { openDownload } from './download';
 import { graphErrorCodes } from './errors';
 import { itemPath } from './links';
@@ -71,6 +71,8 @@ export interface OnedriveOptions {
   simpleUploadLimit?: number;
   /** Waits between polls of a copy's monitor (tests shorten them). Default 100 ms, doubling, at most 5 s. */
   copyPollDelayMs?: { first: number; max: number };
+  /** Items per page of `changeFeed.listAll` (delta's `$top`, 1..1000); default: Graph's own page size. */
+  listAllPageSize?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -108,9 +110,10 @@ export class OnedriveProvider implements Provider {
       fragmentSize: number;
       simpleUploadLimit: number;
       copyPollDelayMs: { first: number; max: number };
+      listAllPageSize: number | null;
     },
   ) {
-    this.changeFeed = new OnedriveChangeFeed(api, rootId);
+    this.changeFeed = new OnedriveChangeFeed(api, rootId, defaultMaxChangePages, settings.listAllPageSize);
   }
 
   /**
@@ -161,6 +164,10 @@ export class OnedriveProvider implements Provider {
       fragmentSize,
       simpleUploadLimit,
       copyPollDelayMs: options.copyPollDelayMs ?? { first: 100, max: 5000 },
+      listAllPageSize:
+        options.listAllPageSize === undefined
+          ? null
+          : Math.min(maxPageSize, Math.max(1, Math.floor(options.listAllPageSize))),
     });
   }
 

@@ -39,6 +39,8 @@ export interface ConnectOptions {
   retries?: number;
   fragmentSize?: number;
   simpleUploadLimit?: number;
+  /** Items per part of `changeFeed.listAll`. */
+  listAllPageSize?: number;
   /** Wraps the recording fetch (to tamper with requests). */
   fetch?: (inner: typeof fetch) => typeof fetch;
 }
@@ -82,6 +84,7 @@ export async function startLab(): Promise<Lab> {
         uploadFragmentSize: options.fragmentSize ?? unit,
         simpleUploadLimit: options.simpleUploadLimit ?? 2 * unit,
         copyPollDelayMs: { first: 1, max: 10 },
+        ...(options.listAllPageSize === undefined ? {} : { listAllPageSize: options.listAllPageSize }),
         pacer: new Pacer({
           maxConcurrency: 4,
           maxRetries: options.retries ?? 0,
