@@ -11,6 +11,7 @@ import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useExplorerLocation } from '../hooks/use-explorer-location';
 import { useNow } from '../hooks/use-now';
 import { useSearchShortcuts } from '../hooks/use-search-shortcuts';
+import { useSyncOnFocus } from '../hooks/use-sync-on-focus';
 import { SkyfoldError } from '../../../common/errors';
 import { useAddAccount } from '../hooks/use-add-account';
 import {
@@ -42,6 +43,7 @@ export function App() {
   const { api, connection } = useClient();
   useEngineEvents(api);
   useResyncAfterReconnect(connection);
+  useSyncOnFocus(api);
   const status = useConnectionStatus(connection);
 
   const accounts = useQuery({ queryKey: queryKeys.accounts(), queryFn: () => api.listAccounts({}) });

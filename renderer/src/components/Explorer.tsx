@@ -14,6 +14,7 @@ import { pageRange } from '../lib/paging';
 import { queryKeys } from '../lib/query-keys';
 import { FileList } from './FileList';
 import { EmptyState, ErrorState, LoadingState } from './States';
+import { SyncStatus } from './SyncStatus';
 import { Toolbar } from './Toolbar';
 
 export interface ExplorerProps {
@@ -163,14 +164,7 @@ export function Explorer({
       <div className="content">{content}</div>
       <footer className="statusbar">
         <span data-testid="item-count">{page && !searching ? formatCount(page.total, 'item') : ''}</span>
-        {account.sync.state === 'crawling' ? (
-          <span>
-            Indexing {account.name}… {formatCount(account.sync.itemCount, 'item')} so far
-          </span>
-        ) : null}
-        {account.sync.state === 'error' ? (
-          <span className="statusbar-error">Sync failed: {account.sync.message}</span>
-        ) : null}
+        <SyncStatus sync={account.sync} className="statusbar-sync" testId="sync-status" />
         {refresh.error ? (
           <span className="statusbar-error">Refresh failed: {refresh.error.message}</span>
         ) : null}

@@ -1,5 +1,5 @@
 /** Inline SVG icons (no icon font, no remote assets: the CSP allows only 'self'). All decorative. */
-import type { ProviderKind } from '../../../common/dto';
+import type { ProviderKind, SyncState } from '../../../common/dto';
 import type { IconKind } from '../lib/icons';
 
 const page = 'M6.5 2.75h7.25l4.5 4.5v13a1 1 0 0 1-1 1H6.5a1 1 0 0 1-1-1V3.75a1 1 0 0 1 1-1z';
@@ -152,4 +152,23 @@ export function CloseIcon() {
       <path d="m7 7 10 10M17 7 7 17" />
     </svg>
   );
+}
+
+/** Marks the sync states that need attention (offline, failed); the others show text only. */
+export function SyncStateIcon({ state }: { state: SyncState['state'] }) {
+  if (state === 'offline') {
+    return (
+      <svg className="icon icon-sync" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M7 18.5h10a4 4 0 0 0 .6-7.95A5.5 5.5 0 0 0 7.1 9.6 4.5 4.5 0 0 0 7 18.5zM4 4l16 16" />
+      </svg>
+    );
+  }
+  if (state === 'error') {
+    return (
+      <svg className="icon icon-sync" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M12 3.5 21.5 20h-19zM12 10v4.5M12 17.25v.01" />
+      </svg>
+    );
+  }
+  return null;
 }

@@ -4,10 +4,20 @@
  * or a click on the Folder cell opens the containing folder; Escape leaves the search.
  */
 import { useQueries } from '@tanstack/react-query';
-import { memo, useCallback, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import type { SkyfoldApi } from '../../../common/contract';
 import type { AccountDto } from '../../../common/dto';
 import type { SearchHitDto } from '../../../common/search';
+import { offlineNotes } from '../lib/accounts';
 import { displayName, formatFullDate, formatModified, formatSize } from '../lib/format';
 import { iconKind, iconLabels } from '../lib/icons';
 import { listKeyAction } from '../lib/keyboard';
@@ -46,6 +56,8 @@ export function SearchList({ api, answer, stale, accounts, onBrowse, onExit }: S
   const idPrefix = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
+  // Hits from an offline account come from its index, which may be out of date: their rows say so.
+  const offline = useMemo(() => offlineNotes(accounts, { now }), [accounts, now]);
 
   const { virtualizer, virtualItems, laterPages: wanted } = useVirtualRows(total, scrollRef);
 
@@ -148,6 +160,7 @@ export function SearchList({ api, answer, stale, accounts, onBrowse, onExit }: S
                   start={row.start}
                   hit={hit}
                   folder={hit ? folderLabel(hit, accounts) : ''}
+                  offlineNote={hit ? (offline.get(hit.item.accountId) ?? null) : null}
                   focused={row.index === focusedIndex}
                   now={now}
                   onFocusRow={onFocusRow}
@@ -168,6 +181,8 @@ interface ResultRowProps {
   start: number;
   hit: SearchHitDto | undefined;
   folder: string;
+  /** Why the hit may be out of date (its account is offline), or null. */
+  offlineNote: string | null;
   focused: boolean;
   now: number;
   onFocusRow: (index: number) => void;
@@ -180,6 +195,7 @@ const ResultRow = memo(function ResultRow({
   start,
   hit,
   folder,
+  offlineNote,
   focused,
   now,
   onFocusRow,
@@ -244,6 +260,11 @@ const ResultRow = memo(function ResultRow({
         >
           {displayName(folder)}
         </button>
+        {offlineNote ? (
+          <span className="offline-marker" data-testid="offline-marker" title={offlineNote}>
+            offline
+          </span>
+        ) : null}
       </div>
       <div
         role="gridcell"

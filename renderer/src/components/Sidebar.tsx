@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import type { AccountDto } from '../../../common/dto';
-import { accountSubtitle, quotaSummary, syncSummary } from '../lib/accounts';
+import { accountSubtitle, quotaSummary } from '../lib/accounts';
 import { displayName } from '../lib/format';
 import { PlusIcon, ProviderIcon, TrashIcon } from './Icons';
+import { SyncStatus } from './SyncStatus';
 
 export function Sidebar({
   accounts,
@@ -66,11 +67,18 @@ export function Sidebar({
                         {displayName(subtitle)}
                       </span>
                     ) : null}
-                    <span className="account-status" id={statusId}>
-                      {account.health === 'needs_reconnect'
-                        ? 'Needs reconnecting'
-                        : syncSummary(account.sync)}
-                    </span>
+                    {account.health === 'needs_reconnect' ? (
+                      <span className="account-status" id={statusId} data-testid="account-status">
+                        Needs reconnecting
+                      </span>
+                    ) : (
+                      <SyncStatus
+                        sync={account.sync}
+                        className="account-status"
+                        id={statusId}
+                        testId="account-status"
+                      />
+                    )}
                   </span>
                 </button>
                 <button

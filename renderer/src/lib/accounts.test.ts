@@ -5,8 +5,10 @@ import {
   accountNeedingReconnect,
   accountSubtitle,
   isSignInProvider,
+  offlineNotes,
   quotaSummary,
   removalExplanation,
+  syncDetails,
   syncSummary,
   withAccount,
   withoutAccount,
@@ -27,15 +29,93 @@ function account(id: string, extra: Partial<AccountDto> = {}): AccountDto {
 }
 
 describe('syncSummary', () => {
-  it('describes each sync state', () => {
-    expect(syncSummary({ state: 'idle', itemCount: 12_345, lastSyncedAt: 1 })).toBe(
-      `${(12_345).toLocaleString()} items`,
+  const now = Date.UTC(2025, 5, 15, 12, 0);
+  const time = { now, locale: 'en-US', timeZone: 'UTC' };
+
+  it('counts the items written so far while indexing', () => {
+    expect(syncSummary({ state: 'crawling', itemCount: 0, lastSyncedAt: null }, time)).toBe(
+      'Indexing… 0 items',
     );
-    expect(syncSummary({ state: 'idle', itemCount: 1, lastSyncedAt: null })).toBe('1 item');
-    expect(syncSummary({ state: 'crawling', itemCount: 0, lastSyncedAt: null })).toBe('Indexing… 0 items');
-    expect(syncSummary({ state: 'error', itemCount: 3, lastSyncedAt: null, message: 'EACCES' })).toBe(
+    expect(syncSummary({ state: 'crawling', itemCount: 12_345, lastSyncedAt: now }, time)).toBe(
+      'Indexing… 12,345 items',
+    );
+  });
+  it('says how long ago an idle account was synced', () => {
+    expect(syncSummary({ state: 'idle', itemCount: 5, lastSyncedAt: now - 2 * 60_000 }, time)).toBe(
+      'Up to date · 2 min ago',
+    );
+    expect(syncSummary({ state: 'idle', itemCount: 5, lastSyncedAt: now - 10_000 }, time)).toBe(
+      'Up to date · just now',
+    );
+    expect(syncSummary({ state: 'idle', itemCount: 1, lastSyncedAt: null }, time)).toBe('Up to date');
+  });
+  it('says an offline account shows its index, and from when', () => {
+    const offline = { state: 'offline', itemCount: 7, message: 'ECONNREFUSED' } as const;
+    expect(syncSummary({ ...offline, lastSyncedAt: now - 3 * 3_600_000 }, time)).toBe(
+      'Offline · showing the index from 3 h ago',
+    );
+    expect(syncSummary({ ...offline, lastSyncedAt: Date.UTC(2025, 5, 14, 9, 30) }, time)).toBe(
+      'Offline · showing the index from yesterday, 9:30 AM',
+    );
+    expect(syncSummary({ ...offline, lastSyncedAt: null }, time)).toBe('Offline · showing the last index');
+    expect(syncSummary({ ...offline, itemCount: 0, lastSyncedAt: null }, time)).toBe(
+      'Offline · nothing indexed yet',
+    );
+  });
+  it('gives the reason a sync failed', () => {
+    expect(syncSummary({ state: 'error', itemCount: 3, lastSyncedAt: null, message: 'EACCES' }, time)).toBe(
       'Sync failed: EACCES',
     );
+  });
+});
+
+describe('syncDetails', () => {
+  it('gives the item count, the full time of the last sync and why an account is offline', () => {
+    const at = Date.UTC(2025, 5, 15, 9, 5, 30);
+    expect(syncDetails({ state: 'idle', itemCount: 12_345, lastSyncedAt: null }, 'en-US', 'UTC')).toBe(
+      '12,345 items in the index',
+    );
+    expect(syncDetails({ state: 'idle', itemCount: 1, lastSyncedAt: at }, 'en-US', 'UTC')).toBe(
+      '1 item in the index · Last synced Sunday, June 15, 2025 at 9:05:30 AM',
+    );
+    expect(
+      syncDetails(
+        { state: 'offline', itemCount: 2, lastSyncedAt: null, message: 'Cannot reach Dropbox' },
+        'en-US',
+        'UTC',
+      ),
+    ).toBe('2 items in the index · Cannot reach Dropbox');
+  });
+});
+
+describe('offlineNotes', () => {
+  const now = Date.UTC(2025, 5, 15, 12, 0);
+  const time = { now, locale: 'en-US', timeZone: 'UTC' };
+
+  it('has a note for each offline account only', () => {
+    const notes = offlineNotes(
+      [
+        account('a', { name: 'Work', sync: { state: 'idle', itemCount: 1, lastSyncedAt: now } }),
+        account('b', {
+          name: 'Home',
+          sync: { state: 'offline', itemCount: 1, lastSyncedAt: now - 5 * 60_000, message: 'down' },
+        }),
+        account('c', {
+          name: 'Old',
+          sync: { state: 'offline', itemCount: 1, lastSyncedAt: null, message: 'down' },
+        }),
+        account('d', { sync: { state: 'error', itemCount: 1, lastSyncedAt: null, message: 'no' } }),
+      ],
+      time,
+    );
+    expect([...notes.keys()]).toEqual(['b', 'c']);
+    expect(notes.get('b')).toBe(
+      'Home is offline: this result comes from its index from 5 min ago and may be out of date.',
+    );
+    expect(notes.get('c')).toBe('Old is offline: this result comes from its index and may be out of date.');
+  });
+  it('is empty without accounts', () => {
+    expect(offlineNotes(undefined, time).size).toBe(0);
   });
 });
 

@@ -8,18 +8,74 @@ import {
   type ProviderKind,
   type SyncState,
 } from '../../../common/dto';
-import { formatCount, formatSize } from './format';
+import {
+  formatCount,
+  formatFullDate,
+  formatRelativeTime,
+  formatSize,
+  type DateFormatOptions,
+} from './format';
 
-/** A one-line account status: its size in the index, indexing progress, or what went wrong. */
-export function syncSummary(sync: SyncState): string {
+/**
+ * A one-line account status, the same in the sidebar and the status bar: `Indexing… 12,345 items`,
+ * `Up to date · 2 min ago`, `Offline · showing the index from 3 h ago`, `Sync failed: <why>`.
+ */
+export function syncSummary(sync: SyncState, time: DateFormatOptions): string {
   switch (sync.state) {
     case 'crawling':
       return `Indexing… ${formatCount(sync.itemCount, 'item')}`;
+    case 'idle':
+      return sync.lastSyncedAt === null
+        ? 'Up to date'
+        : `Up to date · ${formatRelativeTime(sync.lastSyncedAt, time)}`;
+    case 'offline':
+      if (sync.lastSyncedAt !== null) {
+        return `Offline · showing the index from ${lowerDayWord(formatRelativeTime(sync.lastSyncedAt, time))}`;
+      }
+      return sync.itemCount === 0 ? 'Offline · nothing indexed yet' : 'Offline · showing the last index';
     case 'error':
       return `Sync failed: ${sync.message}`;
-    default:
-      return formatCount(sync.itemCount, 'item');
   }
+}
+
+/** `Yesterday, 09:30` inside a sentence. */
+function lowerDayWord(text: string): string {
+  return text.replace(/^(Today|Yesterday)\b/, (word) => word.toLowerCase());
+}
+
+/**
+ * The status's tooltip, with what the line leaves out: `12,345 items in the index · Last synced
+ * <full date>`, and why an account is offline.
+ */
+export function syncDetails(sync: SyncState, locale?: string, timeZone?: string): string {
+  const parts = [`${formatCount(sync.itemCount, 'item')} in the index`];
+  if (sync.lastSyncedAt !== null)
+    parts.push(`Last synced ${formatFullDate(sync.lastSyncedAt, locale, timeZone)}`);
+  if (sync.state === 'offline' && sync.message !== '') parts.push(sync.message);
+  return parts.join(' · ');
+}
+
+/**
+ * For each offline account, what a search hit from it should tell: its results come from the index
+ * (of when), which may be out of date. Accounts that are not offline are left out.
+ */
+export function offlineNotes(
+  accounts: readonly AccountDto[] | undefined,
+  time: DateFormatOptions,
+): ReadonlyMap<string, string> {
+  const notes = new Map<string, string>();
+  for (const account of accounts ?? []) {
+    if (account.sync.state !== 'offline') continue;
+    const when =
+      account.sync.lastSyncedAt === null
+        ? ''
+        : ` from ${lowerDayWord(formatRelativeTime(account.sync.lastSyncedAt, time))}`;
+    notes.set(
+      account.id,
+      `${account.name} is offline: this result comes from its index${when} and may be out of date.`,
+    );
+  }
+  return notes;
 }
 
 export function isCloud(provider: ProviderKind): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, formatCount, formatModified, formatSize } from './format';
+import { displayName, formatCount, formatModified, formatRelativeTime, formatSize } from './format';
 
 describe('formatSize', () => {
   it('counts bytes below 1 KB, singular for one', () => {
@@ -55,6 +55,32 @@ describe('formatModified', () => {
   it('gives an empty string for unknown times', () => {
     expect(formatModified(null, options)).toBe('');
     expect(formatModified(undefined, options)).toBe('');
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = Date.UTC(2025, 5, 15, 12, 0);
+  const options = { now, locale: 'en-US', timeZone: 'UTC' };
+
+  it('says just now under a minute, and for times slightly ahead of the clock', () => {
+    expect(formatRelativeTime(now, options)).toBe('just now');
+    expect(formatRelativeTime(now - 59_999, options)).toBe('just now');
+    expect(formatRelativeTime(now + 5_000, options)).toBe('just now');
+  });
+  it('counts whole minutes, then whole hours within a day', () => {
+    expect(formatRelativeTime(now - 60_000, options)).toBe('1 min ago');
+    expect(formatRelativeTime(now - 2.5 * 60_000, options)).toBe('2 min ago');
+    expect(formatRelativeTime(now - 59 * 60_000, options)).toBe('59 min ago');
+    expect(formatRelativeTime(now - 60 * 60_000, options)).toBe('1 h ago');
+    expect(formatRelativeTime(now - (23 * 60 + 59) * 60_000, options)).toBe('23 h ago');
+  });
+  it('gives the date after a day', () => {
+    expect(formatRelativeTime(now - 86_400_000, options)).toBe('Yesterday, 12:00 PM');
+    expect(formatRelativeTime(Date.UTC(2025, 2, 4, 14, 30), options)).toBe('Mar 4, 2:30 PM');
+  });
+  it('gives an empty string for never', () => {
+    expect(formatRelativeTime(null, options)).toBe('');
+    expect(formatRelativeTime(Number.NaN, options)).toBe('');
   });
 });
 

@@ -69,6 +69,20 @@ export function formatModified(ms: number | null | undefined, options: DateForma
   return formatter(locale, timeZone, { year: 'numeric', month: 'short', day: 'numeric' }).format(ms);
 }
 
+/**
+ * How long ago something happened, for status lines: `just now` under a minute (or slightly in the
+ * future, a clock skew), `5 min ago`, `3 h ago` within a day, then `formatModified`'s date
+ * (`Yesterday, 09:30`, `Mar 4, 14:05`). `null` (never) gives an empty string.
+ */
+export function formatRelativeTime(ms: number | null | undefined, options: DateFormatOptions): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
+  const elapsed = options.now - ms;
+  if (elapsed < 60_000) return 'just now';
+  if (elapsed < 3_600_000) return `${Math.floor(elapsed / 60_000)} min ago`;
+  if (elapsed < 86_400_000) return `${Math.floor(elapsed / 3_600_000)} h ago`;
+  return formatModified(ms, options);
+}
+
 /** The full date and time, for tooltips. */
 export function formatFullDate(ms: number | null | undefined, locale?: string, timeZone?: string): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
