@@ -18,7 +18,9 @@ beforeEach(() => {
 });
 afterEach(() => stores.close());
 
-const sync = (options = {}) => syncAccount(account, cloud, stores, options);
+/** Each part committed on its own (the default groups parts into fewer, larger commits). */
+const eachPart = { rows: 1, ms: 0 };
+const sync = (options = {}) => syncAccount(account, cloud, stores, { writeGroup: eachPart, ...options });
 const tree = () => indexTree(stores, account, cloud.rootId);
 
 describe('first sync: a crawl through the one listing of everything', () => {
@@ -33,6 +35,15 @@ describe('first sync: a crawl through the one listing of everything', () => {
     expect(state.crawlNext).toBeNull();
     expect(state.cursor).not.toBeNull();
     expect(state.lastSyncedAt).not.toBeNull();
+  });
+
+  it('groups parts into fewer commits, each with the resume point after its last part', async () => {
+    const progress: number[] = [];
+    cloud.partSize = 1;
+    await sync({ writeGroup: { rows: 2, ms: 60_000 }, onCrawlProgress: (n: number) => progress.push(n) });
+    expect(cloud.listAllCalls.length).toBe(5);
+    expect(progress).toEqual([3, 5, 6]);
+    expect(tree()).toEqual(cloud.tree());
   });
 
   it('resumes an interrupted crawl where it stopped, in the same generation, even from a new process', async () => {
