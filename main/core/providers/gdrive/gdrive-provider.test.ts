@@ -132,6 +132,30 @@ describe('GdriveProvider first crawl (listAll)', () => {
     expect(changes).toContainEqual({ kind: 'upsert', item: later });
   });
 
+  it('returns a long change feed in parts (`more`), each part going on where the last stopped', async () => {
+    const token = emulator.admin.issueTokens(emulator.users[0]!).access_token;
+    const reader = await GdriveProvider.connect({
+      apiBaseUrl: emulator.url,
+      tokens: { getAccessToken: async () => token, invalidate: () => undefined },
+      changePages: { size: 2, perCall: 1 },
+    });
+    let cursor = await reader.changeFeed.startCursor();
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++)
+      created.push((await provider.mkdir(provider.rootId, `more ${i}`, { conflict: 'fail' })).id);
+    const seen: string[] = [];
+    const mores: boolean[] = [];
+    for (let calls = 0; calls < 10; calls++) {
+      const batch = await reader.changeFeed.changesSince(cursor);
+      for (const change of batch.changes) if (change.kind === 'upsert') seen.push(change.item.id);
+      mores.push(batch.more ?? false);
+      cursor = batch.cursor;
+      if (!batch.more) break;
+    }
+    expect(seen).toEqual(created);
+    expect(mores).toEqual([true, true, false]);
+  });
+
   it('throws invalid_argument for a position it did not hand out, or one Drive refuses', async () => {
     const start = await provider.changeFeed.startCursor();
     for (const from of ['', 'garbage', start, '{"start":"1"}', '{"page":"x"}', '[]', 'null']) {

@@ -56,13 +56,15 @@ export interface GdriveOptions {
   fetch?: typeof fetch;
   /** Files per part of `changeFeed.listAll` (1..1000); default 1000, Drive's largest page. */
   listAllPageSize?: number;
+  /** Changes per changes.list page (1..1000) and pages per `changesSince` call; default 1000 and 50. */
+  changePages?: { size: number; perCall: number };
 }
 
 const defaultChunkSize = 8 * 1024 * 1024;
 const defaultMultipartLimit = 5 * 1024 * 1024;
 const maxNumberedNames = 1000;
-/** A change feed longer than this (a million changes) is better replaced by a new crawl. */
-const maxChangePages = 1000;
+/** Pages of changes read by one `changesSince` call before it returns what it has (`more`). */
+const defaultChangePages = { size: 1000, perCall: 50 };
 
 export class GdriveProvider implements Provider {
   readonly kind = 'gdrive';
@@ -394,13 +396,14 @@ export class GdriveProvider implements Provider {
     changesSince: async (cursor) => {
       const changes: ProviderChange[] = [];
       let pageToken = cursor;
-      for (let pages = 0; pages < maxChangePages; pages++) {
+      const { size, perCall } = this.options.changePages ?? defaultChangePages;
+      for (let pages = 0; pages < perCall; pages++) {
         const page = await this.api(
           (headers) =>
             this.drive.changes.list(
               {
                 pageToken,
-                pageSize: 1000,
+                pageSize: size,
                 includeRemoved: true,
                 spaces: 'drive',
                 fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${fileFields}))`,
@@ -421,10 +424,8 @@ export class GdriveProvider implements Provider {
         }
         pageToken = page.nextPageToken;
       }
-      throw new SkyfoldError(
-        'permanent',
-        `more than ${maxChangePages} pages of changes: crawl again instead`,
-      );
+      // A long feed comes in parts: the caller applies this one and asks again from where it stopped.
+      return { changes, cursor: pageToken, more: true };
     },
   };
 
