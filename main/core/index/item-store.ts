@@ -58,6 +58,7 @@ export class ItemStore {
   private seenDataVersion = -1;
   private readonly dataVersionStatement;
   private readonly deleteSubtreeStatement;
+  private readonly deleteFileStatement;
   private readonly childIdsStatement;
   private readonly hasStatement;
 
@@ -80,8 +81,11 @@ export class ItemStore {
     this.deleteSubtreeStatement = db.prepare(
       `WITH RECURSIVE subtree(id) AS (
          SELECT @id
-         UNION SELECT items.id FROM items JOIN subtree ON items.account_id = @accountId AND items.parent_id = subtree.id AND items.is_folder IN (1, 0))
+         UNION SELECT items.id FROM subtree CROSS JOIN items ON items.account_id = @accountId AND items.parent_id = subtree.id AND items.is_folder IN (1, 0))
        DELETE FROM items WHERE account_id = @accountId AND id IN (SELECT id FROM subtree)`,
+    );
+    this.deleteFileStatement = db.prepare(
+      'DELETE FROM items WHERE account_id = ? AND id = ? AND is_folder = 0',
     );
     this.childIdsStatement = db
       .prepare('SELECT id FROM items WHERE account_id = ? AND parent_id = ? AND is_folder IN (1, 0)')
@@ -141,7 +145,7 @@ export class ItemStore {
       .prepare(
         `WITH RECURSIVE subtree(id) AS (
            SELECT @folderId
-           UNION SELECT items.id FROM items JOIN subtree ON items.account_id = @accountId AND items.parent_id = subtree.id)
+           UNION SELECT items.id FROM subtree CROSS JOIN items ON items.account_id = @accountId AND items.parent_id = subtree.id AND items.is_folder IN (1, 0))
          UPDATE items SET crawl_gen = max(crawl_gen, @generation)
          WHERE account_id = @accountId AND id IN (SELECT id FROM subtree)`,
       )
@@ -154,7 +158,9 @@ export class ItemStore {
    */
   deleteSubtree(accountId: string, id: string): number {
     this.childCounts.clear();
-    return this.deleteSubtreeStatement.run({ accountId, id }).changes;
+    // Most removals are files: one indexed delete, without walking a subtree.
+    const file = this.deleteFileStatement.run(accountId, id).changes;
+    return file > 0 ? file : this.deleteSubtreeStatement.run({ accountId, id }).changes;
   }
 
   /**
@@ -168,7 +174,7 @@ export class ItemStore {
       .prepare(
         `WITH RECURSIVE reachable(id) AS (
            SELECT @rootId
-           UNION ALL SELECT items.id FROM items JOIN reachable ON items.account_id = @accountId AND items.parent_id = reachable.id AND items.is_folder IN (1, 0))
+           UNION ALL SELECT items.id FROM reachable CROSS JOIN items ON items.account_id = @accountId AND items.parent_id = reachable.id AND items.is_folder IN (1, 0))
          DELETE FROM items WHERE account_id = @accountId AND id NOT IN (SELECT id FROM reachable)`,
       )
       .run({ accountId, rootId }).changes;
@@ -193,7 +199,7 @@ export class ItemStore {
       .prepare(
         `WITH RECURSIVE subtree(id, is_folder, size) AS (
            SELECT id, is_folder, size FROM items WHERE account_id = @accountId AND parent_id = @folderId AND is_folder IN (1, 0)
-           UNION ALL SELECT items.id, items.is_folder, items.size FROM items JOIN subtree
+           UNION ALL SELECT items.id, items.is_folder, items.size FROM subtree CROSS JOIN items
              ON subtree.is_folder = 1 AND items.account_id = @accountId AND items.parent_id = subtree.id AND items.is_folder IN (1, 0))
          SELECT count(*) FILTER (WHERE is_folder = 0) AS files, count(*) FILTER (WHERE is_folder = 1) AS folders,
                 coalesce(sum(size) FILTER (WHERE is_folder = 0), 0) AS bytes

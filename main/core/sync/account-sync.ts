@@ -100,18 +100,23 @@ async function applyChanges(
   const applier = new ChangeApplier(accountId, stores.items, generation, applyRules(provider));
   const known = knownFolders(stores.items, accountId, provider.rootId);
   let cursor = start;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const batch = await feed.changesSince(cursor, known);
-    options.signal?.throwIfAborted();
-    applier.applyBatch(batch.changes, () => stores.syncState.saveCursor(accountId, batch.cursor));
-    cursor = batch.cursor;
-    if (batch.changes.length > 0) options.onChanges?.(applier.applied);
-    if (!batch.more) break;
+  const endBulkWrites = stores.items.beginBulkWrites();
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const batch = await feed.changesSince(cursor, known);
+      options.signal?.throwIfAborted();
+      applier.applyBatch(batch.changes, () => stores.syncState.saveCursor(accountId, batch.cursor));
+      cursor = batch.cursor;
+      if (batch.changes.length > 0) options.onChanges?.(applier.applied);
+      if (!batch.more) break;
+    }
+    const now = (options.now ?? Date.now)();
+    const removed = applier.finish(() => stores.syncState.markSynced(accountId, now, cursor));
+    return { kind: 'changes', applied: applier.applied, removed };
+  } finally {
+    endBulkWrites();
   }
-  const now = (options.now ?? Date.now)();
-  const removed = applier.finish(() => stores.syncState.markSynced(accountId, now, cursor));
-  return { kind: 'changes', applied: applier.applied, removed };
 }
 
 async function crawlThroughFeed(
