@@ -1,7 +1,8 @@
 /**
  * Prepares the end-to-end run the way a person would: generates the demo folder, adds it with the
  * built CLI, and starts `skyfold serve` on a free port. Tests read the token URL from
- * SKYFOLD_E2E_URL. Requires `npm run build` first.
+ * SKYFOLD_E2E_URL and the emulators' URLs from SKYFOLD_E2E_<GDRIVE|DROPBOX|ONEDRIVE>_URL. Requires
+ * `npm run build` first.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -69,6 +70,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // The emulated Dropbox and OneDrive are added from the UI only (cloud-accounts.spec.ts).
   process.env.SKYFOLD_E2E_DROPBOX_USER = emulators.dropbox.users[0];
   process.env.SKYFOLD_E2E_ONEDRIVE_USER = emulators.onedrive.users[0];
+  // The emulators' base URLs, for specs that use their HTTP admin (`<url>/__admin`, e.g. faults).
+  process.env.SKYFOLD_E2E_GDRIVE_URL = emulators.gdrive.url;
+  process.env.SKYFOLD_E2E_DROPBOX_URL = emulators.dropbox.url;
+  process.env.SKYFOLD_E2E_ONEDRIVE_URL = emulators.onedrive.url;
 
   const server = spawn(process.execPath, ['bin/skyfold.mjs', '--data-dir', e2eDataDir, 'serve', '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
