@@ -257,6 +257,49 @@ describe('SearchEngine results', () => {
   });
 });
 
+describe('SearchEngine one-character queries', () => {
+  beforeEach(() => {
+    store.upsert(
+      'g1',
+      [
+        folder('groot', null, ''),
+        file('one', 'groot', 'only 1.txt'),
+        file('seven', 'groot', '7 wonders.txt'),
+        file('tail7', 'groot', 'tail 7.txt'),
+        file('cyr', 'groot', 'жук.txt'),
+      ],
+      1,
+    );
+  });
+
+  it('tells apart digits that share a bit of the character mask (1 and 7)', () => {
+    expect(sorted({ terms: ['7'], accounts: ['g1'] })).toEqual(['7 wonders.txt', 'tail 7.txt']);
+    expect(engine.search({ terms: ['7'], accounts: ['g1'] }).total).toBe(2);
+    expect(sorted({ terms: ['1'], accounts: ['g1'] })).toEqual(['file10.txt', 'only 1.txt']);
+  });
+
+  it('finds letters outside a-z, and counts every match of a letter', () => {
+    expect(sorted({ terms: ['ж'] })).toEqual(['жук.txt']);
+    const everyT = engine.search({ terms: ['t'] }, { limit: 1000 });
+    expect(everyT.total).toBe(everyT.items.length);
+    expect(everyT.items.every((hit) => foldForSearch(hit.item.name).includes('t'))).toBe(true);
+  });
+
+  it('ranks a prefix first, then shorter names, then natural name order past what a key can hold', () => {
+    store.upsert(
+      'g1',
+      [
+        file('a', 'groot', 'q10b'),
+        file('b', 'groot', 'q2bb'),
+        file('c', 'groot', 'qжbb'),
+        file('d', 'groot', 'qяab'),
+      ],
+      1,
+    );
+    expect(names({ terms: ['q'], accounts: ['g1'] })).toEqual(['q2bb', 'q10b', 'qжbb', 'qяab']);
+  });
+});
+
 describe('SearchEngine follows the index', () => {
   it('sees renames, moves, deletes and re-adds, from this or another connection', () => {
     expect(sorted({ terms: ['holiday'] })).toEqual(['holiday photo.jpg']);
@@ -280,6 +323,19 @@ describe('SearchEngine follows the index', () => {
 
     store.deleteAccount('g1');
     expect(sorted({ terms: ['report'] })).toEqual(['report.docx']);
+  });
+
+  it('follows folder moves and renames in "within" and in the folder paths it shows', () => {
+    const within = (folderId: string) => sorted({ terms: ['report'], within: { accountId: 'd1', folderId } });
+    expect(within('y2024')).toEqual(['Quarterly Report.pdf']);
+    store.upsert('d1', [folder('deep', 'root', 'Q3')], 1); // Q3 moves out of 2024, with its report
+    expect(within('y2024')).toEqual([]);
+    expect(within('deep')).toEqual(['Quarterly Report.pdf']);
+    expect(within('root')).toEqual(['Quarterly Report.pdf', 'report.docx']);
+    expect(engine.search({ terms: ['quarterly'] }).items[0]!.folderPath).toBe('/Q3');
+    store.upsert('d1', [folder('deep', 'docs', 'Third quarter')], 1);
+    expect(engine.search({ terms: ['quarterly'] }).items[0]!.folderPath).toBe('/Documents/Third quarter');
+    expect(within('docs')).toEqual(['Quarterly Report.pdf', 'report.docx']);
   });
 
   it('links children listed before their folder', () => {
