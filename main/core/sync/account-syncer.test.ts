@@ -67,11 +67,15 @@ describe('AccountSyncer on demand', () => {
     const cloud = new FakeCloud();
     const syncer = syncerFor(cloud);
     await syncer.sync();
-    cloud.failNext = new SkyfoldError('transient', 'connect ECONNREFUSED');
+    cloud.failNext = new SkyfoldError(
+      'transient',
+      'request to http://127.0.0.1:9/drive/v3/changes?pageToken=43&pageSize=1000 failed, reason: socket hang up',
+    );
     await expect(syncer.sync()).resolves.toMatchObject({
       state: 'offline',
       itemCount: 1,
-      message: 'connect ECONNREFUSED',
+      // Paging tokens in URLs mean nothing to people: the query string is left out.
+      message: 'request to http://127.0.0.1:9/drive/v3/changes failed, reason: socket hang up',
       lastSyncedAt: expect.any(Number),
     });
     cloud.failNext = new SkyfoldError('needs_reconnect', 'sign-in expired');

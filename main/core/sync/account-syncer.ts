@@ -243,7 +243,7 @@ export class AccountSyncer {
       return 'ok';
     } catch (error) {
       if (signal.aborted) return 'stopped';
-      const message = error instanceof Error ? error.message : String(error);
+      const message = readable(error instanceof Error ? error.message : String(error));
       const itemCount = stores.items.countItems(accountId);
       if (isOffline(error)) {
         this.setState({ state: 'offline', itemCount, lastSyncedAt, message });
@@ -317,6 +317,14 @@ export class AccountSyncer {
       return folder;
     });
   }
+}
+
+/**
+ * An error message as the account's state shows it: URLs without their query strings (HTTP clients
+ * put whole request URLs in network errors; the paging tokens in them mean nothing to people).
+ */
+export function readable(message: string): string {
+  return message.replace(/(https?:\/\/[^\s?#]*)[?#]\S*/g, '$1');
 }
 
 /** Failures that mean the service cannot be reached now (network down, server unavailable, throttled). */
