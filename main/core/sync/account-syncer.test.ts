@@ -143,6 +143,26 @@ describe('AccountSyncer in the background', () => {
   });
 });
 
+describe('AccountSyncer when the push fails', () => {
+  it('does not hammer the service: after a failed push it waits for the poll schedule', async () => {
+    const cloud = new FakeCloud();
+    let pushes = 0;
+    cloud.changeFeed.waitForChanges = async () => {
+      pushes++;
+      throw new SkyfoldError('invalid_argument', 'longpoll refused');
+    };
+    const syncer = syncerFor(cloud, { timing: { pollIntervalMs: 60_000 } });
+    syncer.start();
+    await expect.poll(() => pushes).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pushes).toBe(1);
+    expect(cloud.changesSinceCalls).toBe(0);
+    syncer.wake(); // the window got focus: one sync, then the push is tried again
+    await expect.poll(() => cloud.changesSinceCalls).toBe(1);
+    await expect.poll(() => pushes).toBe(2);
+  });
+});
+
 describe('AccountSyncer on a local folder', () => {
   let root: string;
   beforeEach(async () => {

@@ -53,7 +53,8 @@ export interface AccountSyncerDeps {
   now?: () => number;
 }
 
-type RunResult = 'ok' | 'offline' | 'error' | 'stopped';
+/** How a run ended: `signed-out` is an error only a new sign-in (a wake) can end. */
+type RunResult = 'ok' | 'offline' | 'error' | 'signed-out' | 'stopped';
 
 export class AccountSyncer {
   private readonly timing: SyncTiming;
@@ -135,9 +136,14 @@ export class AccountSyncer {
         continue;
       }
       offlinePause = this.timing.offlineRetryMs.first;
-      if (result === 'error') {
-        // Sign-in gone, or refused: nothing to retry by ourselves; wait for wake() (a reconnect).
+      if (result === 'signed-out') {
+        // Nothing to retry by ourselves: wait for wake() (a reconnect wakes the account).
         await this.pause(null);
+        continue;
+      }
+      if (result === 'error') {
+        // Refused or malformed answers: try again on the poll schedule, not at once.
+        await this.pause(this.timing.pollIntervalMs);
         continue;
       }
       if (this.deps.localRoot !== undefined) {
@@ -148,33 +154,33 @@ export class AccountSyncer {
       const feed = provider?.changeFeed;
       const cursor = this.deps.stores.syncState.get(this.deps.accountId).cursor;
       if (feed?.waitForChanges && cursor !== null) {
-        const signal = this.waitController.signal;
-        const pushed = await feed
-          .waitForChanges(cursor, { timeoutSeconds: this.timing.pushTimeoutSeconds, signal })
-          .catch(() => ({ changed: true, backoffSeconds: null }));
-        if (pushed.backoffSeconds !== null) await this.pause(pushed.backoffSeconds * 1000);
-        if (!pushed.changed && !signal.aborted) {
-          // Nothing changed: wait again without a sync run (the run's requests are not needed).
-          await this.waitAgain(feed, cursor);
-        }
-        this.renewWait();
+        await this.waitForPush(feed, cursor);
         continue;
       }
       await this.pause(this.timing.pollIntervalMs);
     }
   }
 
-  /** Longpolls until something changed, a wake, or a stop (each wait is one request). */
-  private async waitAgain(feed: NonNullable<Provider['changeFeed']>, cursor: string): Promise<void> {
+  /**
+   * Waits on the service's push (each wait is one request, Dropbox's longpoll) until it says
+   * something changed after `cursor`, or a wake, or a stop; honours the backoff it asks for. A push
+   * that fails is not retried at once: the loop syncs after a poll interval instead.
+   */
+  private async waitForPush(feed: NonNullable<Provider['changeFeed']>, cursor: string): Promise<void> {
     const signal = this.waitController.signal;
+    const timeoutSeconds = this.timing.pushTimeoutSeconds;
     while (!signal.aborted && !this.stopController.signal.aborted) {
-      const pushed = await feed.waitForChanges!(cursor, {
-        timeoutSeconds: this.timing.pushTimeoutSeconds,
-        signal,
-      }).catch(() => ({ changed: true, backoffSeconds: null }));
+      let pushed: { changed: boolean; backoffSeconds: number | null };
+      try {
+        pushed = await feed.waitForChanges!(cursor, { timeoutSeconds, signal });
+      } catch {
+        await this.pause(this.timing.pollIntervalMs);
+        break;
+      }
       if (pushed.backoffSeconds !== null) await this.pause(pushed.backoffSeconds * 1000);
-      if (pushed.changed) return;
+      if (pushed.changed) break;
     }
+    this.renewWait();
   }
 
   /** Waits `ms` (null: until woken) or until woken or stopped. */
@@ -250,7 +256,7 @@ export class AccountSyncer {
         return 'offline';
       }
       this.setState({ state: 'error', itemCount, lastSyncedAt, message });
-      return 'error';
+      return error instanceof SkyfoldError && error.code === 'needs_reconnect' ? 'signed-out' : 'error';
     }
   }
 

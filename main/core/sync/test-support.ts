@@ -90,6 +90,7 @@ export class FakeCloud implements Provider {
   readonly items = new Map<string, ProviderItem>();
   readonly feed: ProviderChange[] = [];
   readonly listAllCalls: (string | null)[] = [];
+  changesSinceCalls = 0;
   /** Items per listAll part. */
   partSize = 2;
   /** Thrown by the next listAll/changesSince call, then cleared. */
@@ -144,6 +145,7 @@ export class FakeCloud implements Provider {
     },
     startCursor: async () => this.cursor('feed', this.feed.length, this.feed.length),
     changesSince: async (cursor) => {
+      this.changesSinceCalls++;
       this.throwIfFailing();
       const { position } = this.parse(cursor, 'feed');
       return {
