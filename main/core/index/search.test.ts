@@ -285,6 +285,19 @@ describe('SearchEngine one-character queries', () => {
     expect(everyT.items.every((hit) => foldForSearch(hit.item.name).includes('t'))).toBe(true);
   });
 
+  it('finds rare multi-letter terms through the masks exactly as a scan would (letters present, term absent)', () => {
+    const filler = Array.from({ length: 60 }, (_, i) => file(`f${i}`, 'groot', `plain file ${i}.txt`));
+    store.upsert(
+      'g1',
+      [...filler, file('xy', 'groot', 'Xylophone.mp3'), file('decoy', 'groot', 'lox yx hop.txt')],
+      1,
+    );
+    const found = engine.search({ terms: ['xylo'] });
+    expect(found.items.map((hit) => hit.item.name)).toEqual(['Xylophone.mp3']);
+    expect(found.total).toBe(1);
+    expect(sorted({ terms: ['xylo'], kind: 'folder' })).toEqual([]);
+  });
+
   it('ranks a prefix first, then shorter names, then natural name order past what a key can hold', () => {
     store.upsert(
       'g1',

@@ -58,6 +58,9 @@ const segmentBits = 12;
 const segmentSize = 1 << segmentBits;
 const flagAlive = 1;
 const flagFolder = 2;
+/** scanCandidates: only for terms with this many mask bits, and at most 1/candidateShare of the entries. */
+const candidateMinBits = 3;
+const candidateShare = 16;
 /** Folder paths remembered for hits (a few MB at most). */
 const maxFolderPaths = 20_000;
 /** Beyond this many logged changes since the last read, rebuilding is cheaper than replaying. */
@@ -253,7 +256,9 @@ export class SearchEngine {
     if (accept === null) {
       // Nothing can match.
     } else if (maskBit !== 0) this.scanByMask(maskBit, scan);
-    else for (let segment = 0; segment < this.segments.length; segment++) this.scanSegment(segment, scan);
+    else if (!this.scanCandidates(scan)) {
+      for (let segment = 0; segment < this.segments.length; segment++) this.scanSegment(segment, scan);
+    }
     return { total: scan.total, totalExact: true, offset, items: this.hits(top.sorted().slice(offset)) };
   }
 
@@ -390,6 +395,41 @@ export class SearchEngine {
     }
   }
 
+  /**
+   * Terms whose characters are rare together (`xylophone`, `quarterly`): the entries whose character
+   * masks hold every letter and digit of the longest term are collected first (one pass over the
+   * masks), and only their names are searched. Returns false, having done nothing, when that would
+   * not pay: the term has fewer than `candidateMinBits` mask bits, or more than 1/`candidateShare`
+   * of the entries qualify (then one indexOf over whole segments is faster).
+   */
+  private scanCandidates(scan: Scan): boolean {
+    const term = scan.terms[0];
+    if (term === undefined) return false;
+    const need = charMaskOf(term) >>> 0;
+    let bits = 0;
+    for (let rest = need; rest !== 0; rest &= rest - 1) bits++;
+    if (bits < candidateMinBits) return false;
+    const { charMask, count } = this;
+    const candidates = new Int32Array(Math.ceil(count / candidateShare));
+    let found = 0;
+    for (let entry = 0; entry < count; entry++) {
+      if ((charMask[entry]! & need) >>> 0 !== need) continue;
+      if (found === candidates.length) return false;
+      candidates[found++] = entry;
+    }
+    const { flags, starts } = this;
+    for (let i = 0; i < found; i++) {
+      const entry = candidates[i]!;
+      if (!(flags[entry]! & flagAlive) || !scan.accept(entry)) continue;
+      const text = this.segments[entry >> segmentBits]!;
+      const start = starts[entry]!;
+      const stop = this.endOf(entry);
+      const at = text.slice(start, stop).indexOf(term);
+      if (at !== -1) this.consider(scan, text, entry, start, stop, start + at);
+    }
+    return true;
+  }
+
   /** Whether the entry's folded name holds `term`. */
   private holds(entry: number, term: string): boolean {
     const at = this.segments[entry >> segmentBits]!.indexOf(term, this.starts[entry]!);
@@ -471,10 +511,14 @@ export class SearchEngine {
       if (inside === null) return null;
       checks.push(inside);
     }
-    if (checks.length === 0) return () => true;
-    if (checks.length === 1) return checks[0]!;
+    // Small fixed combinations: the check runs once per hit, up to a million times per query.
+    const [first, second, third] = checks;
+    if (!first) return () => true;
+    if (!second) return first;
+    if (!third) return (entry) => first(entry) && second(entry);
+    if (checks.length === 3) return (entry) => first(entry) && second(entry) && third(entry);
     return (entry) => {
-      for (const check of checks) if (!check(entry)) return false;
+      for (let i = 0; i < checks.length; i++) if (!checks[i]!(entry)) return false;
       return true;
     };
   }
