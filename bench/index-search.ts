@@ -40,7 +40,6 @@ import { SyncStateStore } from '../main/core/index/sync-state-store';
 import type { Provider, ProviderChange, ProviderItem } from '../main/core/providers/types';
 import { syncAccount } from '../main/core/sync/account-sync';
 import { ChangeApplier } from '../main/core/sync/apply-changes';
-import { measureChangeCosts } from './sync-requests';
 
 const total = 1_000_000;
 const pageSize = 1_000;
@@ -518,6 +517,9 @@ async function main(): Promise<void> {
     db.close();
 
     // 3a. One remote change, in HTTP requests, per cloud (emulators)
+    // Loaded here, not at the top: the memory figure's child processes run this file too, and must
+    // not carry the cloud SDKs and emulators the request counts need.
+    const { measureChangeCosts } = await import('./sync-requests');
     for (const cost of await measureChangeCosts()) {
       console.error(
         `${cost.cloud}: one change = ${cost.paths.join(', ')}; a full crawl = ${cost.crawlRequests}`,

@@ -887,7 +887,9 @@ export class SearchEngine {
       this.starts[first + i] = offset;
       offset += names[i]!.length + 1;
     }
-    this.segments[segment] = names.length > 0 ? `${names.join('\n')}\n` : '';
+    // One join, with the final '\n' as an empty last element: a flat string at once (a template
+    // around the join would be a rope, flattened into a second copy by the first search).
+    this.segments[segment] = names.length > 0 ? [...names, ''].join('\n') : '';
     this.builtCounts[segment] = names.length;
   }
 
