@@ -124,4 +124,64 @@ export const stateMigrations: readonly Migration[] = [
       );
     `);
   },
+  // The transfer journal (main/core/transfers/journal.ts; docs/design/transfers.md §1): batches, one
+  // job per file or folder with everything needed to resume it after a crash, the lease that lets
+  // one process run the queue, and settings (limits, remembered choices).
+  (db) => {
+    db.exec(`
+      CREATE TABLE transfer_batches (
+        id             TEXT PRIMARY KEY,
+        op             TEXT NOT NULL CHECK (op IN ('copy', 'move')),
+        origin         TEXT NOT NULL,
+        dest           TEXT NOT NULL,
+        dest_folder_id TEXT NOT NULL,
+        conflict       TEXT CHECK (conflict IN ('rename', 'replace', 'skip')),
+        state          TEXT NOT NULL,
+        paused         INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL,
+        finished_at    INTEGER,
+        summary        TEXT
+      );
+      CREATE TABLE transfer_jobs (
+        id              INTEGER PRIMARY KEY,
+        batch_id        TEXT NOT NULL REFERENCES transfer_batches (id) ON DELETE CASCADE,
+        parent_job      INTEGER REFERENCES transfer_jobs (id),
+        kind            TEXT NOT NULL CHECK (kind IN ('file', 'folder')),
+        method          TEXT NOT NULL CHECK (method IN ('stream', 'server-copy', 'server-move')),
+        src             TEXT NOT NULL,
+        src_id          TEXT NOT NULL,
+        src_name        TEXT NOT NULL,
+        src_size        INTEGER,
+        src_modified    INTEGER,
+        src_hashes      TEXT,
+        dest_parent_id  TEXT,
+        dest_name       TEXT NOT NULL,
+        name_note       TEXT,
+        conflict        TEXT NOT NULL CHECK (conflict IN ('rename', 'replace', 'skip')),
+        state           TEXT NOT NULL,
+        paused          TEXT,
+        attempt         INTEGER NOT NULL DEFAULT 0,
+        verify_failures INTEGER NOT NULL DEFAULT 0,
+        not_before      INTEGER,
+        checkpoint      TEXT,
+        computed        TEXT,
+        dest_id         TEXT,
+        dest_hashes     TEXT,
+        error           TEXT,
+        note            TEXT,
+        updated_at      INTEGER NOT NULL
+      );
+      CREATE INDEX transfer_jobs_open ON transfer_jobs (batch_id, id)
+        WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled');
+      CREATE INDEX transfer_jobs_children ON transfer_jobs (parent_job);
+      CREATE TABLE transfer_runner (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        pid          INTEGER,
+        host         TEXT,
+        token        TEXT,
+        heartbeat_at INTEGER
+      );
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  },
 ];

@@ -1,0 +1,510 @@
+/**
+ * The transfer journal: every batch and job, in state.db (WAL, `synchronous=FULL`), written so that
+ * a process killed at any instant resumes every job where it stopped (docs/design/transfers.md §1).
+ *
+ * Contract:
+ * - A write that authorizes a side effect (a job entering `copying`, `verified` before a source is
+ *   trashed) must be durable before the side effect starts: `updateJob` and `commitNow` commit at
+ *   once, synchronously (better-sqlite3: no transaction ever spans an await).
+ * - Outcomes that need not be durable one by one use `commit`: the work of one macrotask is written
+ *   in ONE transaction (group commit), and every caller's promise resolves only after that
+ *   transaction committed (with FULL, after the fsync), or rejects with its error (nothing of that
+ *   group is written then).
+ * - `checkpointFor(job)` is the providers' `UploadCheckpoint` for that job: `save` is durable when it
+ *   resolves, as the interface requires. Checkpoints are credentials (upload URLs): never logged,
+ *   never sent to the UI.
+ * - One process runs the queue (`acquireRunner`): a lease with a heartbeat, taken over when its
+ *   holder's pid is dead on this host or its heartbeat is older than `staleRunnerMs`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ErrorDto } from '../../../common/errors';
+import type { SqliteDatabase } from '../index/database';
+import type { HashType, UploadCheckpoint } from '../providers/types';
+
+export type TransferOp = 'copy' | 'move';
+export type ConflictChoice = 'rename' | 'replace' | 'skip';
+export type BatchState = 'planning' | 'needs-decision' | 'ready' | 'finished' | 'cancelled';
+export type JobKind = 'file' | 'folder';
+export type JobMethod = 'stream' | 'server-copy' | 'server-move';
+export type JobState =
+  | 'queued'
+  | 'copying'
+  | 'verifying'
+  | 'verified'
+  | 'relocating'
+  | 'creating'
+  | 'created'
+  | 'done'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled';
+export type PauseReason = 'user' | 'needs_reconnect' | 'quota';
+
+/** States a job never leaves. */
+export const terminalJobStates: ReadonlySet<JobState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
+
+/** A heartbeat older than this frees the runner lease (the holder is hung or on another host). */
+export const staleRunnerMs = 20_000;
+
+export interface NewBatch {
+  op: TransferOp;
+  /** Where the batch came from: 'ui' | 'cli' | 'web-upload' | 'drag-out'. */
+  origin: string;
+  /** The destination endpoint as JSON: `{"account": id}` or `{"path": "/abs/dir"}`. */
+  dest: string;
+  destFolderId: string;
+  /** null: ask the UI when a conflict appears. */
+  conflict: ConflictChoice | null;
+}
+
+export interface Batch extends NewBatch {
+  id: string;
+  state: BatchState;
+  paused: boolean;
+  createdAt: number;
+  finishedAt: number | null;
+  summary: unknown;
+}
+
+export interface NewJob {
+  /** Index (in the same `addJobs` call) of the folder job that creates this job's destination parent. */
+  parentIndex?: number;
+  kind: JobKind;
+  method: JobMethod;
+  /** The source endpoint as JSON, like `NewBatch.dest`. */
+  src: string;
+  srcId: string;
+  srcName: string;
+  srcSize: number | null;
+  srcModified: number | null;
+  /** The source's native hashes (and revision) at plan time: its fingerprint. */
+  srcHashes: Record<string, string> | null;
+  /** null until the parent folder job created the folder. */
+  destParentId: string | null;
+  /** The reserved final name. */
+  destName: string;
+  /** Set when the planner renamed the item: the original name and why. */
+  nameNote: { original: string; reason: string } | null;
+  conflict: ConflictChoice;
+}
+
+export interface Job extends Omit<NewJob, 'parentIndex'> {
+  id: number;
+  batchId: string;
+  parentJob: number | null;
+  state: JobState;
+  paused: PauseReason | null;
+  attempt: number;
+  verifyFailures: number;
+  notBefore: number | null;
+  /** Hashes Skyfold computed from the bytes it sent. */
+  computed: Partial<Record<HashType, string>> | null;
+  destId: string | null;
+  destHashes: Partial<Record<HashType, string>> | null;
+  error: ErrorDto | null;
+  note: string | null;
+  updatedAt: number;
+}
+
+/** The fields of a job that change while it runs. */
+export type JobPatch = Partial<
+  Pick<
+    Job,
+    | 'state'
+    | 'paused'
+    | 'attempt'
+    | 'verifyFailures'
+    | 'notBefore'
+    | 'destParentId'
+    | 'destName'
+    | 'nameNote'
+    | 'computed'
+    | 'destId'
+    | 'destHashes'
+    | 'error'
+    | 'note'
+  >
+>;
+
+const jsonColumns = new Set(['nameNote', 'computed', 'destHashes', 'error', 'srcHashes', 'summary']);
+const columnOf: Record<string, string> = {
+  state: 'state',
+  paused: 'paused',
+  attempt: 'attempt',
+  verifyFailures: 'verify_failures',
+  notBefore: 'not_before',
+  destParentId: 'dest_parent_id',
+  destName: 'dest_name',
+  nameNote: 'name_note',
+  computed: 'computed',
+  destId: 'dest_id',
+  destHashes: 'dest_hashes',
+  error: 'error',
+  note: 'note',
+};
+
+export class TransferJournal {
+  private readonly pending: Array<{
+    work: () => void;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  private flushScheduled = false;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // --- batches and jobs ------------------------------------------------------------------------
+
+  /** Creates a batch in `planning` (a crash before `markReady` makes recovery plan it again). */
+  beginBatch(batch: NewBatch): string {
+    const id = randomBytes(16).toString('hex');
+    this.db
+      .prepare(
+        `INSERT INTO transfer_batches (id, op, origin, dest, dest_folder_id, conflict, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'planning', ?)`,
+      )
+      .run(id, batch.op, batch.origin, batch.dest, batch.destFolderId, batch.conflict, this.now());
+    return id;
+  }
+
+  /** Adds jobs (in `queued`) to a batch in one transaction; returns their ids in order. */
+  addJobs(batchId: string, jobs: readonly NewJob[]): number[] {
+    const insert = this.db.prepare(
+      `INSERT INTO transfer_jobs (batch_id, parent_job, kind, method, src, src_id, src_name, src_size,
+         src_modified, src_hashes, dest_parent_id, dest_name, name_note, conflict, state, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+    );
+    return this.db.transaction(() => {
+      const ids: number[] = [];
+      for (const job of jobs) {
+        const parent = job.parentIndex === undefined ? null : ids[job.parentIndex];
+        if (parent === undefined)
+          throw new RangeError(`parentIndex ${job.parentIndex} is not an earlier job`);
+        const result = insert.run(
+          batchId,
+          parent,
+          job.kind,
+          job.method,
+          job.src,
+          job.srcId,
+          job.srcName,
+          job.srcSize,
+          job.srcModified,
+          toJson(job.srcHashes),
+          job.destParentId,
+          job.destName,
+          toJson(job.nameNote),
+          job.conflict,
+          this.now(),
+        );
+        ids.push(Number(result.lastInsertRowid));
+      }
+      return ids;
+    })();
+  }
+
+  setBatchState(batchId: string, state: BatchState, summary?: unknown): void {
+    const finished = state === 'finished' || state === 'cancelled' ? this.now() : null;
+    this.db
+      .prepare(
+        `UPDATE transfer_batches SET state = ?, finished_at = coalesce(?, finished_at),
+           summary = coalesce(?, summary) WHERE id = ?`,
+      )
+      .run(state, finished, summary === undefined ? null : JSON.stringify(summary), batchId);
+  }
+
+  setBatchPaused(batchId: string, paused: boolean): void {
+    this.db.prepare('UPDATE transfer_batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
+  }
+
+  /** Deletes the batches a crash left in `planning` (no side effect happened for them); returns their ids. */
+  abandonPlanning(): string[] {
+    return this.db.transaction(() => {
+      const ids = this.db
+        .prepare("SELECT id FROM transfer_batches WHERE state = 'planning'")
+        .pluck()
+        .all() as string[];
+      this.db.prepare("DELETE FROM transfer_batches WHERE state = 'planning'").run();
+      return ids;
+    })();
+  }
+
+  batch(id: string): Batch | undefined {
+    const row = this.db.prepare('SELECT * FROM transfer_batches WHERE id = ?').get(id) as
+      BatchRow | undefined;
+    return row && toBatch(row);
+  }
+
+  batches(): Batch[] {
+    const rows = this.db
+      .prepare('SELECT * FROM transfer_batches ORDER BY created_at, id')
+      .all() as BatchRow[];
+    return rows.map(toBatch);
+  }
+
+  job(id: number): Job | undefined {
+    const row = this.db.prepare('SELECT * FROM transfer_jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  jobs(batchId: string): Job[] {
+    const rows = this.db
+      .prepare('SELECT * FROM transfer_jobs WHERE batch_id = ? ORDER BY id')
+      .all(batchId) as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /** Every job not in a terminal state, oldest first. */
+  openJobs(): Job[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM transfer_jobs WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+         ORDER BY batch_id, id`,
+      )
+      .all() as JobRow[];
+    return rows.map(toJob);
+  }
+
+  // --- writing -----------------------------------------------------------------------------------
+
+  /** Changes a job now, durably (one transaction); use before a side effect it authorizes. */
+  updateJob(id: number, patch: JobPatch): void {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    const sets = entries.map(([key]) => `${columnOf[key]!} = ?`);
+    const values = entries.map(([key, value]) => (jsonColumns.has(key) ? toJson(value) : value));
+    this.db
+      .prepare(`UPDATE transfer_jobs SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`)
+      .run(...(values as unknown[]), this.now(), id);
+  }
+
+  /** Runs `work` (journal writes) in one transaction now. */
+  commitNow(work: () => void): void {
+    this.db.transaction(work)();
+  }
+
+  /**
+   * Runs `work` with the other work queued in this macrotask, in one transaction; resolves after that
+   * transaction committed, rejects (and nothing of the group is written) when any work throws.
+   */
+  commit(work: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ work, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.pending.splice(0);
+    try {
+      this.db.transaction(() => {
+        for (const entry of group) entry.work();
+      })();
+    } catch (error) {
+      for (const entry of group) entry.reject(error);
+      return;
+    }
+    for (const entry of group) entry.resolve();
+  }
+
+  /** The upload checkpoint of a job, kept in its row. */
+  checkpointFor(jobId: number): UploadCheckpoint {
+    return {
+      load: async () =>
+        (this.db.prepare('SELECT checkpoint FROM transfer_jobs WHERE id = ?').pluck().get(jobId) as
+          string | null | undefined) ?? null,
+      save: async (state) => {
+        this.db.prepare('UPDATE transfer_jobs SET checkpoint = ? WHERE id = ?').run(state, jobId);
+      },
+      clear: async () => {
+        this.db.prepare('UPDATE transfer_jobs SET checkpoint = NULL WHERE id = ?').run(jobId);
+      },
+    };
+  }
+
+  // --- the runner lease --------------------------------------------------------------------------
+
+  /**
+   * Takes the lease to run the queue, or returns null when a live process holds it. Free when no
+   * one holds it, when its holder is this host's dead pid (`isAlive` false), or when its heartbeat
+   * is older than `staleRunnerMs`. Returns the token for `heartbeat` and `releaseRunner`.
+   */
+  acquireRunner(
+    me: { pid: number; host: string },
+    isAlive: (pid: number) => boolean = pidAlive,
+  ): string | null {
+    const token = randomBytes(16).toString('hex');
+    return this.db
+      .transaction(() => {
+        const holder = this.db.prepare('SELECT * FROM transfer_runner WHERE id = 1').get() as
+          RunnerRow | undefined;
+        const now = this.now();
+        const free =
+          !holder?.token ||
+          (holder.host === me.host && holder.pid !== null && !isAlive(holder.pid)) ||
+          now - (holder.heartbeat_at ?? 0) > staleRunnerMs;
+        if (!free) return null;
+        this.db
+          .prepare(
+            `INSERT INTO transfer_runner (id, pid, host, token, heartbeat_at) VALUES (1, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
+             heartbeat_at = excluded.heartbeat_at`,
+          )
+          .run(me.pid, me.host, token, now);
+        return token;
+      })
+      .immediate();
+  }
+
+  /** Renews the lease; false when it was taken over (the caller must stop running the queue). */
+  heartbeat(token: string): boolean {
+    return (
+      this.db
+        .prepare('UPDATE transfer_runner SET heartbeat_at = ? WHERE id = 1 AND token = ?')
+        .run(this.now(), token).changes === 1
+    );
+  }
+
+  releaseRunner(token: string): void {
+    this.db
+      .prepare(
+        'UPDATE transfer_runner SET pid = NULL, host = NULL, token = NULL, heartbeat_at = NULL WHERE token = ?',
+      )
+      .run(token);
+  }
+
+  // --- settings ----------------------------------------------------------------------------------
+
+  setting(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+}
+
+/** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface BatchRow {
+  id: string;
+  op: TransferOp;
+  origin: string;
+  dest: string;
+  dest_folder_id: string;
+  conflict: ConflictChoice | null;
+  state: BatchState;
+  paused: number;
+  created_at: number;
+  finished_at: number | null;
+  summary: string | null;
+}
+
+interface JobRow {
+  id: number;
+  batch_id: string;
+  parent_job: number | null;
+  kind: JobKind;
+  method: JobMethod;
+  src: string;
+  src_id: string;
+  src_name: string;
+  src_size: number | null;
+  src_modified: number | null;
+  src_hashes: string | null;
+  dest_parent_id: string | null;
+  dest_name: string;
+  name_note: string | null;
+  conflict: ConflictChoice;
+  state: JobState;
+  paused: PauseReason | null;
+  attempt: number;
+  verify_failures: number;
+  not_before: number | null;
+  computed: string | null;
+  dest_id: string | null;
+  dest_hashes: string | null;
+  error: string | null;
+  note: string | null;
+  updated_at: number;
+}
+
+interface RunnerRow {
+  pid: number | null;
+  host: string | null;
+  token: string | null;
+  heartbeat_at: number | null;
+}
+
+function toJson(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function fromJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function toBatch(row: BatchRow): Batch {
+  return {
+    id: row.id,
+    op: row.op,
+    origin: row.origin,
+    dest: row.dest,
+    destFolderId: row.dest_folder_id,
+    conflict: row.conflict,
+    state: row.state,
+    paused: row.paused === 1,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    summary: fromJson(row.summary),
+  };
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    batchId: row.batch_id,
+    parentJob: row.parent_job,
+    kind: row.kind,
+    method: row.method,
+    src: row.src,
+    srcId: row.src_id,
+    srcName: row.src_name,
+    srcSize: row.src_size,
+    srcModified: row.src_modified,
+    srcHashes: fromJson(row.src_hashes),
+    destParentId: row.dest_parent_id,
+    destName: row.dest_name,
+    nameNote: fromJson(row.name_note),
+    conflict: row.conflict,
+    state: row.state,
+    paused: row.paused,
+    attempt: row.attempt,
+    verifyFailures: row.verify_failures,
+    notBefore: row.not_before,
+    computed: fromJson(row.computed),
+    destId: row.dest_id,
+    destHashes: fromJson(row.dest_hashes),
+    error: fromJson(row.error),
+    note: row.note,
+    updatedAt: row.updated_at,
+  };
+}
