@@ -21,6 +21,7 @@
  *
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
  *      npm run bench -- index  (index and search figures as JSON lines, bench/index-search.ts)
+ *      npm run bench -- transfers  (transfer figures as JSON lines, bench/transfers.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -73,6 +74,11 @@ async function rawWalk(dir: string): Promise<number> {
 // `npm run bench -- index`: the index and search figures only (bench/index-search.ts).
 if (process.argv[2] === 'index') {
   await import('./index-search');
+  process.exit(0);
+}
+// `npm run bench -- transfers`: the transfer figures only (bench/transfers.ts).
+if (process.argv[2] === 'transfers') {
+  await import('./transfers');
   process.exit(0);
 }
 
