@@ -60,4 +60,24 @@ describe('faults', () => {
     await h.dbx.usersGetSpaceUsage();
     expect(waits).toEqual([250]);
   });
+
+  it('flip in=request stores flipped bytes (the content_hash tells); flip alters a download, length kept', async () => {
+    h = await startHarness();
+    const sent = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    h.emulator.admin.setFaults('flip=4096 in=request POST /2/files/upload times=1');
+    const stored = (await h.dbx.filesUpload({ path: '/f.bin', contents: sent })).result;
+    expect(stored.size).toBe(sent.length);
+    const downloaded = async () =>
+      Buffer.from(await (await content(h, 'files/download', { path: '/f.bin' })).arrayBuffer());
+    const kept = await downloaded();
+    const expected = Buffer.from(sent);
+    expected[4096] = expected[4096]! ^ 0xff;
+    expect(kept).toEqual(expected);
+    h.emulator.admin.setFaults('flip=0 count=2 POST /2/files/download times=1');
+    const flipped = await downloaded();
+    expect(flipped.length).toBe(kept.length);
+    expect(flipped.subarray(2)).toEqual(kept.subarray(2));
+    expect([flipped[0], flipped[1]]).toEqual([kept[0]! ^ 0xff, kept[1]! ^ 0xff]);
+    expect(await downloaded()).toEqual(kept);
+  });
 });

@@ -44,6 +44,33 @@ function rawGet(
   });
 }
 
+/** GETs a URL whole (optionally a Range), failing unless it ends cleanly with the declared length. */
+function rawBytes(url: string, token: string, range?: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    if (range) headers.Range = range;
+    const req = get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const declared = Number(res.headers['content-length']);
+        if (body.length !== declared) reject(new Error(`got ${body.length} of ${declared} bytes`));
+        else resolve(body);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+/** The positions where two equally long buffers differ. */
+function differences(a: Buffer, b: Buffer): number[] {
+  const positions: number[] = [];
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) positions.push(i);
+  return positions;
+}
+
 describe('rate limits and errors', () => {
   it('answers 403 userRateLimitExceeded exactly as Drive does (no Retry-After by default)', async () => {
     h.emulator.admin.setFaults('user-rate-limit times=1');
@@ -121,6 +148,41 @@ describe('broken connections', () => {
     h.emulator.admin.setFaults('truncate GET /drive/v3/about');
     const json = await rawGet(`${h.url}/drive/v3/about?fields=user`, h.token);
     expect(json.received).toBeLessThan(json.declared);
+  });
+
+  it('flips bytes of a download at the given positions: same length, only those bytes differ', async () => {
+    const { data } = await h.drive.files.list({ q: "name = 'dataset.bin'", fields: 'files(id,size)' });
+    const file = data.files![0]!;
+    const url = `${h.url}/drive/v3/files/${file.id}?alt=media`;
+    const clean = await rawBytes(url, h.token);
+    h.emulator.admin.setFaults('flip=1000 count=3 GET /drive/v3/files/* times=1');
+    const flipped = await rawBytes(url, h.token);
+    expect(flipped.length).toBe(clean.length);
+    expect(flipped.length).toBe(Number(file.size));
+    expect(differences(clean, flipped)).toEqual([1000, 1001, 1002]);
+    for (const at of [1000, 1001, 1002]) expect(flipped[at]).toBe(clean[at]! ^ 0xff);
+    expect((await rawBytes(url, h.token)).equals(clean)).toBe(true);
+    expect(h.emulator.admin.faults()[0]).toMatchObject({ kind: 'flip', fired: 1 });
+  });
+
+  it('flips seeded positions reproducibly, within a ranged body too', async () => {
+    const { data } = await h.drive.files.list({ q: "name = 'dataset.bin'", fields: 'files(id,size)' });
+    const url = `${h.url}/drive/v3/files/${data.files![0]!.id}?alt=media`;
+    const clean = await rawBytes(url, h.token);
+    const flippedPositions = async () => {
+      h.emulator.admin.setFaults('flip count=4 seed=21 GET /drive/v3/files/*');
+      const flipped = await rawBytes(url, h.token);
+      expect(flipped.length).toBe(clean.length);
+      return differences(clean, flipped);
+    };
+    const positions = await flippedPositions();
+    expect(positions).toHaveLength(4);
+    expect(await flippedPositions()).toEqual(positions);
+    // Positions count in the response body: a range of 100 bytes gets its flip among those 100.
+    h.emulator.admin.setFaults('flip seed=2 GET /drive/v3/files/*');
+    const ranged = await rawBytes(url, h.token, 'bytes=500-599');
+    expect(ranged.length).toBe(100);
+    expect(differences(clean.subarray(500, 600), ranged)).toHaveLength(1);
   });
 
   it('drops the answer of a request whose effect still happens', async () => {

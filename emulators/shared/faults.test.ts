@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultEngine, FaultSpecError, parseFaultSpec, toFaultRules } from './faults';
+import { FaultEngine, FaultSpecError, flipPositions, parseFaultSpec, toFaultRules } from './faults';
 
 const api = (path: string) => path.startsWith('/api/');
 
@@ -58,5 +58,44 @@ describe('fault engine', () => {
     const fired = [...first].filter((c) => c === '1').length;
     expect(fired).toBeGreaterThan(30);
     expect(fired).toBeLessThan(90);
+  });
+});
+
+describe('flip', () => {
+  it('parses a position shorthand, count and in=request, and refuses them elsewhere', () => {
+    expect(parseFaultSpec('flip=1000 GET /files/* count=3; flip in=request PUT /upload/* seed=4')).toEqual([
+      { kind: 'flip', bytes: 1000, method: 'GET', path: '/files/*', count: 3 },
+      { kind: 'flip', in: 'request', method: 'PUT', path: '/upload/*', seed: 4 },
+    ]);
+    expect(() => parseFaultSpec('flip count=0')).toThrow(/count/);
+    expect(() => parseFaultSpec('flip count=1.5')).toThrow(/count/);
+    expect(() => parseFaultSpec('flip=2.5')).toThrow(/position/);
+    expect(() => parseFaultSpec('flip in=body')).toThrow(/in is/);
+    expect(() => parseFaultSpec('truncate count=2')).toThrow(/flip only/);
+    expect(() => parseFaultSpec('error in=request')).toThrow(/flip only/);
+  });
+
+  it('flips count bytes from a given position', () => {
+    expect(flipPositions({ kind: 'flip', bytes: 7, count: 3 }, 100)).toEqual([7, 8, 9]);
+    expect(flipPositions({ kind: 'flip', bytes: 7 }, undefined)).toEqual([7]);
+  });
+
+  it('draws distinct positions inside the body from the seeded generator, the same for the same rules', () => {
+    const draw = () => {
+      const engine = new FaultEngine(api);
+      engine.set(parseFaultSpec('flip count=5 seed=3'));
+      return [1, 2].map(() => flipPositions(engine.evaluate('GET', '/api/a')[0]!, 40));
+    };
+    const [first, second] = draw();
+    expect(draw()).toEqual([first, second]);
+    expect(first).not.toEqual(second);
+    for (const positions of [first!, second!]) {
+      expect(positions).toHaveLength(5);
+      expect(new Set(positions).size).toBe(5);
+      for (const position of positions) expect(position).toBeGreaterThanOrEqual(0);
+      for (const position of positions) expect(position).toBeLessThan(40);
+    }
+    // More flips than bytes: every byte once.
+    expect(flipPositions({ kind: 'flip', count: 9, draws: Array(9).fill(0.5) }, 4)).toEqual([0, 1, 2, 3]);
   });
 });

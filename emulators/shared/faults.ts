@@ -2,7 +2,7 @@
  * Fault injection shared by the emulators: rules parsed from a compact spec (`--faults`, admin
  * `POST /__admin/faults`) decide per request, by probability or by a scripted sequence, whether to
  * answer with a rate limit or an error (rendered by each emulator exactly as its service does), reset
- * the connection, truncate the response body, delay, or expire the caller's token.
+ * the connection, truncate the response body, flip bytes of a body, delay, or expire the caller's token.
  *
  * Spec syntax (see emulators/README.md): rules separated by `;` or newlines; each rule is
  * `KIND[=ARG] [METHOD] [PATH-GLOB] [key=value ...]`, for example
@@ -28,6 +28,13 @@ export const FAULT_KINDS = [
   'drop',
   /** Runs the request, sends the headers and only part of the body (`bytes`, default half), then resets. */
   'truncate',
+  /**
+   * Runs the request normally but XORs bytes of its body with 0xff, the length unchanged: of the
+   * response body (default), or with `in=request` of the request body as the route receives (and
+   * stores) it. `bytes` = position of the first flipped byte, else positions drawn from the seeded
+   * generator; `count` bytes (default 1).
+   */
+  'flip',
   /** Delays the request by `ms` (default 1000) before it is handled. */
   'slow',
   /** Expires the access token the request carries before it is handled (the request then fails with 401). */
@@ -56,8 +63,15 @@ export interface FaultRule {
   retryAfter?: number;
   /** `slow`: the delay in milliseconds. */
   ms?: number;
-  /** `reset`: request body bytes read before the reset; `truncate`: response body bytes sent. */
+  /**
+   * `reset`: request body bytes read before the reset; `truncate`: response body bytes sent; `flip`:
+   * position (0-based, in the body) of the first flipped byte.
+   */
   bytes?: number;
+  /** `flip`: how many bytes to flip (default 1): from `bytes` on, or at as many distinct drawn positions. */
+  count?: number;
+  /** `flip`: which body, `response` (default) or `request`. */
+  in?: 'request' | 'response';
   /** Seed of the generator behind `p`. Default 1. */
   seed?: number;
 }
@@ -70,8 +84,19 @@ const SHORTHAND: Partial<Record<FaultKind, 'status' | 'ms' | 'bytes'>> = {
   slow: 'ms',
   reset: 'bytes',
   truncate: 'bytes',
+  flip: 'bytes',
 };
-const NUMERIC_OPTIONS = ['p', 'times', 'after', 'status', 'retryAfter', 'ms', 'bytes', 'seed'] as const;
+const NUMERIC_OPTIONS = [
+  'p',
+  'times',
+  'after',
+  'status',
+  'retryAfter',
+  'ms',
+  'bytes',
+  'count',
+  'seed',
+] as const;
 
 /** Parses the compact spec into rules; throws FaultSpecError naming the offending token. */
 export function parseFaultSpec(spec: string): FaultRule[] {
@@ -125,6 +150,10 @@ export function validateFaultRule(raw: unknown): FaultRule {
       if (typeof value !== 'string' || !/^[x.]+$/.test(value))
         throw new FaultSpecError(`seq is made of "x" (fire) and "." (pass), got "${String(value)}"`);
       rule.seq = value;
+    } else if (key === 'in') {
+      if (value !== 'request' && value !== 'response')
+        throw new FaultSpecError(`in is "request" or "response", got "${String(value)}"`);
+      rule.in = value;
     } else if ((NUMERIC_OPTIONS as readonly string[]).includes(key)) {
       const number = typeof value === 'number' ? value : Number(value);
       if (!Number.isFinite(number) || number < 0) throw new FaultSpecError(`${key} must be a number >= 0`);
@@ -134,6 +163,12 @@ export function validateFaultRule(raw: unknown): FaultRule {
     }
   }
   if (rule.p !== undefined && rule.p > 1) throw new FaultSpecError('p is a probability between 0 and 1');
+  if ((rule.count !== undefined || rule.in !== undefined) && rule.kind !== 'flip')
+    throw new FaultSpecError(`count and in apply to flip only (in a "${rule.kind}" rule)`);
+  if (rule.count !== undefined && (rule.count < 1 || !Number.isInteger(rule.count)))
+    throw new FaultSpecError('count must be a whole number >= 1');
+  if (rule.kind === 'flip' && rule.bytes !== undefined && !Number.isInteger(rule.bytes))
+    throw new FaultSpecError('a flip position (bytes) must be a whole number');
   if (rule.status !== undefined && (rule.status < 400 || rule.status > 599 || !Number.isInteger(rule.status)))
     throw new FaultSpecError('status must be an integer between 400 and 599');
   return rule;
@@ -157,6 +192,14 @@ interface ActiveRule {
   prng: Prng;
   matched: number;
   fired: number;
+}
+
+/**
+ * A rule that fired on one request. A `flip` without a position carries `draws`: `count` numbers in
+ * [0, 1) from the rule's seeded generator, turned into positions once the body's length is known.
+ */
+export interface FiredFault extends FaultRule {
+  draws?: number[];
 }
 
 /** A rule with its counters, as reported by `GET /__admin/faults`. */
@@ -212,8 +255,8 @@ export class FaultEngine {
   }
 
   /** The rules that fire for this request, in declaration order; updates the counters. */
-  evaluate(method: string, path: string): FaultRule[] {
-    const fired: FaultRule[] = [];
+  evaluate(method: string, path: string): FiredFault[] {
+    const fired: FiredFault[] = [];
     for (const active of this.active) {
       const { rule } = active;
       if (rule.method && rule.method !== method) continue;
@@ -228,7 +271,10 @@ export class FaultEngine {
       else fire = rule.p === undefined || active.prng.next() < rule.p;
       if (fire) {
         active.fired++;
-        fired.push(rule);
+        if (rule.kind === 'flip' && rule.bytes === undefined) {
+          const draws = Array.from({ length: rule.count ?? 1 }, () => active.prng.next());
+          fired.push({ ...rule, draws });
+        } else fired.push(rule);
       }
     }
     return fired;
@@ -252,6 +298,9 @@ export interface FaultHooks {
   quotaInRoute?: boolean;
 }
 
+/** Kinds that change how a request runs, beside at most one terminal effect. */
+const modifierKinds: ReadonlySet<FaultKind> = new Set(['slow', 'expire-token', 'flip']);
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -259,7 +308,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * effect. Returns 'handled' when the request must not reach its route handler.
  */
 export async function applyFaults(
-  fired: readonly FaultRule[],
+  fired: readonly FiredFault[],
   ctx: RequestContext,
   hooks: FaultHooks,
 ): Promise<'handled' | 'continue'> {
@@ -267,7 +316,21 @@ export async function applyFaults(
     if (rule.kind === 'slow') await (hooks.sleep ?? defaultSleep)(rule.ms ?? 1000);
     else if (rule.kind === 'expire-token') hooks.expireToken(ctx);
   }
-  const terminal = fired.find((rule) => rule.kind !== 'slow' && rule.kind !== 'expire-token');
+  const terminal = fired.find((rule) => !modifierKinds.has(rule.kind));
+  const outcome = await applyTerminal(terminal, ctx, hooks);
+  // Flips alter the bodies of requests that run (after a `reset=BYTES` has cut the request body, so
+  // they apply to what the route receives); answers the fault renders itself are left alone.
+  if (outcome === 'continue' && !ctx.quotaFault) {
+    for (const rule of fired) if (rule.kind === 'flip') flipBody(ctx, rule);
+  }
+  return outcome;
+}
+
+async function applyTerminal(
+  terminal: FaultRule | undefined,
+  ctx: RequestContext,
+  hooks: FaultHooks,
+): Promise<'handled' | 'continue'> {
   if (!terminal) return 'continue';
   if (terminal.kind === 'quota' && hooks.quotaInRoute) {
     ctx.quotaFault = true;
@@ -298,6 +361,111 @@ export async function applyFaults(
     default:
       return 'continue';
   }
+}
+
+/**
+ * The body positions a flip changes, ascending and distinct: `count` from `bytes` on, or one per
+ * draw spread over `length` (probing forward past a position already taken). Positions past the end
+ * of the body change nothing; with an unknown length, drawn positions fall in the first 64 KiB.
+ */
+export function flipPositions(rule: FiredFault, length: number | undefined): number[] {
+  const count = rule.count ?? 1;
+  if (rule.bytes !== undefined) return Array.from({ length: count }, (_, i) => rule.bytes! + i);
+  const span = length !== undefined && length > 0 ? length : 65536;
+  const taken = new Set<number>();
+  for (const draw of rule.draws ?? [0]) {
+    if (taken.size >= span) break;
+    let position = Math.floor(draw * span);
+    while (taken.has(position)) position = (position + 1) % span;
+    taken.add(position);
+  }
+  return [...taken].sort((a, b) => a - b);
+}
+
+/** XORs the bytes of `chunk` (body offset `offset`) that are at `positions` with 0xff, in a copy. */
+function flipChunk(chunk: Buffer, offset: number, positions: readonly number[]): Buffer {
+  let copy: Buffer | undefined;
+  for (const position of positions) {
+    const at = position - offset;
+    if (at < 0 || at >= chunk.length) continue;
+    // Never flip in place: the route's buffer may be the stored content itself.
+    copy ??= Buffer.from(chunk);
+    copy[at] = copy[at]! ^ 0xff;
+  }
+  return copy ?? chunk;
+}
+
+/** Applies a `flip` rule to the request body (`in=request`) or to the response body. */
+function flipBody(ctx: RequestContext, rule: FiredFault): void {
+  if (rule.in === 'request') {
+    const declared = Number(ctx.req.headers['content-length']);
+    const positions = flipPositions(rule, Number.isFinite(declared) ? declared : undefined);
+    let offset = 0;
+    const flipper = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        const out = flipChunk(chunk, offset, positions);
+        offset += chunk.length;
+        callback(null, out);
+      },
+    });
+    ctx.body.on('error', (error) => flipper.destroy(error));
+    ctx.body = ctx.body.pipe(flipper);
+    return;
+  }
+  const { res } = ctx;
+  const readLength = watchContentLength(res);
+  const write = res.write.bind(res) as (chunk: Buffer, callback?: () => void) => boolean;
+  const end = res.end.bind(res) as (chunk?: Buffer, callback?: () => void) => ServerResponse;
+  let positions: number[] | undefined;
+  let offset = 0;
+  const flipped = (chunk: unknown, encoding: unknown) => {
+    positions ??= flipPositions(rule, readLength());
+    const buffer = toBuffer(chunk, encoding);
+    const out = flipChunk(buffer, offset, positions);
+    offset += buffer.length;
+    return out;
+  };
+  res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    return write(flipped(chunk, encoding), typeof done === 'function' ? (done as () => void) : undefined);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, encoding?: unknown, callback?: unknown) => {
+    if (typeof chunk === 'function') return end(undefined, chunk as () => void);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const callbackOrNone = typeof done === 'function' ? (done as () => void) : undefined;
+    if (chunk === undefined || chunk === null) return end(undefined, callbackOrNone);
+    return end(flipped(chunk, encoding), callbackOrNone);
+  }) as typeof res.end;
+}
+
+/**
+ * Watches `res.writeHead` for a Content-Length (writeHead(status, headers) does not make its headers
+ * visible to getHeader()); returns a reader of the declared length, or undefined when none.
+ */
+function watchContentLength(res: ServerResponse): () => number | undefined {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  let declared: unknown;
+  res.writeHead = ((...args: unknown[]) => {
+    for (const arg of args.slice(1)) {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) continue;
+      for (const [name, value] of Object.entries(arg)) {
+        if (name.toLowerCase() === 'content-length') declared = value;
+      }
+    }
+    return writeHead(...args);
+  }) as typeof res.writeHead;
+  return () => {
+    const length = Number(declared ?? res.getHeader('content-length'));
+    return Number.isFinite(length) && length >= 0 ? length : undefined;
+  };
+}
+
+function toBuffer(chunk: unknown, encoding: unknown): Buffer {
+  return Buffer.isBuffer(chunk)
+    ? chunk
+    : typeof chunk === 'string'
+      ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+      : Buffer.from(chunk as Uint8Array);
 }
 
 /**
@@ -340,18 +508,7 @@ function resetAfter(ctx: RequestContext, bytes: number): Readable {
  */
 function breakResponse(res: ServerResponse, bytes: number | undefined, drop: boolean): void {
   const write = res.write.bind(res) as (chunk: Buffer, callback?: () => void) => boolean;
-  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-  // writeHead(status, headers) does not make its headers visible to getHeader(): remember the length.
-  let declaredLength: unknown;
-  res.writeHead = ((...args: unknown[]) => {
-    for (const arg of args.slice(1)) {
-      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) continue;
-      for (const [name, value] of Object.entries(arg)) {
-        if (name.toLowerCase() === 'content-length') declaredLength = value;
-      }
-    }
-    return writeHead(...args);
-  }) as typeof res.writeHead;
+  const readLength = watchContentLength(res);
   let sent = 0;
   let budget: number | undefined;
   let dead = false;
@@ -362,19 +519,13 @@ function breakResponse(res: ServerResponse, bytes: number | undefined, drop: boo
   };
   const allowance = () => {
     if (budget === undefined) {
-      const length = Number(declaredLength ?? res.getHeader('content-length'));
-      const known = Number.isFinite(length) && length > 0;
+      const length = readLength() ?? 0;
+      const known = length > 0;
       budget = bytes ?? (known ? Math.floor(length / 2) : 0);
       if (known) budget = Math.min(budget, length - 1);
     }
     return budget;
   };
-  const toBuffer = (chunk: unknown, encoding: unknown) =>
-    Buffer.isBuffer(chunk)
-      ? chunk
-      : typeof chunk === 'string'
-        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
-        : Buffer.from(chunk as Uint8Array);
   const patchedWrite = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
     const done = typeof encoding === 'function' ? encoding : callback;
     if (dead) {

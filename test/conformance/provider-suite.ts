@@ -10,7 +10,11 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError, type ErrorCode } from '../../common/errors';
-import { caseInsensitiveKinds } from '../../main/core/providers/kinds';
+import {
+  caseInsensitiveKinds,
+  cloudMaxPathLength,
+  permanentDeleteKinds,
+} from '../../main/core/providers/kinds';
 import type {
   Provider,
   ProviderChange,
@@ -580,6 +584,88 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       expect(describeTree(after, scratch)).toEqual(
         describeTree(await snapshotAround(provider, scratch), scratch),
       );
+    });
+
+    it('finds a child by name (findChildren): files, folders, nothing, case as the provider matches', async () => {
+      const findChildren = provider.findChildren?.bind(provider);
+      expect(findChildren, 'every provider implements findChildren').toBeDefined();
+      if (!findChildren) return;
+      const file = await write(scratch, 'Report 2024.txt', 'findme');
+      const folder = await provider.mkdir(scratch, 'Sub', { conflict: 'fail' });
+      const inner = await write(folder.id, 'inner.txt', 'x');
+      const found = await findChildren(scratch, 'Report 2024.txt');
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({
+        id: file.id,
+        name: 'Report 2024.txt',
+        parentId: scratch,
+        kind: 'file',
+        size: 6,
+      });
+      expect((await findChildren(scratch, 'Sub')).map((item) => [item.id, item.kind])).toEqual([
+        [folder.id, 'folder'],
+      ]);
+      expect((await findChildren(folder.id, 'inner.txt')).map((item) => item.id)).toEqual([inner.id]);
+      // Only direct children, only that name.
+      expect(await findChildren(scratch, 'inner.txt')).toEqual([]);
+      expect(await findChildren(scratch, 'Report 2024.tx')).toEqual([]);
+      // Case: folded where the provider folds, reported with the stored spelling; else nothing.
+      const folded = await findChildren(scratch, 'REPORT 2024.TXT');
+      if (provider.features.caseInsensitive) {
+        expect(folded.map((item) => [item.id, item.name])).toEqual([[file.id, 'Report 2024.txt']]);
+      } else {
+        expect(folded).toEqual([]);
+      }
+      // Trashed items are never found; a missing parent finds nothing.
+      await provider.trash(file.id);
+      expect(await findChildren(scratch, 'Report 2024.txt')).toEqual([]);
+      await provider.trash(folder.id);
+      expect(await findChildren(folder.id, 'inner.txt')).toEqual([]);
+      await expectCode(findChildren(scratch, ''), 'invalid_argument');
+    });
+
+    it('finds a child written under an unusual name (NFC/NFD, spaces, emoji) exactly as stored', async () => {
+      const findChildren = provider.findChildren?.bind(provider);
+      if (!findChildren) return;
+      for (const name of ['caf\u00e9.txt', ' lead and trail spaces .txt', '\u{1F600} smile.txt']) {
+        if (provider.nameProblem(name) !== null) continue;
+        const item = await write(scratch, name, name);
+        const found = await findChildren(scratch, name);
+        expect(found.map((child) => [child.id, child.name])).toEqual([[item.id, item.name]]);
+      }
+    });
+
+    it('removes permanently where it declares so (removePermanently), else only trashes', async () => {
+      expect(provider.features.permanentDelete ?? false).toBe(permanentDeleteKinds.has(provider.kind));
+      expect(provider.removePermanently !== undefined).toBe(provider.features.permanentDelete ?? false);
+      const removePermanently = provider.removePermanently?.bind(provider);
+      if (!removePermanently) return;
+      const folder = await provider.mkdir(scratch, 'bad copies', { conflict: 'fail' });
+      const inside = await write(folder.id, 'inside.txt', 'x');
+      const file = await write(scratch, 'bad.bin', 'corrupted');
+      const keep = await write(scratch, 'keep.txt', 'keep');
+      await removePermanently(file.id);
+      await removePermanently(folder.id);
+      expect(await names()).toEqual(['keep.txt']);
+      await expectCode(provider.stat(file.id), 'not_found');
+      await expectCode(provider.stat(inside.id), 'not_found');
+      await expectCode(removePermanently(file.id), 'not_found');
+      await expectCode(removePermanently(provider.rootId), 'invalid_argument');
+      expect(await contentOf(keep.id)).toBe('keep');
+      // The name is free again at once.
+      expect((await write(scratch, 'bad.bin', 'good')).name).toBe('bad.bin');
+    });
+
+    it('declares its path-length limit (maxPathLength) as its kind does', () => {
+      const limit = provider.features.maxPathLength;
+      expect(limit === null || (typeof limit === 'number' && limit > 0)).toBe(true);
+      if (provider.kind !== 'local') expect(limit).toBe(cloudMaxPathLength.get(provider.kind) ?? null);
+    });
+
+    it('exposes its pacing (maxConcurrency, pausedUntil) where requests are paced', () => {
+      if (provider.kind === 'local') return expect(provider.pacer).toBeUndefined();
+      expect(provider.pacer?.maxConcurrency).toBeGreaterThanOrEqual(1);
+      expect(typeof provider.pacer?.pausedUntil()).toBe('number');
     });
 
     it('declares case-insensitivity as its kind does (index-only path lookups rely on it)', () => {

@@ -5,6 +5,7 @@
  * that got it.
  */
 import { SkyfoldError, retryableCodes } from '../../../common/errors';
+import type { PacerInfo } from './types';
 
 export interface PacerOptions {
   /** Calls in flight at once. */
@@ -22,11 +23,11 @@ export interface PacerOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export class Pacer {
+export class Pacer implements PacerInfo {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   /** No call starts before this time (epoch ms): set by Retry-After. */
-  private pausedUntil = 0;
+  private pauseEnd = 0;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -36,6 +37,15 @@ export class Pacer {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+  }
+
+  get maxConcurrency(): number {
+    return this.options.maxConcurrency;
+  }
+
+  /** Epoch ms until which no call starts (a Retry-After seen); a past time when calls may start. */
+  pausedUntil(): number {
+    return this.pauseEnd;
   }
 
   /**
@@ -63,7 +73,7 @@ export class Pacer {
       }
       const delay = this.delayFor(failure, attempt);
       if (failure.retryAfterMs !== undefined) {
-        this.pausedUntil = Math.max(this.pausedUntil, this.now() + delay);
+        this.pauseEnd = Math.max(this.pauseEnd, this.now() + delay);
       }
       await this.sleep(delay);
     }
@@ -77,7 +87,7 @@ export class Pacer {
   }
 
   private async waitForPause(): Promise<void> {
-    const wait = this.pausedUntil - this.now();
+    const wait = this.pauseEnd - this.now();
     if (wait > 0) await this.sleep(wait);
   }
 

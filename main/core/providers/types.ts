@@ -39,6 +39,30 @@ export interface ProviderFeatures {
   maxFileSize: number | null;
   /** Thumbnails are available for images. */
   thumbnails: boolean;
+  /**
+   * `removePermanently` is present: items can be deleted without going to a trash or recycle bin
+   * (Google Drive, local folders). Dropbox (`permanently_delete` is for team accounts only) and OneDrive
+   * (its `DELETE` goes to the recycle bin) have no such call the app can rely on: callers use `trash`
+   * there. Absent = false (optional only so that test fakes need not declare it; every provider does).
+   */
+  permanentDelete?: boolean;
+  /**
+   * The longest path the service accepts for an item, in UTF-16 code units, counted from the account's
+   * root: the names from the root down to the item joined with `/` (`a/b/c.txt` is 9), or null when
+   * there is no limit in practice. OneDrive: 400 (its limit on the decoded path). Local folders on
+   * Windows: MAX_PATH (260, the terminating NUL included) less the root folder's own path and its
+   * separator, so that every program can still open the file; elsewhere null. Absent = null (optional
+   * only so that test fakes need not declare it; every provider does). Mirrored in kinds.ts.
+   */
+  maxPathLength?: number | null;
+}
+
+/** What the caller may know of a provider's request pacing (the account's `Pacer`). */
+export interface PacerInfo {
+  /** Requests the account runs at once at most. */
+  readonly maxConcurrency: number;
+  /** Epoch ms until which the account is paused by a rate limit (Retry-After), or a past time when not. */
+  pausedUntil(): number;
 }
 
 /**
@@ -195,6 +219,28 @@ export interface Provider {
   stat(id: string): Promise<ProviderItem>;
 
   /**
+   * The children of `parentId` named `name`, matched the way the provider matches names (case-folded
+   * where `features.caseInsensitive`: `A.txt` finds `a.txt`, reported with its own spelling), without
+   * listing the folder: what the transfer engine asks before and after a write ("is our file at
+   * `parent/name` already?"). An array because Google Drive allows duplicates (all of them, in no
+   * particular order); elsewhere at most one item. Trashed items are never found.
+   *
+   * Cost: one request on every cloud (Drive `files.list` with `name = ... and parent in parents and
+   * trashed = false`; Dropbox `get_metadata` of `id:PARENT/name`; OneDrive `GET items/PARENT:/name:`);
+   * local: an `lstat` (plus a scan of the folder to learn the stored spelling, only when something
+   * matched on a case-insensitive disk).
+   *
+   * An empty answer does not prove the folder exists: a missing `parentId` gives `[]` (the clouds
+   * cannot tell it apart from a missing child in one request); the next write or mkdir there reports
+   * not_found. Throws invalid_argument when `name` is refused by `nameProblem` (nothing can be stored
+   * under it). Safe to repeat.
+   *
+   * Every provider implements it; it is optional only so that test fakes need not (callers without it
+   * fall back to `list`).
+   */
+  findChildren?(parentId: string, name: string): Promise<ProviderItem[]>;
+
+  /**
    * A file's bytes, or the bytes of `range`. Throws not_found, invalid_argument (folder, or a range
    * outside the file). Safe to repeat.
    */
@@ -232,6 +278,18 @@ export interface Provider {
 
   /** Moves an item to the provider's trash (recoverable). Throws not_found. */
   trash(id: string): Promise<void>;
+
+  /**
+   * Deletes an item permanently (a folder with everything in it), without filling the user's trash:
+   * for items the app itself created, such as a destination copy that failed verification. Present
+   * exactly when `features.permanentDelete`; elsewhere callers use `trash`. Moves still use `trash`.
+   * Throws not_found (also when repeated after it succeeded), invalid_argument (the root). Costs one
+   * request (Drive `files.delete`; local `fs.rm`).
+   */
+  removePermanently?(id: string): Promise<void>;
+
+  /** The account's request pacing, where requests go through a `Pacer` (the clouds). */
+  readonly pacer?: PacerInfo;
 
   /** Computes or fetches a hash the provider supports (`features.hashTypes`). Throws not_found, invalid_argument. */
   hash(id: string, type: HashType): Promise<string>;

@@ -100,6 +100,9 @@ export class DropboxProvider implements Provider {
     // Upload sessions take files up to 2^41 - 2^22 bytes (the SDK's route documentation; ~2 TB).
     maxFileSize: 2 ** 41 - 2 ** 22,
     thumbnails: true,
+    // delete_v2 keeps items restorable; permanently_delete is for team accounts only.
+    permanentDelete: false,
+    maxPathLength: null,
   };
   readonly changeFeed: DropboxChangeFeed;
 
@@ -107,6 +110,7 @@ export class DropboxProvider implements Provider {
     private readonly api: DropboxApi,
     private readonly uploadChunkSize: number,
     listAllPageSize: number,
+    readonly pacer: Pacer,
   ) {
     this.changeFeed = new DropboxChangeFeed(
       api,
@@ -140,7 +144,7 @@ export class DropboxProvider implements Provider {
       maxPageSize,
       Math.max(1, Math.floor(options.listAllPageSize ?? maxPageSize)),
     );
-    return new DropboxProvider(api, chunkSize, listAllPageSize);
+    return new DropboxProvider(api, chunkSize, listAllPageSize, pacer);
   }
 
   nameProblem(name: string): string | null {
@@ -198,6 +202,22 @@ export class DropboxProvider implements Provider {
     if (id === this.rootId) return rootItem();
     const entry = await this.metadata(wirePath(id), id);
     return toProviderItem(entry, await this.parents().idOf(parentPath(lowerPath(entry))));
+  }
+
+  /**
+   * One get_metadata of the id-relative path `id:PARENT/name` (`/name` in the root): Dropbox matches
+   * it case-insensitively and answers with the stored spelling. A missing parent is not found too.
+   */
+  async findChildren(parentId: string, name: string): Promise<ProviderItem[]> {
+    this.checkName(name);
+    let parent: string;
+    try {
+      parent = wirePath(parentId);
+    } catch {
+      return []; // not a Dropbox id: no such folder
+    }
+    const entry = await metadataAt(this.api, childPath(parent, name));
+    return entry === null ? [] : [toProviderItem(entry, parentId)];
   }
 
   /** One download; a range is checked against the size the answer reports (download.ts), not looked up first. */

@@ -228,3 +228,73 @@ describe('GdriveProvider resumable uploads across restarts', () => {
     expect((await readAll(await second.read(item.id))).equals(bytes)).toBe(true);
   });
 });
+
+describe('GdriveProvider.findChildren and removePermanently', () => {
+  const token = () => emulator.admin.issueTokens(emulator.users[0]!).access_token;
+  /** Creates through the raw API, as another client would: Drive lets names repeat in a folder. */
+  async function rawCreate(name: string, parentId: string, folder = false): Promise<string> {
+    const response = await fetch(`${emulator.url}/drive/v3/files?fields=id`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name,
+        parents: [parentId],
+        ...(folder ? { mimeType: 'application/vnd.google-apps.folder' } : {}),
+      }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { id: string }).id;
+  }
+  /** Counts the API requests `run` makes (a rule that matches every request and never fires). */
+  async function requestsOf(run: () => Promise<unknown>): Promise<number> {
+    emulator.admin.setFaults('slow=0 p=0');
+    try {
+      await run();
+      return emulator.admin.faults()[0]!.matched;
+    } finally {
+      emulator.admin.clearFaults();
+    }
+  }
+
+  it('finds every duplicate in one request, exact names only, never a trashed one', async () => {
+    const folder = await provider.mkdir(provider.rootId, 'dupes', { conflict: 'rename' });
+    const ids = [
+      await rawCreate('same.txt', folder.id),
+      await rawCreate('same.txt', folder.id),
+      await rawCreate('same.txt', folder.id, true),
+    ];
+    await rawCreate('Same.txt', folder.id);
+    const trashed = await rawCreate('same.txt', folder.id);
+    await provider.trash(trashed);
+    let found: ProviderItem[] = [];
+    expect(await requestsOf(async () => (found = await provider.findChildren(folder.id, 'same.txt')))).toBe(
+      1,
+    );
+    expect(found.map((item) => item.id).sort()).toEqual([...ids].sort());
+    expect(found.every((item) => item.name === 'same.txt' && item.parentId === folder.id)).toBe(true);
+    expect(found.filter((item) => item.kind === 'folder')).toHaveLength(1);
+    // A name with quotes and backslashes is quoted, not interpreted.
+    const odd = await rawCreate(`it's a \\ test`, folder.id);
+    expect((await provider.findChildren(folder.id, `it's a \\ test`)).map((item) => item.id)).toEqual([odd]);
+  });
+
+  it('removes permanently in one request: the item is not in the trash, the rest stays', async () => {
+    const folder = await provider.mkdir(provider.rootId, 'remove-here', { conflict: 'rename' });
+    const file = await provider.write(folder.id, 'bad.bin', Readable.from([Buffer.from('bad')]), {
+      conflict: 'fail',
+      size: 3,
+    });
+    expect(await requestsOf(() => provider.removePermanently(file.id))).toBe(1);
+    const raw = await fetch(`${emulator.url}/drive/v3/files/${file.id}?fields=id,trashed`, {
+      headers: { Authorization: `Bearer ${token()}` },
+    });
+    expect(raw.status).toBe(404);
+    const trashList = await fetch(
+      `${emulator.url}/drive/v3/files?q=${encodeURIComponent('trashed = true')}&fields=files(id)`,
+      { headers: { Authorization: `Bearer ${token()}` } },
+    );
+    const trashedIds = ((await trashList.json()) as { files: { id: string }[] }).files.map((f) => f.id);
+    expect(trashedIds).not.toContain(file.id);
+    expect((await provider.stat(folder.id)).kind).toBe('folder');
+  });
+});

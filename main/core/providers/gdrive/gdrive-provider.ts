@@ -78,12 +78,14 @@ export class GdriveProvider implements Provider {
     duplicateNamesAllowed: true,
     maxFileSize: 5120 * 1024 ** 3,
     thumbnails: true,
+    permanentDelete: true,
+    maxPathLength: null,
   };
   private readonly drive: drive_v3.Drive;
   private readonly fetchImpl: typeof fetch;
   /** `options.apiBaseUrl` without trailing slashes. */
   private readonly apiBaseUrl: string;
-  private readonly pacer: Pacer;
+  readonly pacer: Pacer;
 
   private constructor(
     private readonly options: GdriveOptions,
@@ -175,6 +177,37 @@ export class GdriveProvider implements Provider {
 
   async stat(id: string): Promise<ProviderItem> {
     return toProviderItem(await this.liveFile(id), this.rootId);
+  }
+
+  /** One files.list per 1000 matches (duplicates are all returned); the parent is not looked up. */
+  async findChildren(parentId: string, name: string): Promise<ProviderItem[]> {
+    this.checkName(name);
+    const found: ProviderItem[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.api(
+        (headers) =>
+          this.drive.files.list(
+            {
+              q: `${quoteQ(parentId)} in parents and name = ${quoteQ(name)} and trashed = false`,
+              fields: `nextPageToken,files(${fileFields})`,
+              pageSize: 1000,
+              ...(pageToken ? { pageToken } : {}),
+            },
+            { headers },
+          ),
+        `looking for "${name}"`,
+      );
+      // Drive compares names exactly; the filter guards against a server that folds them.
+      for (const file of page.files ?? []) {
+        if (file.name === name && !file.trashed) found.push(toProviderItem(file, this.rootId));
+      }
+      if (page.nextPageToken && page.nextPageToken === pageToken) {
+        throw new SkyfoldError('permanent', 'Google Drive repeated a page token (listing would never end)');
+      }
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    return found;
   }
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
@@ -437,6 +470,12 @@ export class GdriveProvider implements Provider {
         this.drive.files.update({ fileId: id, requestBody: { trashed: true }, fields: 'id' }, { headers }),
       `trashing "${file.name}"`,
     );
+  }
+
+  /** `files.delete` (permanent, a folder with its content). One request; not_found when already gone. */
+  async removePermanently(id: string): Promise<void> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be removed');
+    await this.api((headers) => this.drive.files.delete({ fileId: id }, { headers }), `removing ${id}`);
   }
 
   async hash(id: string, type: HashType): Promise<string> {

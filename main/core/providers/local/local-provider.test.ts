@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../../common/errors';
 import { listAll } from '../../../../test/conformance/provider-suite';
-import { LocalProvider } from './local-provider';
+import { LocalProvider, localMaxPathLength } from './local-provider';
 
 let base: string;
 let root: string;
@@ -151,5 +151,41 @@ describe('LocalProvider', () => {
     // On this (case-sensitive) disk the probe must say so even when the platform default says otherwise.
     expect((await LocalProvider.open(root, 'darwin')).features.caseInsensitive).toBe(false);
     expect(await fs.readdir(root)).toEqual([]); // the probe cleaned up after itself
+  });
+});
+
+describe('LocalProvider.findChildren and removePermanently', () => {
+  it('finds by lstat: never a symlink or Skyfold internal entry, nothing under a missing or file parent', async () => {
+    await fs.writeFile(path.join(root, 'real.txt'), 'x');
+    await fs.symlink(path.join(root, 'real.txt'), path.join(root, 'link.txt'));
+    await provider.trash('real.txt');
+    await fs.writeFile(path.join(root, 'real.txt'), 'again');
+    expect((await provider.findChildren('', 'real.txt')).map((item) => [item.id, item.size])).toEqual([
+      ['real.txt', 5],
+    ]);
+    expect(await provider.findChildren('', 'link.txt')).toEqual([]);
+    expect(await codeOf(provider.findChildren('', '.skyfold-trash'))).toBe('invalid_argument');
+    expect(await provider.findChildren('missing', 'real.txt')).toEqual([]);
+    expect(await provider.findChildren('real.txt', 'x')).toEqual([]);
+    await fs.symlink(base, path.join(root, 'outside'));
+    expect(await provider.findChildren('outside', 'root')).toEqual([]);
+  });
+
+  it('removes permanently: nothing goes to .skyfold-trash', async () => {
+    await fs.mkdir(path.join(root, 'dir'));
+    await fs.writeFile(path.join(root, 'dir', 'a.txt'), 'a');
+    await fs.writeFile(path.join(root, 'b.txt'), 'b');
+    await provider.removePermanently('dir');
+    await provider.removePermanently('b.txt');
+    await expect(fs.readdir(root)).resolves.toEqual([]);
+    expect(await codeOf(provider.removePermanently('b.txt'))).toBe('not_found');
+    expect(await codeOf(provider.removePermanently(''))).toBe('invalid_argument');
+  });
+
+  it('reports a path-length limit on Windows only: what MAX_PATH leaves below the root', () => {
+    expect(provider.features.maxPathLength).toBeNull();
+    expect(localMaxPathLength('C:\\Users\\ann\\Sky', 'win32')).toBe(260 - 1 - 'C:/Users/ann/Sky'.length - 1);
+    expect(localMaxPathLength('/home/ann/sky', 'linux')).toBeNull();
+    expect(localMaxPathLength(`C:\\${'x'.repeat(300)}`, 'win32')).toBe(0);
   });
 });

@@ -8,6 +8,7 @@
  * - Writes go to a temporary `.skyfold-part-*` file, are fsync'd, then placed with a no-clobber hard
  *   link (or an atomic rename for `replace`); nothing is ever overwritten unless asked.
  * - Trash is `.skyfold-trash/` in the root: a same-filesystem rename, so it is atomic and undoable.
+ *   `removePermanently` is `fs.rm`, for what the app itself created.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, type Dir, type Stats } from 'node:fs';
@@ -54,6 +55,8 @@ export class LocalProvider implements Provider {
       duplicateNamesAllowed: false,
       maxFileSize: null,
       thumbnails: false,
+      permanentDelete: true,
+      maxPathLength: localMaxPathLength(rootPath, platform),
     };
   }
 
@@ -116,6 +119,34 @@ export class LocalProvider implements Provider {
     } catch (error) {
       throw fsError(error, this.describe(id));
     }
+  }
+
+  /**
+   * An `lstat` of `parent/name`; on a case-insensitive disk, when something is there, the folder is
+   * read up to the entry to learn its stored spelling (the id must name it as stored).
+   */
+  async findChildren(parentId: string, name: string): Promise<ProviderItem[]> {
+    this.checkName(name);
+    let parentPath: string;
+    try {
+      parentPath = await this.existingPath(parentId);
+    } catch (error) {
+      if (error instanceof SkyfoldError && error.code === 'not_found') return [];
+      throw error;
+    }
+    let stats: Stats;
+    try {
+      stats = await fs.lstat(path.join(parentPath, name));
+    } catch (error) {
+      const errno = errnoOf(error);
+      if (errno === 'ENOENT' || errno === 'ENOTDIR') return [];
+      throw fsError(error, this.describe(joinId(parentId, name)));
+    }
+    // Symlinks and special files are never listed, so they are never found either.
+    if (!stats.isFile() && !stats.isDirectory()) return [];
+    const stored = this.features.caseInsensitive ? await storedName(parentPath, name) : name;
+    if (stored === null) return [];
+    return [this.toItem(joinId(parentId, stored), stats)];
   }
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
@@ -225,6 +256,18 @@ export class LocalProvider implements Provider {
       await syncDirectory(path.dirname(itemPath));
     } catch (error) {
       await fs.rm(batchDir, { recursive: true, force: true }).catch(() => undefined);
+      throw fsError(error, this.describe(id));
+    }
+  }
+
+  /** Deletes permanently (`fs.rm`, a folder with its content), never into `.skyfold-trash`. */
+  async removePermanently(id: string): Promise<void> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be removed');
+    const itemPath = await this.existingPath(id);
+    try {
+      await fs.rm(itemPath, { recursive: true });
+      await syncDirectory(path.dirname(itemPath));
+    } catch (error) {
       throw fsError(error, this.describe(id));
     }
   }
@@ -558,6 +601,39 @@ async function syncDirectory(dirPath: string): Promise<void> {
   } catch {
     // Windows cannot open directories for fsync; the rename is still atomic there.
   }
+}
+
+/** Windows' MAX_PATH (terminating NUL included): the longest absolute path every program can open. */
+const windowsMaxPath = 260;
+
+/** `features.maxPathLength` of a local account: on Windows what MAX_PATH leaves below the root; else none. */
+export function localMaxPathLength(rootPath: string, platform: NodeJS.Platform): number | null {
+  if (platform !== 'win32') return null;
+  // Absolute path = root + separator + relative path, then the NUL.
+  return Math.max(0, windowsMaxPath - 1 - rootPath.length - 1);
+}
+
+/**
+ * The stored spelling of the entry of `dirPath` that `name` reaches on a case-insensitive disk (names
+ * compared case-folded, NFC), read entry by entry until found; `name` itself when none compares equal
+ * under this folding (the filesystem folds differently: the name it accepted is then kept), or null
+ * when the entry is one that is never listed.
+ */
+async function storedName(dirPath: string, name: string): Promise<string | null> {
+  const fold = (value: string) => value.normalize('NFC').toLowerCase();
+  const wanted = fold(name);
+  const dir = await fs.opendir(dirPath, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+  try {
+    for await (const entry of dir) {
+      const raw = entry.name as unknown as Buffer;
+      const candidate = raw.toString('utf8');
+      if (!Buffer.from(candidate, 'utf8').equals(raw) || fold(candidate) !== wanted) continue;
+      return isInternalName(candidate) || entry.isSymbolicLink() ? null : candidate;
+    }
+  } finally {
+    await dir.close().catch(() => undefined);
+  }
+  return name;
 }
 
 async function probeCaseInsensitive(root: string, platform: NodeJS.Platform): Promise<boolean> {

@@ -100,12 +100,17 @@ export class OnedriveProvider implements Provider {
     // OneDrive's file size limit: 250 GB.
     maxFileSize: 250 * 1000 ** 3,
     thumbnails: true,
+    // DELETE sends items to the recycle bin (permanentDelete is not relied on for personal accounts).
+    permanentDelete: false,
+    // "The entire decoded file path, including the file name, can't contain more than 400 characters."
+    maxPathLength: 400,
   };
   readonly changeFeed: OnedriveChangeFeed;
 
   private constructor(
     private readonly api: OnedriveApi,
     readonly rootId: string,
+    readonly pacer: Pacer,
     private readonly settings: {
       fragmentSize: number;
       simpleUploadLimit: number;
@@ -160,7 +165,7 @@ export class OnedriveProvider implements Provider {
     if (typeof root.id !== 'string' || root.id.length === 0) {
       throw new SkyfoldError('permanent', 'OneDrive did not return the root folder id');
     }
-    return new OnedriveProvider(api, root.id, {
+    return new OnedriveProvider(api, root.id, pacer, {
       fragmentSize,
       simpleUploadLimit,
       copyPollDelayMs: options.copyPollDelayMs ?? { first: 100, max: 5000 },
@@ -220,6 +225,16 @@ export class OnedriveProvider implements Provider {
 
   async stat(id: string): Promise<ProviderItem> {
     return toProviderItem(await itemById(this.api, id), this.rootId);
+  }
+
+  /**
+   * One `GET items/PARENT:/name:` (places.childNamed): OneDrive matches the name case-insensitively
+   * and answers with the stored spelling. A missing parent is not found too.
+   */
+  async findChildren(parentId: string, name: string): Promise<ProviderItem[]> {
+    this.checkName(name);
+    const item = await childNamed(this.api, parentId, name);
+    return item === null ? [] : [toProviderItem(item, this.rootId)];
   }
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
