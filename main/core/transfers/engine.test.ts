@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDropboxEmulator, type DropboxEmulator } from '../../../emulators/dropbox/emulator';
+import { DropboxProvider } from '../providers/dropbox/dropbox-provider';
+import { openDatabase, type SqliteDatabase } from '../index/database';
+import { stateMigrations } from '../index/migrations';
+import { LocalProvider } from '../providers/local/local-provider';
+import type { Provider } from '../providers/types';
+import { TransferEngine } from './engine';
+import { TransferJournal, type ConflictChoice, type TransferOp } from './journal';
+import { planBatch } from './planner';
+
+const A = JSON.stringify({ account: 'a' });
+const B = JSON.stringify({ account: 'b' });
+
+let dir: string;
+let db: SqliteDatabase;
+let journal: TransferJournal;
+let providers: Map<string, Provider>;
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-engine-'));
+  for (const folder of ['a/docs/deep', 'b']) await fs.mkdir(path.join(dir, folder), { recursive: true });
+  await fs.writeFile(path.join(dir, 'a/docs/report.pdf'), randomBytes(200_000));
+  await fs.writeFile(path.join(dir, 'a/docs/deep/note.txt'), 'note');
+  await fs.writeFile(path.join(dir, 'a/top.txt'), 'top');
+  db = openDatabase(path.join(dir, 'state.db'), { migrations: stateMigrations, synchronous: 'FULL' });
+  journal = new TransferJournal(db);
+  providers = new Map<string, Provider>([
+    [A, await LocalProvider.open(path.join(dir, 'a'))],
+    [B, await LocalProvider.open(path.join(dir, 'b'))],
+  ]);
+});
+afterEach(async () => {
+  db.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const engine = (overrides: Partial<Record<string, Provider>> = {}) =>
+  new TransferEngine({
+    journal,
+    provider: async (endpoint) => overrides[endpoint] ?? providers.get(endpoint)!,
+    sleep: async () => undefined,
+  });
+
+function plan(op: TransferOp, itemIds: string[], conflict: ConflictChoice | null = 'rename', folderId = '') {
+  return planBatch(journal, {
+    op,
+    origin: 'test',
+    source: { endpoint: A, provider: providers.get(A)!, itemIds },
+    destination: { endpoint: B, provider: providers.get(B)!, folderId },
+    conflict,
+  });
+}
+
+/** Every file under a folder, as `relative/path: size`. */
+async function tree(root: string): Promise<string[]> {
+  const lines: string[] = [];
+  const walk = async (folder: string, prefix: string) => {
+    for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith('.skyfold')) continue;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) await walk(full, `${prefix}${entry.name}/`);
+      else lines.push(`${prefix}${entry.name}: ${(await fs.stat(full)).size}`);
+    }
+  };
+  await walk(root, '');
+  return lines.sort();
+}
+
+describe('TransferEngine', () => {
+  it('copies folders with their structure and files, verified, leaving the source as it was', async () => {
+    const before = await tree(path.join(dir, 'a'));
+    const summary = await plan('copy', ['docs', 'top.txt']);
+    expect(summary).toMatchObject({ files: 3, folders: 2, bytes: 200_007, renamed: [], refused: [] });
+    await engine().runUntilIdle();
+    expect(await tree(path.join(dir, 'b'))).toEqual(before);
+    expect(await tree(path.join(dir, 'a'))).toEqual(before);
+    expect(journal.batch(summary.batchId)).toMatchObject({
+      state: 'finished',
+      summary: { done: 5, failed: 0, skipped: 0 },
+    });
+    const report = journal.jobs(summary.batchId).find((job) => job.srcName === 'report.pdf')!;
+    expect(report.computed?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.destHashes?.sha256).toBe(report.computed?.sha256);
+  });
+
+  it('moves: everything verified at the destination, then the sources (and the emptied folder) trashed', async () => {
+    const before = await tree(path.join(dir, 'a'));
+    await plan('move', ['docs', 'top.txt']);
+    await engine().runUntilIdle();
+    expect(await tree(path.join(dir, 'b'))).toEqual(before);
+    expect(await tree(path.join(dir, 'a'))).toEqual([]);
+    expect(await fs.readdir(path.join(dir, 'a', '.skyfold-trash'))).not.toEqual([]);
+  });
+
+  it('numbers a name taken at the destination (rename), or skips it', async () => {
+    await fs.writeFile(path.join(dir, 'b/top.txt'), 'someone else');
+    const renamed = await plan('copy', ['top.txt']);
+    expect(renamed.renamed).toEqual([
+      { from: 'top.txt', to: 'top (2).txt', reason: 'the name is taken there' },
+    ]);
+    await engine().runUntilIdle();
+    expect(await tree(path.join(dir, 'b'))).toEqual(['top (2).txt: 3', 'top.txt: 12']);
+
+    const skipped = await plan('copy', ['top.txt'], 'skip');
+    expect(skipped.skipped).toHaveLength(1);
+    expect(journal.jobs(skipped.batchId)).toEqual([]);
+  });
+
+  it('refuses a folder moved into itself', async () => {
+    providers.set(B, providers.get(A)!);
+    await expect(plan('move', ['docs'], 'rename', 'docs/deep')).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+
+  it('after a crash between the write and its record, adopts the copy instead of making a second one', async () => {
+    const summary = await plan('move', ['top.txt']);
+    const [job] = journal.jobs(summary.batchId);
+    // As if killed right after the destination committed the file, before `verifying` was written.
+    journal.updateJob(job!.id, { state: 'copying', attempt: 1 });
+    await fs.writeFile(path.join(dir, 'b/top.txt'), 'top');
+    await engine().runUntilIdle();
+    expect(await tree(path.join(dir, 'b'))).toEqual(['top.txt: 3']);
+    expect(await tree(path.join(dir, 'a'))).toEqual(['docs/deep/note.txt: 4', 'docs/report.pdf: 200000']);
+    expect(journal.job(job!.id)).toMatchObject({ state: 'done' });
+  });
+
+  it('after a crash once verified, trashes the source only if it is still the file that was copied', async () => {
+    const summary = await plan('move', ['top.txt']);
+    const [job] = journal.jobs(summary.batchId);
+    await fs.writeFile(path.join(dir, 'b/top.txt'), 'top');
+    journal.updateJob(job!.id, { state: 'verified', destId: 'top.txt' });
+    await fs.writeFile(path.join(dir, 'a/top.txt'), 'changed after the copy');
+    await engine().runUntilIdle();
+    expect(journal.job(job!.id)).toMatchObject({ state: 'done', note: expect.stringContaining('kept') });
+    expect(await fs.readFile(path.join(dir, 'a/top.txt'), 'utf8')).toBe('changed after the copy');
+  });
+
+  it('removes a copy whose hash disagrees, keeps the source, and fails after three bad copies', async () => {
+    const local = providers.get(B)!;
+    const lying: Provider = Object.assign(Object.create(local) as Provider, {
+      write: async (...args: Parameters<Provider['write']>) => {
+        const item = await local.write(...args);
+        return { ...item, hashes: { sha256: '0'.repeat(64) } };
+      },
+    });
+    const summary = await plan('move', ['top.txt']);
+    await engine({ [B]: lying }).runUntilIdle();
+    const [job] = journal.jobs(summary.batchId);
+    expect(job).toMatchObject({
+      state: 'failed',
+      verifyFailures: 3,
+      note: expect.stringContaining('source is kept'),
+    });
+    expect(await tree(path.join(dir, 'b'))).toEqual([]);
+    expect(await fs.readFile(path.join(dir, 'a/top.txt'), 'utf8')).toBe('top');
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'finished', summary: { failed: 1 } });
+  });
+
+  it('waits for a decision when conflicts were found and no policy was given', async () => {
+    await fs.writeFile(path.join(dir, 'b/top.txt'), 'theirs');
+    const summary = await plan('copy', ['top.txt'], null);
+    expect(summary.conflicts).toEqual(['top.txt']);
+    await engine().runUntilIdle();
+    expect(journal.batch(summary.batchId)!.state).toBe('needs-decision');
+    expect(await fs.readFile(path.join(dir, 'b/top.txt'), 'utf8')).toBe('theirs');
+  });
+});
+
+describe('TransferEngine with a cloud (Dropbox emulator)', () => {
+  let emulator: DropboxEmulator;
+  beforeAll(async () => {
+    emulator = await startDropboxEmulator({ seed: 'empty' });
+  });
+  afterAll(() => emulator.close());
+
+  it('moves a folder tree into Dropbox, a byte corrupted on the way is caught and the file sent again', async () => {
+    const user = emulator.users[0]!;
+    let token = emulator.admin.issueTokens(user).access_token;
+    const dropbox = await DropboxProvider.connect({
+      apiBaseUrl: emulator.url,
+      tokens: {
+        getAccessToken: async () => token,
+        invalidate: (rejected) => {
+          if (rejected === token) token = emulator.admin.issueTokens(user).access_token;
+        },
+      },
+    });
+    providers.set(B, dropbox);
+    const before = await tree(path.join(dir, 'a'));
+    emulator.admin.setFaults('flip=5 in=request POST /2/files/upload times=1');
+    const summary = await plan('move', ['docs', 'top.txt'], 'rename', dropbox.rootId);
+    await engine().runUntilIdle();
+    expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    emulator.admin.clearFaults();
+
+    const copied: string[] = [];
+    const walk = async (folderId: string, prefix: string) => {
+      for await (const page of dropbox.list(folderId)) {
+        for (const item of page) {
+          if (item.kind === 'folder') await walk(item.id, `${prefix}${item.name}/`);
+          else copied.push(`${prefix}${item.name}: ${item.size}`);
+        }
+      }
+    };
+    await walk(dropbox.rootId, '');
+    expect(copied.sort()).toEqual(before);
+    expect(await tree(path.join(dir, 'a'))).toEqual([]);
+    expect(journal.batch(summary.batchId)).toMatchObject({
+      state: 'finished',
+      summary: { done: 5, failed: 0 },
+    });
+    const jobs = journal.jobs(summary.batchId);
+    expect(
+      jobs
+        .filter((job) => job.kind === 'file')
+        .every((job) => job.destHashes?.dropbox === job.computed?.dropbox),
+    ).toBe(true);
+  }, 60_000);
+});

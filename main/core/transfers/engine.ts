@@ -1,0 +1,162 @@
+/**
+ * Runs the journal's open transfer jobs (docs/design/transfers.md §4): as many at once as the slots
+ * allow (scheduler.ts), each through its steps (steps.ts); a failed attempt is retried after a
+ * pause, paused (a full destination, a lost sign-in) or failed with its reason (`afterFailure`).
+ * A batch whose jobs all ended is marked finished with a summary.
+ *
+ * `runUntilIdle` returns once nothing can run: every job ended, is paused, or waits for a decision.
+ * Jobs whose retry pause has not passed are waited for. Safe to call again (after a crash too: the
+ * journal says where each job stands).
+ */
+import { SkyfoldError } from '../../../common/errors';
+import type { Provider } from '../providers/types';
+import type { Batch, Job, TransferJournal } from './journal';
+import { terminalJobStates } from './journal';
+import { afterFailure, SlotTable, type SchedulableJob } from './scheduler';
+import { runJob } from './steps';
+import type { TokenBucket } from './token-bucket';
+
+/** Streams at least this big count against the large-stream cap. */
+const largeStreamBytes = 16 * 1024 * 1024;
+
+export interface EngineOptions {
+  journal: TransferJournal;
+  /** The provider of an endpoint (`{"account": id}`); one instance per account (one pacer, one token). */
+  provider(endpoint: string): Promise<Provider>;
+  /** Jobs at once over all accounts. Default 6. */
+  maxActive?: number;
+  /** Large streams at once. Default 4. */
+  maxLarge?: number;
+  bucket?: TokenBucket;
+  onProgress?: (jobId: number, bytes: number) => void;
+  /** Batches whose jobs changed state. */
+  onChange?: (batchIds: string[]) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class TransferEngine {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Providers already opened, by endpoint: the slot limits read their pacers synchronously. */
+  private readonly providers = new Map<string, Provider>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async runUntilIdle(): Promise<void> {
+    const { journal } = this.options;
+    const slots = new SlotTable({
+      global: this.options.maxActive ?? 6,
+      large: this.options.maxLarge ?? 4,
+      perAccount: (endpoint) => this.providers.get(endpoint)?.pacer?.maxConcurrency ?? 4,
+      pausedUntil: (endpoint) => this.providers.get(endpoint)?.pacer?.pausedUntil() ?? 0,
+    });
+    const running = new Map<number, Promise<void>>();
+    for (;;) {
+      const batches = new Map(journal.batches().map((batch) => [batch.id, batch]));
+      const open = journal.openJobs();
+      const now = this.now();
+      const ready = open.filter(
+        (job) => !running.has(job.id) && this.isReady(job, batches.get(job.batchId), open, now),
+      );
+      for (const job of ready) await this.open(job, batches.get(job.batchId)!);
+      for (const picked of slots.pickStartable(
+        ready.map((job) => this.schedulable(job, batches)),
+        now,
+      )) {
+        const job = ready.find((candidate) => candidate.id === picked.id)!;
+        const run = this.run(job, batches.get(job.batchId)!).finally(() => {
+          slots.release(job.id);
+          running.delete(job.id);
+        });
+        running.set(job.id, run);
+      }
+      if (running.size > 0) {
+        await Promise.race(running.values());
+        continue;
+      }
+      this.finishBatches();
+      const waits = open
+        .filter((job) => !job.paused && job.notBefore !== null && job.notBefore > now)
+        .map((job) => job.notBefore!);
+      if (waits.length === 0) return;
+      await this.sleep(Math.min(...waits) - now);
+    }
+  }
+
+  /** Runs one job's steps; a failure becomes a retry, a pause or a failed job. */
+  private async run(job: Job, batch: Batch): Promise<void> {
+    const { journal } = this.options;
+    try {
+      await runJob(journal.job(job.id)!, batch, {
+        journal,
+        provider: (endpoint) => this.options.provider(endpoint),
+        ...(this.options.bucket ? { bucket: this.options.bucket } : {}),
+        ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
+      });
+    } catch (error) {
+      const current = journal.job(job.id)!;
+      const outcome = afterFailure(error, current.attempt, this.now());
+      const dto =
+        error instanceof SkyfoldError
+          ? error.toDto()
+          : { code: 'permanent' as const, message: String(error) };
+      if (outcome.kind === 'retry') {
+        journal.updateJob(job.id, { attempt: current.attempt + 1, notBefore: outcome.notBefore, error: dto });
+      } else if (outcome.kind === 'pause') {
+        journal.updateJob(job.id, { paused: outcome.reason, error: dto });
+      } else {
+        journal.updateJob(job.id, { state: 'failed', error: { ...dto, message: outcome.message } });
+      }
+    }
+    this.options.onChange?.([batch.id]);
+  }
+
+  /** Whether a job can start now: its batch runs, it is not paused or backing off, its folder exists. */
+  private isReady(job: Job, batch: Batch | undefined, open: readonly Job[], now: number): boolean {
+    if (!batch || batch.state !== 'ready' || batch.paused) return false;
+    if (job.paused || (job.notBefore !== null && job.notBefore > now)) return false;
+    if (job.state === 'queued' || job.state === 'copying' || job.state === 'creating') {
+      if (job.destParentId === null) return false;
+    }
+    // A folder move ends after its content: wait while a child job is open.
+    if (job.state === 'created') return !open.some((child) => child.parentJob === job.id);
+    return true;
+  }
+
+  private async open(job: Job, batch: Batch): Promise<void> {
+    for (const endpoint of [job.src, batch.dest]) {
+      if (!this.providers.has(endpoint)) this.providers.set(endpoint, await this.options.provider(endpoint));
+    }
+  }
+
+  private schedulable(job: Job, batches: ReadonlyMap<string, Batch>): SchedulableJob {
+    return {
+      id: job.id,
+      batchId: job.batchId,
+      accounts: [job.src, batches.get(job.batchId)!.dest],
+      large: job.kind === 'file' && (job.srcSize ?? 0) >= largeStreamBytes,
+    };
+  }
+
+  /** Marks finished the running batches whose jobs all ended, with their counts. */
+  private finishBatches(): void {
+    const { journal } = this.options;
+    for (const batch of journal.batches()) {
+      if (batch.state !== 'ready') continue;
+      const jobs = journal.jobs(batch.id);
+      if (jobs.some((job) => !terminalJobStates.has(job.state))) continue;
+      const count = (state: Job['state']) => jobs.filter((job) => job.state === state).length;
+      journal.setBatchState(batch.id, 'finished', {
+        done: count('done'),
+        skipped: count('skipped'),
+        failed: count('failed'),
+        bytes: jobs.filter((job) => job.state === 'done').reduce((sum, job) => sum + (job.srcSize ?? 0), 0),
+      });
+      this.options.onChange?.([batch.id]);
+    }
+  }
+}

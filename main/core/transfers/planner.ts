@@ -1,0 +1,168 @@
+/**
+ * Plans a batch before anything moves (docs/design/transfers.md §3): walks the sources through their
+ * providers (the truth, not the index), decides every destination name with `planDestinationNames`
+ * (refused names renamed reversibly, limits checked, conflicts by policy), and writes the batch and
+ * one job per file and folder to the journal: folders before their content, each child pointing to
+ * the folder job that creates its destination parent. The batch stays `planning` until every job is
+ * written, so a crash while planning leaves nothing to resume (recovery plans again).
+ *
+ * Returns what the plan decided, for the UI and the CLI to show. Throws what the providers throw
+ * (a source that is gone, a destination folder that is not a folder), or invalid_argument for a
+ * folder copied into itself.
+ */
+import { SkyfoldError } from '../../../common/errors';
+import type { Provider, ProviderItem } from '../providers/types';
+import { planDestinationNames, type NamePlan } from './destination-names';
+import type { ConflictChoice, NewJob, TransferJournal, TransferOp } from './journal';
+
+export interface PlanRequest {
+  op: TransferOp;
+  origin: string;
+  source: { endpoint: string; provider: Provider; itemIds: readonly string[] };
+  destination: { endpoint: string; provider: Provider; folderId: string };
+  /** null: conflicts make the batch wait for a decision. */
+  conflict: ConflictChoice | null;
+}
+
+export interface PlanSummary {
+  batchId: string;
+  files: number;
+  folders: number;
+  bytes: number;
+  renamed: Array<{ from: string; to: string; reason: string }>;
+  refused: Array<{ name: string; reason: string }>;
+  skipped: Array<{ name: string; reason: string }>;
+  /** Items whose names are taken at the destination, waiting for a decision (conflict null). */
+  conflicts: string[];
+}
+
+export async function planBatch(journal: TransferJournal, request: PlanRequest): Promise<PlanSummary> {
+  const { source, destination } = request;
+  const sameAccount = source.endpoint === destination.endpoint || source.provider === destination.provider;
+  const jobs: NewJob[] = [];
+  const summary: Omit<PlanSummary, 'batchId'> = {
+    files: 0,
+    folders: 0,
+    bytes: 0,
+    renamed: [],
+    refused: [],
+    skipped: [],
+    conflicts: [],
+  };
+  const destinationFolder = await destination.provider.stat(request.destination.folderId);
+  if (destinationFolder.kind !== 'folder') {
+    throw new SkyfoldError('invalid_argument', `"${destinationFolder.name}" is not a folder`);
+  }
+  const items = await Promise.all(source.itemIds.map((id) => source.provider.stat(id)));
+  if (sameAccount) {
+    for (const item of items) await refuseIntoItself(source.provider, item, destinationFolder);
+  }
+
+  /** Plans `incoming` into a destination folder (existing: its id; new: the index of its folder job). */
+  const planLevel = async (
+    incoming: readonly ProviderItem[],
+    into: { folderId: string | null; parentIndex: number | undefined; pathLength: number },
+  ): Promise<void> => {
+    const children = into.folderId === null ? [] : await listAll(destination.provider, into.folderId);
+    const plans = planDestinationNames(
+      destination.provider,
+      { children, pathLength: into.pathLength },
+      incoming,
+      request.conflict,
+    );
+    for (const [index, item] of incoming.entries()) {
+      const plan = plans[index]!;
+      const name = plan.outcome === 'write' || plan.outcome === 'decide' ? plan.name : item.name;
+      if (plan.outcome === 'refuse') {
+        summary.refused.push({ name: item.name, reason: plan.reason });
+        continue;
+      }
+      if (plan.outcome === 'skip') {
+        summary.skipped.push({ name: item.name, reason: plan.reason });
+        continue;
+      }
+      if (plan.outcome === 'decide') summary.conflicts.push(item.name);
+      if (plan.outcome === 'write' && plan.renamed) {
+        summary.renamed.push({ from: item.name, to: plan.name, reason: plan.renamed.reason });
+      }
+      jobs.push(jobFor(item, name, plan, into, request));
+      if (item.kind === 'file') {
+        summary.files++;
+        summary.bytes += item.size ?? 0;
+        continue;
+      }
+      summary.folders++;
+      const merged = plan.outcome === 'write' && plan.existing === 'merge';
+      const existingFolder = merged
+        ? children.find((child) => child.kind === 'folder' && child.name === name)
+        : undefined;
+      await planLevel(await listAll(source.provider, item.id), {
+        folderId: existingFolder?.id ?? null,
+        parentIndex: jobs.length - 1,
+        pathLength: into.pathLength + (into.pathLength > 0 ? 1 : 0) + name.length,
+      });
+    }
+  };
+
+  const batchId = journal.beginBatch({
+    op: request.op,
+    origin: request.origin,
+    dest: destination.endpoint,
+    destFolderId: request.destination.folderId,
+    conflict: request.conflict,
+  });
+  await planLevel(items, { folderId: request.destination.folderId, parentIndex: undefined, pathLength: 0 });
+  journal.addJobs(batchId, jobs);
+  journal.setBatchState(batchId, summary.conflicts.length > 0 ? 'needs-decision' : 'ready');
+  return { batchId, ...summary };
+}
+
+function jobFor(
+  item: ProviderItem,
+  name: string,
+  plan: NamePlan,
+  into: { folderId: string | null; parentIndex: number | undefined },
+  request: PlanRequest,
+): NewJob {
+  const renamed = plan.outcome === 'write' ? plan.renamed : null;
+  return {
+    ...(into.parentIndex === undefined ? {} : { parentIndex: into.parentIndex }),
+    kind: item.kind,
+    method: 'stream',
+    src: request.source.endpoint,
+    srcId: item.id,
+    srcName: item.name,
+    srcSize: item.size,
+    srcModified: item.modifiedAt,
+    srcHashes: Object.keys(item.hashes).length > 0 ? (item.hashes as Record<string, string>) : null,
+    destParentId: into.folderId,
+    destName: name,
+    nameNote: renamed ? { original: renamed.from, reason: renamed.reason } : null,
+    conflict:
+      plan.outcome === 'write' && plan.existing === 'replace' ? 'replace' : (request.conflict ?? 'rename'),
+  };
+}
+
+/** Refuses a folder copied or moved into itself or below itself. */
+async function refuseIntoItself(
+  provider: Provider,
+  item: ProviderItem,
+  destination: ProviderItem,
+): Promise<void> {
+  if (item.kind !== 'folder') return;
+  for (let current: ProviderItem | null = destination; current;) {
+    if (current.id === item.id) {
+      throw new SkyfoldError(
+        'invalid_argument',
+        `"${item.name}" cannot go into itself or a folder inside it`,
+      );
+    }
+    current = current.parentId === null ? null : await provider.stat(current.parentId);
+  }
+}
+
+async function listAll(provider: Provider, folderId: string): Promise<ProviderItem[]> {
+  const items: ProviderItem[] = [];
+  for await (const page of provider.list(folderId)) items.push(...page);
+  return items;
+}

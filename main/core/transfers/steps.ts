@@ -1,0 +1,298 @@
+/**
+ * The steps of one transfer job, from the state the journal holds to the next (docs/design/
+ * transfers.md §1.2, §1.4). The same code runs the first time and after a crash: every step first
+ * looks at the world (is our file already at the destination?) and only then acts, and every state
+ * that authorizes a side effect is committed before the effect starts. So a job killed at any
+ * instant leaves its file once at the source, or verified at the destination, never lost and never
+ * twice.
+ *
+ * File jobs: queued -> copying -> verifying -> verified -> done (a move trashes the source last,
+ * only once `verified` is durable, and only when the source still is the file that was copied).
+ * Folder jobs: queued -> creating -> created -> done (a copy at once; a move once every child job
+ * ended, trashing the source folder only when it is empty).
+ *
+ * Errors: what providers throw; the engine decides retries (scheduler.ts `afterFailure`).
+ */
+import { SkyfoldError } from '../../../common/errors';
+import { numberedName } from '../../../common/names';
+import type { Provider, ProviderItem } from '../providers/types';
+import { HashSet } from './hash-set';
+import type { Batch, Job, TransferJournal } from './journal';
+import { reopeningSource } from './reopen-source';
+import { streamFile } from './stream-file';
+import type { TokenBucket } from './token-bucket';
+import { checkDestination, type Hashes } from './verify';
+
+/** Copies that fail verification this many times fail the job (each bad copy is removed). */
+export const maxVerifyFailures = 3;
+
+export interface StepContext {
+  journal: TransferJournal;
+  /** The provider of an endpoint (`{"account": id}`). */
+  provider(endpoint: string): Promise<Provider>;
+  bucket?: TokenBucket;
+  onProgress?: (jobId: number, bytes: number) => void;
+}
+
+/** Runs a job's steps until it ends or waits (a folder move waiting for its children). Returns it as it is then. */
+export async function runJob(job: Job, batch: Batch, context: StepContext): Promise<Job> {
+  let current = job;
+  // A job takes a handful of steps; many more means the world keeps contradicting it (a name
+  // that is taken for writes but never found by lookups): give up this attempt.
+  for (let steps = 0; steps < maxSteps; steps++) {
+    const next = await step(current, batch, context);
+    if (next === null) return current;
+    current = next;
+  }
+  throw new SkyfoldError(
+    'transient',
+    `"${job.srcName}": the destination keeps refusing the name "${current.destName}"`,
+  );
+}
+
+const maxSteps = 50;
+
+/** One step; null when the job ended or waits. */
+async function step(job: Job, batch: Batch, context: StepContext): Promise<Job | null> {
+  const { journal } = context;
+  const set = (patch: Parameters<TransferJournal['updateJob']>[1]): Job => {
+    journal.updateJob(job.id, patch);
+    return journal.job(job.id)!;
+  };
+  switch (job.state) {
+    case 'queued':
+      return set({ state: job.kind === 'folder' ? 'creating' : 'copying', attempt: job.attempt + 1 });
+    case 'copying':
+      return copyFile(job, batch, context, set);
+    case 'verifying':
+      return verifyFile(job, batch, context, set);
+    case 'verified':
+      return finishFile(job, batch, context, set);
+    case 'creating':
+      return createFolder(job, batch, context);
+    case 'created':
+      return batch.op === 'copy' ? set({ state: 'done' }) : finishFolderMove(job, batch, context, set);
+    default:
+      return null;
+  }
+}
+
+type Setter = (patch: Parameters<TransferJournal['updateJob']>[1]) => Job;
+
+async function copyFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
+  const source = await context.provider(job.src);
+  const destination = await context.provider(batch.dest);
+  const parentId = requireParent(job);
+  const file = await source.stat(job.srcId);
+  const there = await childrenNamed(destination, parentId, job.destName);
+  if (there.length > 0) {
+    // Ours, from before a crash? Then its bytes are the source's: adopt it.
+    const ours = await findOurs(there, file, source, destination);
+    if (ours)
+      return set({
+        state: 'verifying',
+        destId: ours.item.id,
+        destHashes: ours.item.hashes,
+        computed: ours.computed,
+      });
+    if (job.conflict === 'skip')
+      return set({ state: 'skipped', note: `"${job.destName}" exists at the destination` });
+    if (job.conflict === 'rename')
+      return set({ destName: await freeName(destination, parentId, job.destName) });
+  }
+  const replacing = there.length > 0 && job.conflict === 'replace';
+  let copied;
+  try {
+    copied = await streamFile({
+      source,
+      file,
+      destination,
+      parentId,
+      name: job.destName,
+      conflict: replacing ? 'replace' : 'fail',
+      checkpoint: context.journal.checkpointFor(job.id),
+      ...(context.bucket ? { bucket: context.bucket } : {}),
+      ...(context.onProgress ? { onProgress: (bytes: number) => context.onProgress!(job.id, bytes) } : {}),
+    });
+  } catch (error) {
+    // Someone took the name meanwhile (or our own lost answer): look again.
+    if (error instanceof SkyfoldError && error.code === 'conflict') return job;
+    throw error;
+  }
+  return set({
+    state: 'verifying',
+    destId: copied.item.id,
+    destHashes: copied.item.hashes,
+    computed: copied.computed,
+  });
+}
+
+async function verifyFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
+  const destination = await context.provider(batch.dest);
+  const computed = job.computed ?? {};
+  let check = checkDestination(computed, job.destHashes ?? {});
+  if (check.matched.length === 0 && check.mismatched.length === 0) {
+    // The write's answer carried no comparable hash: ask for one the destination has.
+    const type = destination.features.hashTypes.find((t) => computed[t] !== undefined);
+    if (type) check = checkDestination(computed, { [type]: await destination.hash(job.destId!, type) });
+  }
+  if (check.mismatched.length === 0 && check.matched.length > 0) return set({ state: 'verified' });
+  // Bad bytes (or nothing to compare): the copy goes, the source stays, and the copy is made again.
+  await removeCopy(destination, job.destId!);
+  const failures = job.verifyFailures + 1;
+  const why =
+    check.mismatched.length > 0
+      ? `the copy's ${check.mismatched.join(', ')} differ from the bytes sent`
+      : 'the destination reports no hash to compare';
+  if (failures >= maxVerifyFailures) {
+    return set({
+      state: 'failed',
+      verifyFailures: failures,
+      destId: null,
+      note: `${why}; the source is kept`,
+    });
+  }
+  return set({ state: 'copying', verifyFailures: failures, destId: null, destHashes: null, computed: null });
+}
+
+async function finishFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
+  if (batch.op === 'copy') return set({ state: 'done' });
+  const source = await context.provider(job.src);
+  let now: ProviderItem;
+  try {
+    now = await source.stat(job.srcId);
+  } catch (error) {
+    if (error instanceof SkyfoldError && error.code === 'not_found') return set({ state: 'done' });
+    throw error;
+  }
+  // Only the file that was copied is trashed: a changed or replaced source is kept.
+  if (now.size !== job.srcSize || now.modifiedAt !== job.srcModified) {
+    return set({ state: 'done', note: 'the source changed after the copy; it is kept' });
+  }
+  try {
+    await source.trash(job.srcId);
+  } catch (error) {
+    if (!(error instanceof SkyfoldError && error.code === 'not_found')) throw error;
+  }
+  return set({ state: 'done' });
+}
+
+async function createFolder(job: Job, batch: Batch, context: StepContext): Promise<Job | null> {
+  const destination = await context.provider(batch.dest);
+  const parentId = requireParent(job);
+  const there = (await childrenNamed(destination, parentId, job.destName)).find(
+    (item) => item.kind === 'folder',
+  );
+  let folder = there;
+  if (!folder) {
+    try {
+      folder = await destination.mkdir(parentId, job.destName, { conflict: 'fail' });
+    } catch (error) {
+      if (error instanceof SkyfoldError && error.code === 'conflict') return job; // look again
+      throw error;
+    }
+  }
+  const created = folder;
+  context.journal.commitNow(() => {
+    context.journal.updateJob(job.id, { state: 'created', destId: created.id });
+    for (const child of context.journal.jobs(job.batchId)) {
+      if (child.parentJob === job.id) context.journal.updateJob(child.id, { destParentId: created.id });
+    }
+  });
+  return context.journal.job(job.id)!;
+}
+
+async function finishFolderMove(
+  job: Job,
+  batch: Batch,
+  context: StepContext,
+  set: Setter,
+): Promise<Job | null> {
+  const children = context.journal.jobs(batch.id).filter((child) => child.parentJob === job.id);
+  if (children.some((child) => !['done', 'skipped', 'failed', 'cancelled'].includes(child.state)))
+    return null;
+  const source = await context.provider(job.src);
+  const left: ProviderItem[] = [];
+  try {
+    for await (const page of source.list(job.srcId)) left.push(...page);
+  } catch (error) {
+    if (error instanceof SkyfoldError && error.code === 'not_found') return set({ state: 'done' });
+    throw error;
+  }
+  if (left.length > 0) {
+    return set({
+      state: 'done',
+      note: `${left.length} item(s) left in the source folder (failed, skipped or added meanwhile)`,
+    });
+  }
+  await source.trash(job.srcId);
+  return set({ state: 'done' });
+}
+
+function requireParent(job: Job): string {
+  if (job.destParentId === null)
+    throw new SkyfoldError('permanent', `"${job.srcName}" has no destination folder yet`);
+  return job.destParentId;
+}
+
+/** The children of `parentId` named `name` (as the provider matches names). */
+async function childrenNamed(provider: Provider, parentId: string, name: string): Promise<ProviderItem[]> {
+  if (provider.findChildren) return provider.findChildren(parentId, name);
+  const found: ProviderItem[] = [];
+  for await (const page of provider.list(parentId)) found.push(...page.filter((item) => item.name === name));
+  return found;
+}
+
+/**
+ * The candidate holding exactly the source's bytes (a copy this job made before a crash), with the
+ * digests of the source: same size, and a hash the destination reports equal to the source's bytes
+ * hashed the same way.
+ */
+async function findOurs(
+  candidates: readonly ProviderItem[],
+  file: ProviderItem,
+  source: Provider,
+  destination: Provider,
+): Promise<{ item: ProviderItem; computed: Hashes } | null> {
+  const sameSize = candidates.filter((item) => item.kind === 'file' && item.size === file.size);
+  if (sameSize.length === 0) return null;
+  const types = destination.features.hashTypes;
+  if (types.length === 0) return null;
+  const hashes = new HashSet(['sha256', ...types]);
+  for await (const chunk of reopeningSource((start) =>
+    source.read(file.id, start > 0 ? { start } : undefined),
+  )) {
+    hashes.update(chunk as Buffer);
+  }
+  const computed = hashes.digest();
+  for (const candidate of sameSize) {
+    let reported = candidate.hashes;
+    // Listings may carry no hash (local files): ask for one.
+    if (!types.some((type) => reported[type] !== undefined)) {
+      reported = { [types[0]!]: await destination.hash(candidate.id, types[0]!) };
+    }
+    const check = checkDestination(computed, reported);
+    if (check.matched.length > 0 && check.mismatched.length === 0) {
+      return { item: { ...candidate, hashes: { ...candidate.hashes, ...reported } }, computed };
+    }
+  }
+  return null;
+}
+
+/** The first free `name (n).ext` in the folder. */
+async function freeName(provider: Provider, parentId: string, name: string): Promise<string> {
+  for (let n = 2; ; n++) {
+    const candidate = numberedName(name, n);
+    if ((await childrenNamed(provider, parentId, candidate)).length === 0) return candidate;
+  }
+}
+
+/** Deletes a bad copy: permanently where the provider can, else to its trash. */
+async function removeCopy(provider: Provider, id: string): Promise<void> {
+  try {
+    if (provider.removePermanently && provider.features.permanentDelete) await provider.removePermanently(id);
+    else await provider.trash(id);
+  } catch (error) {
+    if (!(error instanceof SkyfoldError && error.code === 'not_found')) throw error;
+  }
+}
