@@ -17,6 +17,13 @@ import {
 } from './dto';
 import type { MethodName } from './methods';
 import { searchCategories, searchSortKeys, type SearchResultDto } from './search';
+import {
+  conflictChoices,
+  transferOps,
+  type TransferBatchDto,
+  type TransferJobDto,
+  type TransferPlanDto,
+} from './transfers';
 
 export { isMethodName, methodNames, type MethodName } from './methods';
 
@@ -68,6 +75,23 @@ export const contractSchemas = {
   syncAll: z.object({}).strict(),
   /** Files, folders and bytes under a folder, from the index. Throws not_found, invalid_argument (not a folder). */
   diskUsage: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
+  /**
+   * Copies or moves items of one account into a folder of an account (any two, the same included):
+   * plans the batch (every name decided, problems listed) and starts it; resolves with the plan.
+   * Without `conflict`, names taken at the destination make the batch wait for a decision. Files
+   * are streamed, verified by hash at both ends, and a move removes a source only once its copy is
+   * verified. Throws not_found (account, item, folder), invalid_argument (a folder into itself).
+   */
+  startTransfer: z
+    .object({
+      op: z.enum(transferOps),
+      source: z.object({ accountId: id, itemIds: z.array(id).min(1).max(10_000) }).strict(),
+      destination: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
+      conflict: z.enum(conflictChoices).optional(),
+    })
+    .strict(),
+  /** Transfer batches (newest first) with their jobs; one batch with `batchId`. */
+  listTransfers: z.object({ batchId: z.string().min(1).max(64).optional() }).strict(),
   /**
    * A row range of a folder's children, read from the index: folders first, then files, each group in
    * `sort` order. Throws not_found when the folder is not in the index.
@@ -125,6 +149,8 @@ export interface MethodResults {
   refreshAccount: AccountDto;
   syncAll: null;
   diskUsage: DiskUsageDto;
+  startTransfer: TransferPlanDto;
+  listTransfers: { batches: TransferBatchDto[]; jobs: TransferJobDto[] };
   listFolder: FolderPage;
   stat: ItemDto;
   resolvePath: ItemDto;
@@ -139,6 +165,8 @@ export type EngineEvent =
   | { type: 'accounts-changed' }
   /** The notices (listNotices) changed. */
   | { type: 'notices-changed' }
+  /** Transfer batches or jobs changed state (listTransfers shows them). */
+  | { type: 'transfers-changed' }
   /** A sign-in waits for the user: open `url` in a browser (`url` null: the sign-in ended). */
   | { type: 'sign-in'; provider: CloudProviderKind; url: string | null };
 

@@ -13,6 +13,8 @@ export const methodNames = [
   'refreshAccount',
   'syncAll',
   'diskUsage',
+  'startTransfer',
+  'listTransfers',
   'listFolder',
   'stat',
   'resolvePath',

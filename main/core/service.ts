@@ -21,6 +21,7 @@ import { LocalProvider } from './providers/local/local-provider';
 import { caseInsensitiveKinds } from './providers/kinds';
 import type { Provider } from './providers/types';
 import { AccountSyncer, type SyncTiming } from './sync/account-syncer';
+import { Transfers, type TransferRequest } from './transfers/transfers';
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
@@ -61,6 +62,7 @@ export class SkyfoldService implements ContractHandlers {
   private readonly accounts: AccountStore;
   private readonly items: ItemStore;
   private readonly syncStore: SyncStateStore;
+  private readonly transfers: Transfers;
 
   private readonly cloud: CloudDependencies;
   private readonly openBrowser: ((url: string) => Promise<void>) | undefined;
@@ -95,6 +97,11 @@ export class SkyfoldService implements ContractHandlers {
     this.accounts = new AccountStore(stateDb);
     this.items = new ItemStore(indexDb);
     this.syncStore = new SyncStateStore(indexDb);
+    this.transfers = new Transfers({
+      stateDb,
+      accountProvider: (accountId) => this.connection(this.requireAccount(accountId)),
+      changed: () => this.emit({ type: 'transfers-changed' }),
+    });
     this.events.setMaxListeners(0);
   }
 
@@ -129,6 +136,8 @@ export class SkyfoldService implements ContractHandlers {
   startBackgroundSync(): void {
     this.backgroundSync = true;
     for (const account of this.accounts.list()) this.syncer(account).start();
+    // Transfers a crash or a quit left unfinished continue where they stopped.
+    void this.transfers.run().catch(() => undefined);
   }
 
   close(): void {
@@ -350,6 +359,36 @@ export class SkyfoldService implements ContractHandlers {
         .map((account) => ({ id: account.id, name: account.name, provider: account.provider })),
     );
     return this.searchEngine.search(query, { offset, limit });
+  }
+
+  async startTransfer({
+    op,
+    source,
+    destination,
+    conflict,
+  }: MethodArgs<'startTransfer'>): Promise<MethodResults['startTransfer']> {
+    this.requireAccount(source.accountId);
+    this.requireAccount(destination.accountId);
+    return this.planTransfer({ op, origin: 'ui', source, destination, conflict: conflict ?? null });
+  }
+
+  async listTransfers({ batchId }: MethodArgs<'listTransfers'>): Promise<MethodResults['listTransfers']> {
+    return this.transfers.list(batchId);
+  }
+
+  /**
+   * Plans a transfer from or to an account or a folder on this computer (the CLI names local paths;
+   * the contract does not) and starts running it in the background. Resolves with the plan.
+   */
+  async planTransfer(request: TransferRequest): Promise<MethodResults['startTransfer']> {
+    const plan = await this.transfers.plan(request);
+    void this.transfers.run().catch(() => undefined);
+    return plan;
+  }
+
+  /** Runs the transfer queue until nothing can run (every job ended, paused or waiting). */
+  runTransfers(): Promise<void> {
+    return this.transfers.run();
   }
 
   async resolvePath({ accountId, path: itemPath }: MethodArgs<'resolvePath'>): Promise<ItemDto> {

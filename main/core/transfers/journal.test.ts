@@ -112,8 +112,11 @@ describe('TransferJournal', () => {
     const ready = newBatch();
     journal.addJobs(planned, [fileJob('a')]);
     journal.setBatchState(ready, 'ready');
-    expect(journal.abandonPlanning()).toEqual([planned]);
-    expect(journal.batches().map((batch) => batch.id)).toEqual([ready]);
+    clock += 60_000;
+    const young = newBatch(); // another process is planning it right now
+    expect(journal.abandonPlanning(clock - 30_000)).toEqual([planned]);
+    expect(journal.batch(young)).toMatchObject({ state: 'planning' });
+    expect(journal.batches().map((batch) => batch.id)).toEqual([ready, young]);
     expect(journal.jobs(planned)).toEqual([]);
   });
 

@@ -220,14 +220,18 @@ export class TransferJournal {
     this.db.prepare('UPDATE transfer_batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
   }
 
-  /** Deletes the batches a crash left in `planning` (no side effect happened for them); returns their ids. */
-  abandonPlanning(): string[] {
+  /**
+   * Deletes the batches a crash left in `planning` (no side effect happened for them) that began
+   * before `before` (epoch ms: a batch another process is planning right now is younger); returns
+   * their ids.
+   */
+  abandonPlanning(before: number): string[] {
     return this.db.transaction(() => {
       const ids = this.db
-        .prepare("SELECT id FROM transfer_batches WHERE state = 'planning'")
+        .prepare("SELECT id FROM transfer_batches WHERE state = 'planning' AND created_at < ?")
         .pluck()
-        .all() as string[];
-      this.db.prepare("DELETE FROM transfer_batches WHERE state = 'planning'").run();
+        .all(before) as string[];
+      for (const id of ids) this.db.prepare('DELETE FROM transfer_batches WHERE id = ?').run(id);
       return ids;
     })();
   }
