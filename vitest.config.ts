@@ -39,6 +39,15 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        // Transfers under kills and faults (issue 7): real processes, killed at random moments.
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+        },
+      },
     ],
   },
 });
