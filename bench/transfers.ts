@@ -1,7 +1,7 @@
 /**
  * Transfer figures (issue 7), `npm run bench -- transfers`. One JSON line per figure:
  * `{"figure", "value", "unit", "baseline", "ratio", "goal", "pass"}`, baselines measured in this run.
- * Figures 1-3 (cross-cloud copy throughput, memory, many small files) come with the engine.
+ * Figures 1-3 (cross-cloud copy throughput, memory, many small files): bench/transfer-copy.ts.
  *
  * 4. Hashing on one core: 256 MiB in memory fed in 1 MiB chunks, as a stream delivers them, to the
  *    engine's HashSet with one type each (md5, Dropbox content_hash, QuickXorHash, sha256), and with
@@ -14,6 +14,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import * as os from 'node:os';
 import type { HashType } from '../main/core/providers/types';
 import { HashSet } from '../main/core/transfers/hash-set';
+import { measureCopies } from './transfer-copy';
 
 const inputBytes = 256 * 1024 * 1024;
 const chunkBytes = 1024 * 1024;
@@ -74,3 +75,32 @@ for (const [label, types] of [
 ] as const) {
   figure(label, megabytesPerSecond(hashSet([...types]), chunks), 'MB/s', baseline, 'reported', true);
 }
+
+const copies = await measureCopies();
+figure(
+  'copy 1 GiB Dropbox -> OneDrive, verified (engine)',
+  copies.bigMiBs,
+  'MiB/s',
+  copies.bigBaselineMiBs,
+  'ratio >= 0.7',
+  copies.bigMiBs / copies.bigBaselineMiBs >= 0.7,
+);
+console.log(
+  JSON.stringify({
+    figure: 'resident memory growth during that copy',
+    value: Math.round(copies.rssGrowthMiB * 10) / 10,
+    unit: 'MiB',
+    baseline: null,
+    ratio: null,
+    goal: '<= 100 MB',
+    pass: copies.rssGrowthMiB * 1.048576 <= 100,
+  }),
+);
+figure(
+  '2,000 files of 4 KiB Dropbox -> OneDrive, 6 at once (engine)',
+  copies.smallFilesPerSecond,
+  'files/s',
+  copies.smallBaselinePerSecond,
+  'ratio >= 0.5',
+  copies.smallFilesPerSecond / copies.smallBaselinePerSecond >= 0.5,
+);

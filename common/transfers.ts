@@ -62,8 +62,14 @@ export interface TransferJobDto {
   size: number | null;
   state: TransferJobStateDto;
   paused: 'user' | 'needs_reconnect' | 'quota' | null;
+  /** The folder job whose folder this item goes into (null at the top of the batch). */
+  parentJob: number | null;
+  /** Why `destName` differs from `name` (the destination refused the name, or it was taken). */
+  renamedBecause: string | null;
   /** The hashes both ends agreed on, once verified. */
   verified: Array<{ type: string; value: string }>;
+  /** The sha256 of the bytes sent (computed while they passed; null for folders and before). */
+  sha256: string | null;
   error: ErrorDto | null;
   note: string | null;
 }

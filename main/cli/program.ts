@@ -4,6 +4,8 @@
  * Errors: one line on stderr (`skyfold: ...`) and exit status 1 (2 for usage errors).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAccountPath } from '../../common/account-path';
 import { exportFormatsFor } from '../../common/export-formats';
@@ -17,11 +19,20 @@ import {
 } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
 import { parseSearchQuery, searchSyntaxHelp } from '../../common/search-query';
+import {
+  conflictChoices,
+  type ConflictChoiceDto,
+  type TransferBatchDto,
+  type TransferOpDto,
+  type TransferPlanDto,
+} from '../../common/transfers';
 import { createCliBrowserOpener } from '../core/auth';
 import { defaultDataDir } from '../core/data-dir';
 import { SkyfoldService } from '../core/service';
+import type { EndpointRef } from '../core/transfers/transfers';
 import { startWebHost } from '../server/web-host';
 import { humanSize, printableName, shortDate, table } from './format';
+import { batchReport, reportText, transferEnding, type BatchReport } from './transfer-report';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -373,6 +384,299 @@ export function createProgram(io: CliIo): Command {
       });
     });
 
+  /** Where `transfers` and the reports name a batch's destination: `ACCOUNT:/path` or a local folder. */
+  const destinationLabel = async (
+    service: SkyfoldService,
+    destination: TransferBatchDto['destination'],
+  ): Promise<string> => {
+    if ('path' in destination) return destination.path;
+    const account = (await service.listAccounts()).find((a) => a.id === destination.accountId);
+    if (!account) return `${destination.accountId}:`;
+    const folder = await service
+      .listFolder({
+        accountId: account.id,
+        folderId: destination.folderId,
+        sort: { by: 'name', direction: 'asc' },
+        offset: 0,
+        limit: 1,
+      })
+      .then((page) => (page.folder.id === destination.folderId ? storedPath(page) || '/' : '/?'))
+      .catch(() => '/?');
+    return `${account.name}:${folder}`;
+  };
+
+  /** A local path argument as an absolute path (`~` is the home folder). */
+  const localPath = (text: string): string => {
+    const home = io.env.HOME ?? io.env.USERPROFILE ?? os.homedir();
+    const expanded = text === '~' || /^~[\\/]/.test(text) ? path.join(home, text.slice(1)) : text;
+    return path.resolve(io.cwd, expanded);
+  };
+
+  /** DST of cp and mv: an existing folder of an account, or an existing folder on this computer. */
+  const resolveDestination = async (
+    service: SkyfoldService,
+    target: string,
+  ): Promise<{ ref: EndpointRef; folderId: string; label: string; accountId: string | null }> => {
+    if (isLocalPath(target)) {
+      const folder = localPath(target);
+      const stats = await fs.stat(folder).catch(() => null);
+      if (!stats) throw new SkyfoldError('not_found', `${folder}: no such folder`);
+      if (!stats.isDirectory()) throw new SkyfoldError('invalid_argument', `${folder} is not a folder`);
+      return { ref: { path: folder }, folderId: '', label: folder, accountId: null };
+    }
+    const { account: reference, path: itemPath } = parseTarget(target);
+    const account = await findAccount(service, reference);
+    const item = await service.resolvePath({ accountId: account.id, path: itemPath });
+    const shown = `${account.name}:${(await indexPath(service, account.id, item, itemPath)) || '/'}`;
+    if (item.kind !== 'folder') throw new SkyfoldError('invalid_argument', `${shown} is not a folder`);
+    return {
+      ref: { accountId: account.id },
+      folderId: item.targetId ?? item.id,
+      label: shown,
+      accountId: account.id,
+    };
+  };
+
+  /** One SRC of cp and mv: the endpoint it is read through (its account, or its parent folder) and its id there. */
+  const resolveSource = async (
+    service: SkyfoldService,
+    source: string,
+    op: TransferOpDto,
+  ): Promise<{ key: string; ref: EndpointRef; itemId: string; accountId: string | null }> => {
+    if (isLocalPath(source)) {
+      const file = localPath(source);
+      const parent = path.dirname(file);
+      if (parent === file) throw new SkyfoldError('invalid_argument', `${file}: cannot ${op} a whole disk`);
+      await fs.lstat(file).catch(() => {
+        throw new SkyfoldError('not_found', `${file}: no such file or folder`);
+      });
+      return { key: `path:${parent}`, ref: { path: parent }, itemId: path.basename(file), accountId: null };
+    }
+    const { account: reference, path: itemPath } = parseTarget(source);
+    const account = await findAccount(service, reference);
+    const item = await service.resolvePath({ accountId: account.id, path: itemPath });
+    if (op === 'move' && item.parentId === null)
+      throw new SkyfoldError('invalid_argument', `${account.name}: the root of an account cannot be moved`);
+    return {
+      key: `account:${account.id}`,
+      ref: { accountId: account.id },
+      itemId: item.id,
+      accountId: account.id,
+    };
+  };
+
+  /**
+   * Prints the reports (one line of JSON each with `json`), then ends like the design says: exit 1
+   * when a job failed (a `skyfold: ...` line each), 3 when jobs are still open (paused, waiting for
+   * a decision, or run by another process), else 0.
+   */
+  const printReports = (reports: Array<{ report: BatchReport; destination: string }>, json: boolean) => {
+    for (const { report, destination } of reports) {
+      if (json) printJsonLine({ ...report, destination });
+      else io.stdout(reportText(report, destination));
+    }
+  };
+  const finishTransfers = (reports: Array<{ report: BatchReport; destination: string }>, json: boolean) => {
+    printReports(reports, json);
+    const { lines, status } = transferEnding(reports.map(({ report }) => report));
+    for (const line of lines.slice(0, -1)) io.stderr(`skyfold: ${printableName(line)}\n`);
+    const last = lines.at(-1);
+    if (last === undefined) return;
+    if (status === 1) throw new SkyfoldError('permanent', last);
+    throw new CliExit(status, last);
+  };
+
+  /** Brings the index of the accounts a transfer changed up to date, so `ls` and `search` show it. */
+  const refreshChanged = async (service: SkyfoldService, accountIds: Iterable<string>) => {
+    const accounts = await service.listAccounts();
+    for (const accountId of new Set(accountIds)) {
+      const account = accounts.find((a) => a.id === accountId);
+      if (!account) continue;
+      const synced = await syncAccount(service, account, false);
+      if (synced.sync.state === 'error' || synced.sync.state === 'offline')
+        io.stderr(
+          `skyfold: warning: the index of ${printableName(account.name)} is not up to date ` +
+            `(${printableName(synced.sync.message)}); run: skyfold sync ${printableName(account.name)}\n`,
+        );
+    }
+  };
+
+  const transferCommand = (name: 'cp' | 'mv', op: TransferOpDto, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .usage('[options] SRC... DST')
+      .argument(
+        '<paths...>',
+        'SRC... DST: each ACCOUNT:PATH or a local path (starting with /, ., ~ or a drive letter); ' +
+          'DST is an existing folder',
+      )
+      .addOption(
+        new Option('--on-conflict <policy>', 'when a name is taken at the destination')
+          .choices(conflictChoices)
+          .default('rename'),
+      )
+      .option('--json', 'one JSON summary per batch')
+      .addHelpText(
+        'after',
+        '\nEvery file is verified against the hashes the destination reports. Sources from different\n' +
+          'accounts or local folders make one batch each. Exit status 1 when an item failed, 3 when\n' +
+          'items are left paused or unfinished (skyfold transfers resume continues them).\n',
+      )
+      .action(
+        async (
+          paths: string[],
+          options: { onConflict: ConflictChoiceDto; json?: boolean },
+          command: Command,
+        ) => {
+          if (paths.length < 2)
+            command.error('error: expected SRC... DST (at least one source and a destination)');
+          const sources = paths.slice(0, -1);
+          const target = paths.at(-1)!;
+          await withService(async (service) => {
+            const destination = await resolveDestination(service, target);
+            // Every argument is checked before anything is planned.
+            const groups = new Map<
+              string,
+              { ref: EndpointRef; itemIds: string[]; accountId: string | null }
+            >();
+            for (const source of sources) {
+              const resolved = await resolveSource(service, source, op);
+              const group = groups.get(resolved.key) ?? {
+                ref: resolved.ref,
+                itemIds: [],
+                accountId: resolved.accountId,
+              };
+              if (!group.itemIds.includes(resolved.itemId)) group.itemIds.push(resolved.itemId);
+              groups.set(resolved.key, group);
+            }
+            const plans: TransferPlanDto[] = [];
+            let planFailure: unknown = null;
+            try {
+              for (const group of groups.values())
+                plans.push(
+                  await service.planTransfer({
+                    op,
+                    origin: 'cli',
+                    source: { ...group.ref, itemIds: group.itemIds },
+                    destination: { ...destination.ref, folderId: destination.folderId },
+                    conflict: options.onConflict,
+                  }),
+                );
+            } catch (error) {
+              planFailure = error;
+            }
+            // A planned batch already runs in the background: see it through even when a later one
+            // could not be planned.
+            await service.runTransfers();
+            const reports: Array<{ report: BatchReport; destination: string }> = [];
+            for (const plan of plans) {
+              const { batches, jobs } = await service.listTransfers({ batchId: plan.batchId });
+              const batch = batches[0];
+              if (batch)
+                reports.push({ report: batchReport(batch, jobs, plan), destination: destination.label });
+            }
+            if (reports.some(({ report }) => report.files.done + report.folders > 0))
+              await refreshChanged(service, [
+                ...(destination.accountId === null ? [] : [destination.accountId]),
+                ...(op === 'move'
+                  ? [...groups.values()].flatMap((group) =>
+                      group.accountId === null ? [] : [group.accountId],
+                    )
+                  : []),
+              ]);
+            if (planFailure !== null) {
+              printReports(reports, options.json ?? false);
+              throw planFailure;
+            }
+            finishTransfers(reports, options.json ?? false);
+          });
+        },
+      );
+
+  transferCommand('cp', 'copy', 'copy files and folders between accounts and this computer, verified');
+  transferCommand(
+    'mv',
+    'move',
+    'move files and folders (copied, verified, then the source goes to its trash)',
+  );
+
+  const transfers = program.command('transfers').description('list and resume transfers (cp, mv, the app)');
+
+  transfers
+    .command('list', { isDefault: true })
+    .description('list transfer batches, newest first')
+    .option('--json', 'one JSON object per batch')
+    .action(async (options: { json?: boolean }) => {
+      await withService(async (service) => {
+        const { batches, jobs } = await service.listTransfers({});
+        const rows = [];
+        for (const batch of batches) {
+          const report = batchReport(batch, jobs);
+          rows.push({
+            batchId: batch.id,
+            op: batch.op,
+            state: batch.state,
+            destination: await destinationLabel(service, batch.destination),
+            createdAt: new Date(batch.createdAt).toISOString(),
+            finishedAt: batch.finishedAt === null ? null : new Date(batch.finishedAt).toISOString(),
+            done: report.files.done + report.folders,
+            skipped: report.files.skipped,
+            failed: report.files.failed,
+            pending: report.pending,
+            bytes: report.bytes,
+            created: batch.createdAt,
+          });
+        }
+        if (options.json) return rows.forEach(({ created: _created, ...row }) => printJsonLine(row));
+        if (rows.length === 0) return io.stdout('No transfers yet.\n');
+        io.stdout(
+          `${table([
+            ['ID', 'OP', 'STATE', 'DONE', 'FAILED', 'OPEN', 'CREATED', 'DESTINATION'],
+            ...rows.map((row) => [
+              row.batchId,
+              row.op,
+              row.state,
+              String(row.done),
+              String(row.failed),
+              String(row.pending),
+              shortDate(row.created),
+              printableName(row.destination),
+            ]),
+          ])}\n`,
+        );
+      });
+    });
+
+  transfers
+    .command('resume')
+    .description('run every unfinished transfer (after a crash, a kill or a pause) and report it')
+    .option('--json', 'one JSON summary per batch')
+    .action(async (options: { json?: boolean }) => {
+      await withService(async (service) => {
+        const unfinished = (await service.listTransfers({})).batches.filter(
+          (batch) => batch.state !== 'finished' && batch.state !== 'cancelled',
+        );
+        await service.runTransfers();
+        if (unfinished.length === 0) {
+          if (!options.json) io.stdout('Nothing to resume.\n');
+          return;
+        }
+        const { batches, jobs } = await service.listTransfers({});
+        const reports: Array<{ report: BatchReport; destination: string }> = [];
+        for (const batch of batches.filter((b) => unfinished.some((u) => u.id === b.id)).reverse())
+          reports.push({
+            report: batchReport(batch, jobs),
+            destination: await destinationLabel(service, batch.destination),
+          });
+        await refreshChanged(
+          service,
+          batches.flatMap((batch) => ('accountId' in batch.destination ? [batch.destination.accountId] : [])),
+        );
+        finishTransfers(reports, options.json ?? false);
+      });
+    });
+
   program
     .command('serve')
     .description('serve the app to a browser on 127.0.0.1 (prints a URL with an access token)')
@@ -403,10 +707,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliExit) {
+      io.stderr(`skyfold: ${printableName(error.message)}\n`);
+      return error.status;
+    }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`skyfold: ${printableName(message)}\n`);
     return 1;
   }
+}
+
+/** An end with an exit status other than 1 (a `skyfold: ...` line on stderr). */
+class CliExit extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Whether a cp/mv argument names a path on this computer rather than `ACCOUNT:PATH`: it starts with
+ * `/`, `.` or `~`, or (on Windows only, so that a one-letter account stays usable elsewhere) is a
+ * drive or UNC path.
+ */
+export function isLocalPath(text: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (/^[/.~]/.test(text)) return true;
+  return platform === 'win32' && (/^[A-Za-z]:[\\/]/.test(text) || text.startsWith('\\\\'));
 }
 
 async function findAccount(service: SkyfoldService, reference: string): Promise<AccountDto> {

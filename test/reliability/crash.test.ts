@@ -4,8 +4,8 @@
  * kills spread over a calibrated run, then a run to the end): whenever it is killed, every file is
  * still at the source or whole at the destination, never lost; in the end every file is at the
  * destination exactly once, with the bytes it had, and the source is empty. Each run is a fresh
- * process over the round's journal. At least 50 kills land in all (36 + 14 asserted; 61 in a typical
- * run: a late kill sometimes finds the run already over); the issue asks for at least 50.
+ * process over the round's journal. At least 50 kills land in all (36 + 14 asserted; 70 of 70 in a
+ * typical run: a late kill may find the run already over); the issue asks for at least 50.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -54,7 +54,7 @@ function runEngine(env: NodeJS.ProcessEnv, killAfterMs: number | null): Promise<
 }
 
 /** A kill time spread over a whole run (start-up included): `run` picks a point of `span`. */
-const killTime = (span: number, run: number) => Math.round(span * (0.25 + ((run * 0.618) % 1) * 0.75));
+const killTime = (span: number, run: number) => Math.round(span * (0.2 + ((run * 0.618) % 1) * 0.7));
 
 /** How long an engine process takes to move a fresh set of files, unkilled (the span kills spread over). */
 async function calibrate(env: NodeJS.ProcessEnv): Promise<number> {
@@ -106,8 +106,8 @@ describe('transfer engine killed at random moments', () => {
       };
       return { dir, original, env };
     };
-    const first = await round(-1);
-    const span = await calibrate(first.env);
+    // Twice: the first process also warms the TypeScript loader's cache.
+    const span = Math.min(await calibrate((await round(-2)).env), await calibrate((await round(-1)).env));
     let kills = 0;
     for (let n = 0; n < 25; n++) {
       const { dir, original, env } = await round(n);
@@ -159,7 +159,7 @@ describe('transfer engine killed at random moments', () => {
         };
         return { dir, original, env, target: target.id };
       };
-      const span = await calibrate((await round(-1)).env);
+      const span = Math.min(await calibrate((await round(-2)).env), await calibrate((await round(-1)).env));
       let kills = 0;
       for (let n = 0; n < 10; n++) {
         const { dir, original, env, target } = await round(n);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDropboxEmulator, type DropboxEmulator } from '../../../emulators/dropbox/emulator';
 import { DropboxProvider } from '../providers/dropbox/dropbox-provider';
+import { SkyfoldError } from '../../../common/errors';
 import { openDatabase, type SqliteDatabase } from '../index/database';
 import { stateMigrations } from '../index/migrations';
 import { LocalProvider } from '../providers/local/local-provider';
@@ -222,4 +223,22 @@ describe('TransferEngine with a cloud (Dropbox emulator)', () => {
         .every((job) => job.destHashes?.dropbox === job.computed?.dropbox),
     ).toBe(true);
   }, 60_000);
+});
+
+describe('TransferEngine when a folder cannot be created', () => {
+  it('fails the folder and everything planned inside it, and the batch finishes', async () => {
+    const local = providers.get(B)!;
+    const refusing: Provider = Object.assign(Object.create(local) as Provider, {
+      mkdir: async () => {
+        throw new SkyfoldError('permanent', 'no folders today');
+      },
+    });
+    const summary = await plan('copy', ['docs']);
+    await engine({ [B]: refusing }).runUntilIdle();
+    const jobs = journal.jobs(summary.batchId);
+    expect(jobs.map((job) => job.state)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(jobs[1]!.error?.message).toContain('could not be created');
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'finished', summary: { failed: 4 } });
+    expect(await tree(path.join(dir, 'a'))).toContain('docs/report.pdf: 200000');
+  });
 });

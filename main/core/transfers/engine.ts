@@ -110,9 +110,28 @@ export class TransferEngine {
         journal.updateJob(job.id, { paused: outcome.reason, error: dto });
       } else {
         journal.updateJob(job.id, { state: 'failed', error: { ...dto, message: outcome.message } });
+        if (job.kind === 'folder') this.failContent(job);
       }
     }
     this.options.onChange?.([batch.id]);
+  }
+
+  /** A folder that could not be created takes its content with it: those jobs fail (their sources stay). */
+  private failContent(folder: Job): void {
+    const { journal } = this.options;
+    const jobs = journal.jobs(folder.batchId);
+    const failed = new Set([folder.id]);
+    journal.commitNow(() => {
+      for (const job of jobs) {
+        if (job.parentJob === null || !failed.has(job.parentJob) || terminalJobStates.has(job.state))
+          continue;
+        failed.add(job.id);
+        journal.updateJob(job.id, {
+          state: 'failed',
+          error: { code: 'permanent', message: `its folder "${folder.destName}" could not be created` },
+        });
+      }
+    });
   }
 
   /** Whether a job can start now: its batch runs, it is not paused or backing off, its folder exists. */

@@ -83,8 +83,11 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
   const source = await context.provider(job.src);
   const destination = await context.provider(batch.dest);
   const parentId = requireParent(job);
-  const file = await source.stat(job.srcId);
-  const there = await childrenNamed(destination, parentId, job.destName);
+  // A first attempt trusts the plan (it just listed both ends): no request before the write. The
+  // write fails on a taken name and the tee on another size, and later attempts look first.
+  const first = job.attempt <= 1 && (await context.journal.checkpointFor(job.id).load()) === null;
+  const file = first ? plannedFile(job) : await source.stat(job.srcId);
+  const there = first ? [] : await childrenNamed(destination, parentId, job.destName);
   if (there.length > 0) {
     // Ours, from before a crash? Then its bytes are the source's: adopt it.
     const ours = await findOurs(there, file, source, destination);
@@ -115,8 +118,9 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
       ...(context.onProgress ? { onProgress: (bytes: number) => context.onProgress!(job.id, bytes) } : {}),
     });
   } catch (error) {
-    // Someone took the name meanwhile (or our own lost answer): look again.
-    if (error instanceof SkyfoldError && error.code === 'conflict') return job;
+    // Someone took the name meanwhile (or our own lost answer): look again, as a later attempt.
+    if (error instanceof SkyfoldError && error.code === 'conflict')
+      return set({ attempt: Math.max(job.attempt, 2) });
     throw error;
   }
   return set({
@@ -227,6 +231,21 @@ async function finishFolderMove(
   }
   await source.trash(job.srcId);
   return set({ state: 'done' });
+}
+
+/** The source file as the plan saw it. */
+function plannedFile(job: Job): ProviderItem {
+  return {
+    id: job.srcId,
+    parentId: null,
+    name: job.srcName,
+    kind: 'file',
+    size: job.srcSize,
+    modifiedAt: job.srcModified,
+    mimeType: null,
+    targetId: null,
+    hashes: job.srcHashes ?? {},
+  };
 }
 
 function requireParent(job: Job): string {

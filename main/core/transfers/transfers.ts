@@ -180,7 +180,10 @@ function toJobDto(job: Job): TransferJobDto {
     size: job.srcSize,
     state: job.state,
     paused: job.paused,
+    parentJob: job.parentJob,
+    renamedBecause: job.nameNote?.reason ?? null,
     verified,
+    sha256: job.computed?.sha256 ?? null,
     error: job.error,
     note: job.note,
   };
