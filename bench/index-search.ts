@@ -40,6 +40,7 @@ import { SyncStateStore } from '../main/core/index/sync-state-store';
 import type { Provider, ProviderChange, ProviderItem } from '../main/core/providers/types';
 import { syncAccount } from '../main/core/sync/account-sync';
 import { ChangeApplier } from '../main/core/sync/apply-changes';
+import { printFigure } from './figure';
 
 const total = 1_000_000;
 const pageSize = 1_000;
@@ -49,28 +50,7 @@ const accounts: SearchAccount[] = [
   { id: 'acc-onedrive', name: 'OneDrive', provider: 'onedrive' },
 ];
 
-function figure(
-  name: string,
-  value: number,
-  unit: string,
-  baseline: number,
-  ratio: number,
-  goal: string,
-  pass: boolean,
-) {
-  const round = (n: number) => Math.round(n * 1000) / 1000;
-  console.log(
-    JSON.stringify({
-      figure: name,
-      value: round(value),
-      unit,
-      baseline: round(baseline),
-      ratio: round(ratio),
-      goal,
-      pass,
-    }),
-  );
-}
+const figure = printFigure;
 
 // ---- synthetic data
 

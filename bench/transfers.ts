@@ -14,6 +14,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import * as os from 'node:os';
 import type { HashType } from '../main/core/providers/types';
 import { HashSet } from '../main/core/transfers/hash-set';
+import { printFigure } from './figure';
 import { measureCopies } from './transfer-copy';
 
 const inputBytes = 256 * 1024 * 1024;
@@ -21,18 +22,7 @@ const chunkBytes = 1024 * 1024;
 const repeats = 3;
 
 function figure(name: string, value: number, unit: string, baseline: number, goal: string, pass: boolean) {
-  const round = (n: number) => Math.round(n * 1000) / 1000;
-  console.log(
-    JSON.stringify({
-      figure: name,
-      value: round(value),
-      unit,
-      baseline: round(baseline),
-      ratio: round(value / baseline),
-      goal,
-      pass,
-    }),
-  );
+  printFigure(name, value, unit, baseline, value / baseline, goal, pass);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -85,16 +75,14 @@ figure(
   'ratio >= 0.7',
   copies.bigMiBs / copies.bigBaselineMiBs >= 0.7,
 );
-console.log(
-  JSON.stringify({
-    figure: 'resident memory growth during that copy',
-    value: Math.round(copies.rssGrowthMiB * 10) / 10,
-    unit: 'MiB',
-    baseline: null,
-    ratio: null,
-    goal: '<= 100 MB',
-    pass: copies.rssGrowthMiB * 1.048576 <= 100,
-  }),
+printFigure(
+  'resident memory growth during that copy',
+  copies.rssGrowthMiB,
+  'MiB',
+  null,
+  null,
+  '<= 100 MB',
+  copies.rssGrowthMiB * 1.048576 <= 100,
 );
 figure(
   '2,000 files of 4 KiB Dropbox -> OneDrive, 6 at once (engine)',

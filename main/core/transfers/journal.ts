@@ -18,26 +18,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorDto } from '../../../common/errors';
+import type {
+  ConflictChoiceDto,
+  TransferBatchStateDto,
+  TransferJobStateDto,
+  TransferOpDto,
+} from '../../../common/transfers';
 import type { SqliteDatabase } from '../index/database';
 import type { HashType, UploadCheckpoint } from '../providers/types';
 
-export type TransferOp = 'copy' | 'move';
-export type ConflictChoice = 'rename' | 'replace' | 'skip';
-export type BatchState = 'planning' | 'needs-decision' | 'ready' | 'finished' | 'cancelled';
+export type TransferOp = TransferOpDto;
+export type ConflictChoice = ConflictChoiceDto;
+export type BatchState = TransferBatchStateDto;
 export type JobKind = 'file' | 'folder';
 export type JobMethod = 'stream' | 'server-copy' | 'server-move';
-export type JobState =
-  | 'queued'
-  | 'copying'
-  | 'verifying'
-  | 'verified'
-  | 'relocating'
-  | 'creating'
-  | 'created'
-  | 'done'
-  | 'skipped'
-  | 'failed'
-  | 'cancelled';
+/** See docs/design/transfers.md §1.2 for the transitions. */
+export type JobState = TransferJobStateDto;
 export type PauseReason = 'user' | 'needs_reconnect' | 'quota';
 
 /** States a job never leaves. */

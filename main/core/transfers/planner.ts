@@ -11,6 +11,7 @@
  * folder copied into itself.
  */
 import { SkyfoldError } from '../../../common/errors';
+import type { TransferPlanDto } from '../../../common/transfers';
 import type { Provider, ProviderItem } from '../providers/types';
 import { planDestinationNames, type NamePlan } from './destination-names';
 import type { ConflictChoice, NewJob, TransferJournal, TransferOp } from './journal';
@@ -24,17 +25,8 @@ export interface PlanRequest {
   conflict: ConflictChoice | null;
 }
 
-export interface PlanSummary {
-  batchId: string;
-  files: number;
-  folders: number;
-  bytes: number;
-  renamed: Array<{ from: string; to: string; reason: string }>;
-  refused: Array<{ name: string; reason: string }>;
-  skipped: Array<{ name: string; reason: string }>;
-  /** Items whose names are taken at the destination, waiting for a decision (conflict null). */
-  conflicts: string[];
-}
+/** What the plan decided (the contract's shape). */
+export type PlanSummary = TransferPlanDto;
 
 export async function planBatch(journal: TransferJournal, request: PlanRequest): Promise<PlanSummary> {
   const { source, destination } = request;
