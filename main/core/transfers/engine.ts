@@ -55,13 +55,11 @@ export class TransferEngine {
       pausedUntil: (endpoint) => this.providers.get(endpoint)?.pacer?.pausedUntil() ?? 0,
     });
     const running = new Map<number, Promise<void>>();
+    const perBatch = 2 * (this.options.maxActive ?? 6);
     for (;;) {
-      const batches = new Map(journal.batches().map((batch) => [batch.id, batch]));
-      const open = journal.openJobs();
       const now = this.now();
-      const ready = open.filter(
-        (job) => !running.has(job.id) && this.isReady(job, batches.get(job.batchId), open, now),
-      );
+      const ready = journal.startableJobs(now, [...running.keys()], perBatch);
+      const batches = new Map(journal.batches().map((batch) => [batch.id, batch]));
       for (const job of ready) await this.open(job, batches.get(job.batchId)!);
       for (const picked of slots.pickStartable(
         ready.map((job) => this.schedulable(job, batches)),
@@ -79,11 +77,9 @@ export class TransferEngine {
         continue;
       }
       this.finishBatches();
-      const waits = open
-        .filter((job) => !job.paused && job.notBefore !== null && job.notBefore > now)
-        .map((job) => job.notBefore!);
-      if (waits.length === 0) return;
-      await this.sleep(Math.min(...waits) - now);
+      const retryAt = journal.nextRetryAt(now);
+      if (retryAt === null) return;
+      await this.sleep(retryAt - now);
     }
   }
 
@@ -132,18 +128,6 @@ export class TransferEngine {
         });
       }
     });
-  }
-
-  /** Whether a job can start now: its batch runs, it is not paused or backing off, its folder exists. */
-  private isReady(job: Job, batch: Batch | undefined, open: readonly Job[], now: number): boolean {
-    if (!batch || batch.state !== 'ready' || batch.paused) return false;
-    if (job.paused || (job.notBefore !== null && job.notBefore > now)) return false;
-    if (job.state === 'queued' || job.state === 'copying' || job.state === 'creating') {
-      if (job.destParentId === null) return false;
-    }
-    // A folder move ends after its content: wait while a child job is open.
-    if (job.state === 'created') return !open.some((child) => child.parentJob === job.id);
-    return true;
   }
 
   private async open(job: Job, batch: Batch): Promise<void> {

@@ -268,6 +268,44 @@ export class TransferJournal {
     return rows.map(toJob);
   }
 
+  /**
+   * The jobs that can start now, at most `perBatch` of each batch (oldest first), leaving out
+   * `running`: open, in a running batch that is not paused, not paused themselves, past their retry
+   * pause, with their destination folder created (files and folders to create), and folder moves
+   * only once every job inside them ended. One indexed query, however many jobs a batch holds.
+   */
+  startableJobs(now: number, running: readonly number[], perBatch: number): Job[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM (
+           SELECT j.*, row_number() OVER (PARTITION BY j.batch_id ORDER BY j.id) AS turn
+           FROM transfer_jobs j JOIN transfer_batches b ON b.id = j.batch_id
+           WHERE j.state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+             AND b.state = 'ready' AND b.paused = 0 AND j.paused IS NULL
+             AND (j.not_before IS NULL OR j.not_before <= @now)
+             AND (j.state NOT IN ('queued', 'copying', 'creating') OR j.dest_parent_id IS NOT NULL)
+             AND (j.state <> 'created' OR NOT EXISTS (
+               SELECT 1 FROM transfer_jobs c
+               WHERE c.parent_job = j.id AND c.state NOT IN ('done', 'skipped', 'failed', 'cancelled')))
+             AND j.id NOT IN (SELECT value FROM json_each(@running)))
+         WHERE turn <= @perBatch ORDER BY batch_id, id`,
+      )
+      .all({ now, running: JSON.stringify(running), perBatch }) as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /** When the next job waiting out a retry pause (in a running batch, not paused) may start; null if none. */
+  nextRetryAt(now: number): number | null {
+    return this.db
+      .prepare(
+        `SELECT min(j.not_before) FROM transfer_jobs j JOIN transfer_batches b ON b.id = j.batch_id
+         WHERE j.state NOT IN ('done', 'skipped', 'failed', 'cancelled') AND b.state = 'ready'
+           AND b.paused = 0 AND j.paused IS NULL AND j.not_before > ?`,
+      )
+      .pluck()
+      .get(now) as number | null;
+  }
+
   // --- writing -----------------------------------------------------------------------------------
 
   /** Changes a job now, durably (one transaction); use before a side effect it authorizes. */
