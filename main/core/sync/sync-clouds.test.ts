@@ -16,7 +16,7 @@ import { OnedriveProvider } from '../providers/onedrive/onedrive-provider';
 import { Pacer } from '../providers/pacer';
 import type { AccessTokenSource, Provider } from '../providers/types';
 import { syncAccount } from './account-sync';
-import { memoryStores } from './test-support';
+import { indexTree, memoryStores } from './test-support';
 
 interface Emulator {
   url: string;
@@ -105,18 +105,7 @@ describe.each(clouds)('sync with $name (emulator)', (cloud) => {
   let stores: ReturnType<typeof memoryStores>;
   const account = 'acc';
 
-  const index = () => {
-    const lines: string[] = [];
-    const visit = (folderId: string, prefix: string) => {
-      const page = stores.items.listChildren(account, folderId, { by: 'name', direction: 'asc' }, 0, 1000);
-      for (const item of page.items) {
-        lines.push(`${prefix}${item.name}${item.kind === 'folder' ? '/' : ''}`);
-        if (item.kind === 'folder') visit(item.id, `${prefix}${item.name}/`);
-      }
-    };
-    visit(provider.rootId, '/');
-    return lines.sort();
-  };
+  const index = () => indexTree(stores, account, provider.rootId);
   const sync = () => syncAccount(account, provider, stores);
   const write = (parentId: string, name: string, text: string, conflict: 'fail' | 'replace' = 'fail') =>
     provider.write(parentId, name, bytes(text), { conflict, size: text.length });

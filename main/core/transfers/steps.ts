@@ -17,7 +17,7 @@ import { SkyfoldError } from '../../../common/errors';
 import { numberedName } from '../../../common/names';
 import type { Provider, ProviderItem } from '../providers/types';
 import { HashSet } from './hash-set';
-import type { Batch, Job, TransferJournal } from './journal';
+import { terminalJobStates, type Batch, type Job, type TransferJournal } from './journal';
 import { reopeningSource } from './reopen-source';
 import { streamFile } from './stream-file';
 import type { TokenBucket } from './token-bucket';
@@ -213,8 +213,7 @@ async function finishFolderMove(
   set: Setter,
 ): Promise<Job | null> {
   const children = context.journal.jobs(batch.id).filter((child) => child.parentJob === job.id);
-  if (children.some((child) => !['done', 'skipped', 'failed', 'cancelled'].includes(child.state)))
-    return null;
+  if (children.some((child) => !terminalJobStates.has(child.state))) return null;
   const source = await context.provider(job.src);
   const left: ProviderItem[] = [];
   try {
