@@ -19,8 +19,10 @@ import type { MethodName } from './methods';
 import { searchCategories, searchSortKeys, type SearchResultDto } from './search';
 import {
   conflictChoices,
+  transferActions,
   transferOps,
   type TransferBatchDto,
+  type TransferSettingsDto,
   type TransferJobDto,
   type TransferPlanDto,
 } from './transfers';
@@ -29,6 +31,8 @@ export { isMethodName, methodNames, type MethodName } from './methods';
 
 const id = z.string().min(1).max(1024);
 const accountRef = z.object({ accountId: id }).strict();
+const localPath = z.string().min(1).max(4096);
+const transferBatchId = z.string().min(1).max(64);
 
 export const sortKeys = ['name', 'size', 'modified'] as const;
 export type SortKey = (typeof sortKeys)[number];
@@ -76,22 +80,91 @@ export const contractSchemas = {
   /** Files, folders and bytes under a folder, from the index. Throws not_found, invalid_argument (not a folder). */
   diskUsage: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
   /**
-   * Copies or moves items of one account into a folder of an account (any two, the same included):
-   * plans the batch (every name decided, problems listed) and starts it; resolves with the plan.
-   * Without `conflict`, names taken at the destination make the batch wait for a decision. Files
-   * are streamed, verified by hash at both ends, and a move removes a source only once its copy is
-   * verified. Throws not_found (account, item, folder), invalid_argument (a folder into itself).
+   * Copies or moves items into a folder (any two accounts, the same included, or folders on this
+   * computer): plans the batch (every name decided, problems listed) and starts it; resolves with the
+   * plan. Local `paths` (absolute; dropped from the desktop) must share one parent folder; a local
+   * destination `path` is a folder on this computer. Within one account the provider's server-side
+   * copy or move is used. Without `conflict` (and no remembered choice, getTransferSettings), names
+   * taken at the destination make the batch wait for decideTransfer. Files are streamed, verified by
+   * hash at both ends, and a move removes a source only once its copy is verified. Throws not_found
+   * (account, item, folder), invalid_argument (a folder into itself, relative or mixed-parent paths).
    */
   startTransfer: z
     .object({
       op: z.enum(transferOps),
-      source: z.object({ accountId: id, itemIds: z.array(id).min(1).max(10_000) }).strict(),
-      destination: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
+      source: z.union([
+        z.object({ accountId: id, itemIds: z.array(id).min(1).max(10_000) }).strict(),
+        z.object({ paths: z.array(localPath).min(1).max(10_000) }).strict(),
+      ]),
+      destination: z.union([
+        z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
+        z.object({ path: localPath }).strict(),
+      ]),
       conflict: z.enum(conflictChoices).optional(),
     })
     .strict(),
+  /**
+   * Answers a batch waiting in `needs-decision`: the names taken at the destination are renamed,
+   * replaced or skipped, and the batch starts. `remember` keeps the choice for later batches
+   * (getTransferSettings). Throws not_found, conflict (the batch does not wait for a decision).
+   */
+  decideTransfer: z
+    .object({ batchId: transferBatchId, conflict: z.enum(conflictChoices), remember: z.boolean().optional() })
+    .strict(),
+  /**
+   * Pauses, resumes, cancels or retries one job (`jobId`), one batch (`batchId`) or everything
+   * (neither). Pause keeps each job's progress (an upload resumes from the confirmed offset); cancel
+   * removes what a job left at the destination and never touches sources; retry starts failed jobs
+   * again. Ended jobs are left as they are. Idempotent. Throws not_found.
+   */
+  controlTransfers: z
+    .object({
+      action: z.enum(transferActions),
+      batchId: transferBatchId.optional(),
+      jobId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    })
+    .strict(),
   /** Transfer batches (newest first) with their jobs; one batch with `batchId`. */
-  listTransfers: z.object({ batchId: z.string().min(1).max(64).optional() }).strict(),
+  listTransfers: z.object({ batchId: transferBatchId.optional() }).strict(),
+  /** The transfer settings: the bandwidth limit and the remembered conflict choice. */
+  getTransferSettings: z.object({}).strict(),
+  /**
+   * Changes transfer settings (absent keys stay; null clears). `bandwidthLimit` in bytes per second
+   * applies at once to running transfers. Returns the settings now.
+   */
+  setTransferSettings: z
+    .object({
+      bandwidthLimit: z.number().int().min(1024).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+      conflictDefault: z.enum(conflictChoices).nullable().optional(),
+    })
+    .strict(),
+  /**
+   * Announces files dropped into the web host (their bytes follow as `PUT uploadUrl(uploadId, index)`
+   * requests, common/uploads.ts): `path` is each file's place in the drop ("a.txt", "Photos/b.jpg").
+   * Throws not_found (account, folder), invalid_argument (a path that escapes the drop, duplicates).
+   */
+  beginUpload: z
+    .object({
+      destination: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
+      files: z
+        .array(z.object({ path: z.string().min(1).max(4096), size: byteCount }).strict())
+        .min(1)
+        .max(10_000),
+      conflict: z.enum(conflictChoices).optional(),
+    })
+    .strict(),
+  /**
+   * Starts the transfer of an upload once every file arrived (as startTransfer, copy). The received
+   * files are removed when the batch ends. Throws not_found (unknown upload), invalid_argument
+   * (files missing or of the wrong size: it says which).
+   */
+  finishUpload: z.object({ uploadId: transferBatchId }).strict(),
+  /**
+   * Downloads items into the drag cache (verified) and returns their local paths, for the Electron
+   * host to drag out to the desktop (webContents.startDrag). Files only. Throws not_found,
+   * invalid_argument (a folder).
+   */
+  cacheForDrag: z.object({ accountId: id, itemIds: z.array(id).min(1).max(100) }).strict(),
   /**
    * A row range of a folder's children, read from the index: folders first, then files, each group in
    * `sort` order. Throws not_found when the folder is not in the index.
@@ -150,7 +223,14 @@ export interface MethodResults {
   syncAll: null;
   diskUsage: DiskUsageDto;
   startTransfer: TransferPlanDto;
+  decideTransfer: TransferPlanDto;
+  controlTransfers: null;
   listTransfers: { batches: TransferBatchDto[]; jobs: TransferJobDto[] };
+  getTransferSettings: TransferSettingsDto;
+  setTransferSettings: TransferSettingsDto;
+  beginUpload: { uploadId: string };
+  finishUpload: TransferPlanDto;
+  cacheForDrag: { paths: string[] };
   listFolder: FolderPage;
   stat: ItemDto;
   resolvePath: ItemDto;
@@ -165,8 +245,10 @@ export type EngineEvent =
   | { type: 'accounts-changed' }
   /** The notices (listNotices) changed. */
   | { type: 'notices-changed' }
-  /** Transfer batches or jobs changed state (listTransfers shows them). */
+  /** Transfer batches or jobs changed state or progressed (listTransfers shows them; at most ~4/s). */
   | { type: 'transfers-changed' }
+  /** A batch ended (every job done, skipped, failed or cancelled): for a notification. */
+  | { type: 'transfer-finished'; batch: TransferBatchDto }
   /** A sign-in waits for the user: open `url` in a browser (`url` null: the sign-in ended). */
   | { type: 'sign-in'; provider: CloudProviderKind; url: string | null };
 

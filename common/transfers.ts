@@ -8,6 +8,15 @@ export const transferOps = ['copy', 'move'] as const;
 export type TransferOpDto = (typeof transferOps)[number];
 export const conflictChoices = ['rename', 'replace', 'skip'] as const;
 export type ConflictChoiceDto = (typeof conflictChoices)[number];
+export const transferActions = ['pause', 'resume', 'cancel', 'retry'] as const;
+export type TransferActionDto = (typeof transferActions)[number];
+
+export interface TransferSettingsDto {
+  /** Bytes per second over all transfers; null = unlimited. */
+  bandwidthLimit: number | null;
+  /** The conflict choice remembered from a decision (used when a transfer names none); null = ask. */
+  conflictDefault: ConflictChoiceDto | null;
+}
 
 /** What planning decided, before anything moved. */
 export interface TransferPlanDto {
@@ -36,7 +45,19 @@ export interface TransferBatchDto {
   createdAt: number;
   finishedAt: number | null;
   /** Set once finished. */
-  summary: { done: number; skipped: number; failed: number; bytes: number } | null;
+  summary: { done: number; skipped: number; failed: number; cancelled: number; bytes: number } | null;
+  /** Files and bytes planned (folders not counted). */
+  files: number;
+  bytes: number;
+  /** Bytes of files done, plus those of running files sent so far. */
+  bytesDone: number;
+  /** Bytes per second over the last seconds (0 when nothing runs). */
+  rate: number;
+  /** Jobs not ended yet, and how many of them are paused. */
+  open: number;
+  paused: number;
+  /** Names taken at the destination, while the batch waits for decideTransfer. */
+  conflicts: string[];
 }
 
 export type TransferJobStateDto =
@@ -60,8 +81,14 @@ export interface TransferJobDto {
   name: string;
   destName: string;
   size: number | null;
+  /** Bytes sent so far (the size once done). */
+  bytesDone: number;
   state: TransferJobStateDto;
   paused: 'user' | 'needs_reconnect' | 'quota' | null;
+  /** How it moves: streamed through this computer, or copied/moved by the provider itself. */
+  method: 'stream' | 'server-copy' | 'server-move';
+  /** When a failed attempt will be tried again (epoch ms), while backing off. */
+  retryAt: number | null;
   /** The folder job whose folder this item goes into (null at the top of the batch). */
   parentJob: number | null;
   /** Why `destName` differs from `name` (the destination refused the name, or it was taken). */

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../common/contract';
 import { invokeContract } from './contract-dispatch';
 import { SkyfoldService } from './service';
@@ -66,7 +67,11 @@ describe('transfers through the contract', () => {
     expect(beach).toMatchObject({ state: 'done', size: content.length, error: null });
     expect(beach.verified).toEqual([{ type: 'sha256', value: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(JSON.stringify(listed)).not.toContain('checkpoint');
-    expect(events).toContainEqual({ type: 'transfers-changed' });
+    await vi.waitFor(() => expect(events).toContainEqual({ type: 'transfers-changed' }));
+    expect(events).toContainEqual({
+      type: 'transfer-finished',
+      batch: expect.objectContaining({ id: plan.batchId, files: 2, bytesDone: content.length + 4 }),
+    });
   });
 
   it('moves within one account, and a folder cannot go into itself', async () => {
@@ -138,5 +143,263 @@ describe('transfers through the contract', () => {
     });
     expect(await fs.readFile(path.join(base, 'backup', 'photos', 'list.txt'), 'utf8')).toBe('list');
     expect(await fs.readdir(path.join(base, 'backup', 'photos'))).toEqual(['2024', 'list.txt']);
+  });
+});
+
+/** Starts copying beach.jpg from Home to Backup slowly (64 KiB/s: about 5 s) and waits until bytes flow. */
+async function slowCopy(op: 'copy' | 'move' = 'copy') {
+  const { home, backup } = await twoAccounts();
+  await service.setTransferSettings({ bandwidthLimit: 64 * 1024 });
+  const beach = await service.resolvePath({ accountId: home.id, path: '/photos/2024/beach.jpg' });
+  const plan = await service.startTransfer({
+    op,
+    source: { accountId: home.id, itemIds: [beach.id] },
+    destination: { accountId: backup.id, folderId: backup.rootId },
+  });
+  await vi.waitFor(
+    async () =>
+      expect((await service.listTransfers({ batchId: plan.batchId })).jobs[0]!.bytesDone).toBeGreaterThan(0),
+    { timeout: 5_000 },
+  );
+  return { home, backup, plan };
+}
+
+describe('queue control', () => {
+  it('pauses a running copy (progress kept, nothing written) and resumes it to a verified copy', async () => {
+    const { plan } = await slowCopy();
+    await service.controlTransfers({ action: 'pause', batchId: plan.batchId });
+    await service.runTransfers(); // idle: nothing may run
+    let listed = await service.listTransfers({ batchId: plan.batchId });
+    expect(listed.jobs[0]).toMatchObject({ state: 'copying', paused: 'user' });
+    expect(listed.batches[0]).toMatchObject({ state: 'ready', open: 1, paused: 1 });
+    await expect(fs.stat(path.join(base, 'backup', 'beach.jpg'))).rejects.toThrow();
+
+    await service.setTransferSettings({ bandwidthLimit: null });
+    await service.controlTransfers({ action: 'resume' });
+    await service.runTransfers();
+    listed = await service.listTransfers({ batchId: plan.batchId });
+    expect(listed.jobs[0]).toMatchObject({ state: 'done', paused: null, bytesDone: content.length });
+    expect((await fs.readFile(path.join(base, 'backup', 'beach.jpg'))).equals(content)).toBe(true);
+  });
+
+  it('cancels a running move: the batch ends cancelled, the source stays, nothing is left at the destination', async () => {
+    const { plan } = await slowCopy('move');
+    await service.controlTransfers({ action: 'cancel', batchId: plan.batchId });
+    await service.runTransfers();
+    const listed = await service.listTransfers({ batchId: plan.batchId });
+    expect(listed.batches[0]).toMatchObject({ state: 'cancelled', open: 0 });
+    expect(listed.jobs[0]).toMatchObject({ state: 'cancelled' });
+    expect((await fs.readFile(path.join(base, 'home', 'photos', '2024', 'beach.jpg'))).equals(content)).toBe(
+      true,
+    );
+    expect((await fs.readdir(path.join(base, 'backup'))).filter((name) => !name.startsWith('.'))).toEqual([]);
+    // Idempotent, and ended jobs are left as they are.
+    await service.controlTransfers({ action: 'cancel', batchId: plan.batchId });
+    await service.controlTransfers({ action: 'retry', batchId: plan.batchId });
+    expect((await service.listTransfers({ batchId: plan.batchId })).jobs[0]!.state).toBe('cancelled');
+  });
+
+  it('retries a failed job once its cause is fixed', async () => {
+    const { home, backup } = await twoAccounts();
+    const list = await service.resolvePath({ accountId: home.id, path: '/photos/list.txt' });
+    await fs.rm(path.join(base, 'home', 'photos', 'list.txt'));
+    const plan = await service
+      .startTransfer({
+        op: 'copy',
+        source: { accountId: home.id, itemIds: [list.id] },
+        destination: { accountId: backup.id, folderId: backup.rootId },
+      })
+      .catch(() => null);
+    // Planning reads the source, so a missing one is refused at once; fail it mid-run instead.
+    expect(plan).toBeNull();
+    await fs.writeFile(path.join(base, 'home', 'photos', 'list.txt'), 'list');
+    const planned = await service.startTransfer({
+      op: 'copy',
+      source: { accountId: home.id, itemIds: [list.id] },
+      destination: { accountId: backup.id, folderId: backup.rootId },
+    });
+    await service.runTransfers();
+    await fs.rm(path.join(base, 'backup', 'list.txt'));
+    const db = new Database(path.join(base, 'data', 'state.db'));
+    db.prepare(
+      'UPDATE transfer_jobs SET state = \'failed\', error = \'{"code":"permanent","message":"x"}\'',
+    ).run();
+    db.close();
+    expect((await service.listTransfers({ batchId: planned.batchId })).jobs[0]!.state).toBe('failed');
+    await service.controlTransfers({ action: 'retry', jobId: (await service.listTransfers({})).jobs[0]!.id });
+    await service.runTransfers();
+    const listed = await service.listTransfers({ batchId: planned.batchId });
+    expect(listed.jobs[0]).toMatchObject({ state: 'done', error: null });
+    expect(listed.batches[0]).toMatchObject({
+      state: 'finished',
+      summary: expect.objectContaining({ done: 1 }),
+    });
+    expect(await fs.readFile(path.join(base, 'backup', 'list.txt'), 'utf8')).toBe('list');
+    await expect(service.controlTransfers({ action: 'retry', jobId: 999_999 })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('waits for a decision on taken names, then applies it and can remember it', async () => {
+    const { home, backup } = await twoAccounts();
+    await fs.writeFile(path.join(base, 'backup', 'list.txt'), 'older');
+    await service.refreshAccount({ accountId: backup.id });
+    const list = await service.resolvePath({ accountId: home.id, path: '/photos/list.txt' });
+    const request = {
+      op: 'copy' as const,
+      source: { accountId: home.id, itemIds: [list.id] },
+      destination: { accountId: backup.id, folderId: backup.rootId },
+    };
+    const plan = await service.startTransfer(request);
+    expect(plan.conflicts).toEqual(['list.txt']);
+    await service.runTransfers();
+    expect((await service.listTransfers({ batchId: plan.batchId })).batches[0]).toMatchObject({
+      state: 'needs-decision',
+      conflicts: ['list.txt'],
+    });
+    const decided = await service.decideTransfer({
+      batchId: plan.batchId,
+      conflict: 'replace',
+      remember: true,
+    });
+    await service.runTransfers();
+    expect((await service.listTransfers({ batchId: decided.batchId })).batches[0]).toMatchObject({
+      state: 'finished',
+    });
+    expect(await fs.readFile(path.join(base, 'backup', 'list.txt'), 'utf8')).toBe('list');
+    expect(await service.getTransferSettings()).toEqual({ bandwidthLimit: null, conflictDefault: 'replace' });
+    await expect(
+      service.decideTransfer({ batchId: decided.batchId, conflict: 'skip' }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    // The remembered choice applies to the next batch: no question asked.
+    const again = await service.startTransfer(request);
+    expect(again.conflicts).toEqual([]);
+  });
+});
+
+describe('files from and to the desktop', () => {
+  it('copies dropped local paths (one parent folder) into an account', async () => {
+    const { backup } = await twoAccounts();
+    const dropped = path.join(base, 'home', 'photos', 'list.txt');
+    const plan = await service.startTransfer({
+      op: 'copy',
+      source: { paths: [dropped, path.join(base, 'home', 'photos', '2024')] },
+      destination: { accountId: backup.id, folderId: backup.rootId },
+    });
+    expect(plan).toMatchObject({ files: 2, folders: 1 });
+    await service.runTransfers();
+    expect(await fs.readFile(path.join(base, 'backup', 'list.txt'), 'utf8')).toBe('list');
+    await expect(
+      service.startTransfer({
+        op: 'copy',
+        source: { paths: [dropped, path.join(base, 'backup', 'list.txt')] },
+        destination: { accountId: backup.id, folderId: backup.rootId },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      service.startTransfer({
+        op: 'copy',
+        source: { paths: ['relative/list.txt'] },
+        destination: { accountId: backup.id, folderId: backup.rootId },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('receives a web drop (announce, bytes, finish), copies it, and removes the received files after', async () => {
+    const { backup } = await twoAccounts();
+    const files = [
+      { path: 'notes.txt', size: 5 },
+      { path: 'trip/day 1.txt', size: 3 },
+    ];
+    const { uploadId } = await service.beginUpload({
+      destination: { accountId: backup.id, folderId: backup.rootId },
+      files,
+    });
+    await expect(service.finishUpload({ uploadId })).rejects.toThrow(/2 file\(s\) did not arrive/);
+    await expect(
+      service.receiveUpload(uploadId, 0, Readable.from([Buffer.from('hello!')]), 6),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      service.receiveUpload(uploadId, 0, Readable.from([Buffer.from('hel')]), 5),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await service.receiveUpload(uploadId, 0, Readable.from([Buffer.from('hello')]), 5);
+    await expect(
+      service.receiveUpload(uploadId, 0, Readable.from([Buffer.from('hello')]), 5),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    await expect(service.receiveUpload(uploadId, 2, Readable.from([]), 0)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await service.receiveUpload(uploadId, 1, Readable.from([Buffer.from('abc')]), 3);
+    const plan = await service.finishUpload({ uploadId });
+    expect(plan).toMatchObject({ files: 2, folders: 1 });
+    await service.runTransfers();
+    expect(await fs.readFile(path.join(base, 'backup', 'notes.txt'), 'utf8')).toBe('hello');
+    expect(await fs.readFile(path.join(base, 'backup', 'trip', 'day 1.txt'), 'utf8')).toBe('abc');
+    await vi.waitFor(async () => expect(await fs.readdir(path.join(base, 'data', 'uploads'))).toEqual([]));
+  });
+
+  it('refuses dropped paths that would leave the drop', async () => {
+    const { backup } = await twoAccounts();
+    for (const bad of ['../escape.txt', 'a/../../b', '/etc/passwd', 'a//b', 'x/./y']) {
+      await expect(
+        service.beginUpload({
+          destination: { accountId: backup.id, folderId: backup.rootId },
+          files: [{ path: bad, size: 1 }],
+        }),
+      ).rejects.toMatchObject({ code: 'invalid_argument' });
+    }
+    await expect(
+      service.beginUpload({
+        destination: { accountId: backup.id, folderId: backup.rootId },
+        files: [
+          { path: 'a', size: 1 },
+          { path: 'a/b', size: 1 },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('downloads files into the drag cache, verified, for a drag out', async () => {
+    const { home } = await twoAccounts();
+    const beach = await service.resolvePath({ accountId: home.id, path: '/photos/2024/beach.jpg' });
+    const { paths } = await service.cacheForDrag({ accountId: home.id, itemIds: [beach.id] });
+    expect(paths).toHaveLength(1);
+    expect(paths[0]!.startsWith(service.dragCacheDir + path.sep)).toBe(true);
+    expect((await fs.readFile(paths[0]!)).equals(content)).toBe(true);
+    const photos = await service.resolvePath({ accountId: home.id, path: '/photos' });
+    await expect(service.cacheForDrag({ accountId: home.id, itemIds: [photos.id] })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+
+  it('keeps the hashes computed while copying in the index, on both ends', async () => {
+    const { home, backup } = await twoAccounts();
+    const list = await service.resolvePath({ accountId: home.id, path: '/photos/list.txt' });
+    const plan = await service.startTransfer({
+      op: 'copy',
+      source: { accountId: home.id, itemIds: [list.id] },
+      destination: { accountId: backup.id, folderId: backup.rootId },
+    });
+    await service.runTransfers();
+    const sha256 = (await service.listTransfers({ batchId: plan.batchId })).jobs[0]!.sha256;
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    const indexed = (accountId: string, itemPath: string) => {
+      const db = new Database(path.join(base, 'data', 'index.db'), { readonly: true });
+      try {
+        const row = db
+          .prepare('SELECT hashes FROM items WHERE account_id = ? AND id = ?')
+          .get(accountId, itemPath) as { hashes: string | null } | undefined;
+        return JSON.parse(row?.hashes ?? '{}') as Record<string, string>;
+      } finally {
+        db.close();
+      }
+    };
+    const copy = await vi.waitFor(() => service.resolvePath({ accountId: backup.id, path: '/list.txt' }));
+    await vi.waitFor(() => expect(indexed(backup.id, copy.id)).toMatchObject({ sha256 }));
+    expect(indexed(home.id, list.id)).toMatchObject({ sha256 });
   });
 });

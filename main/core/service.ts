@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { EngineEvent, MethodArgs, MethodResults } from '../../common/contract';
 import { providerLabels, type AccountDto, type DiskUsageDto, type ItemDto } from '../../common/dto';
 import { SkyfoldError } from '../../common/errors';
@@ -21,7 +22,7 @@ import { LocalProvider } from './providers/local/local-provider';
 import { caseInsensitiveKinds } from './providers/kinds';
 import type { Provider } from './providers/types';
 import { AccountSyncer, type SyncTiming } from './sync/account-syncer';
-import { Transfers, type TransferRequest } from './transfers/transfers';
+import { localSource, Transfers, type TransferRequest } from './transfers/transfers';
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
@@ -84,6 +85,7 @@ export class SkyfoldService implements ContractHandlers {
     this.openBrowser = options.openBrowser;
     this.hostWarn = options.warn;
     this.syncTiming = options.syncTiming;
+    this.dragCacheDir = path.join(options.dataDir, 'drag-cache');
     let tokenStore: Promise<TokenStore> | undefined;
     this.cloud = {
       dataDir: options.dataDir,
@@ -99,8 +101,14 @@ export class SkyfoldService implements ContractHandlers {
     this.syncStore = new SyncStateStore(indexDb);
     this.transfers = new Transfers({
       stateDb,
+      uploadsDir: path.join(options.dataDir, 'uploads'),
+      dragCacheDir: this.dragCacheDir,
       accountProvider: (accountId) => this.connection(this.requireAccount(accountId)),
       changed: () => this.emit({ type: 'transfers-changed' }),
+      ended: (batch) => {
+        this.emit({ type: 'transfer-finished', batch });
+        void this.afterTransfer(batch.id).catch(() => undefined);
+      },
     });
     this.events.setMaxListeners(0);
   }
@@ -138,10 +146,12 @@ export class SkyfoldService implements ContractHandlers {
     for (const account of this.accounts.list()) this.syncer(account).start();
     // Transfers a crash or a quit left unfinished continue where they stopped.
     void this.transfers.run().catch(() => undefined);
+    void this.transfers.sweepSpools().catch(() => undefined);
   }
 
   close(): void {
     for (const syncer of this.syncers.values()) syncer.stop();
+    this.transfers.close();
     this.events.removeAllListeners();
     this.indexDb.close();
     this.stateDb.close();
@@ -367,13 +377,93 @@ export class SkyfoldService implements ContractHandlers {
     destination,
     conflict,
   }: MethodArgs<'startTransfer'>): Promise<MethodResults['startTransfer']> {
-    this.requireAccount(source.accountId);
-    this.requireAccount(destination.accountId);
-    return this.planTransfer({ op, origin: 'ui', source, destination, conflict: conflict ?? null });
+    if ('accountId' in source) this.requireAccount(source.accountId);
+    if ('accountId' in destination) this.requireAccount(destination.accountId);
+    return this.planTransfer({
+      op,
+      origin: 'ui',
+      source: 'accountId' in source ? source : await localSource(source.paths),
+      destination: 'accountId' in destination ? destination : { path: destination.path, folderId: '' },
+      conflict: conflict ?? null,
+    });
+  }
+
+  async decideTransfer({
+    batchId,
+    conflict,
+    remember,
+  }: MethodArgs<'decideTransfer'>): Promise<MethodResults['decideTransfer']> {
+    return this.transfers.decide(batchId, conflict, remember ?? false);
+  }
+
+  async controlTransfers({ action, batchId, jobId }: MethodArgs<'controlTransfers'>): Promise<null> {
+    await this.transfers.control(action, {
+      ...(batchId === undefined ? {} : { batchId }),
+      ...(jobId === undefined ? {} : { jobId }),
+    });
+    return null;
   }
 
   async listTransfers({ batchId }: MethodArgs<'listTransfers'>): Promise<MethodResults['listTransfers']> {
     return this.transfers.list(batchId);
+  }
+
+  async getTransferSettings(): Promise<MethodResults['getTransferSettings']> {
+    return this.transfers.settings();
+  }
+
+  async setTransferSettings({
+    bandwidthLimit,
+    conflictDefault,
+  }: MethodArgs<'setTransferSettings'>): Promise<MethodResults['setTransferSettings']> {
+    return this.transfers.updateSettings({
+      ...(bandwidthLimit === undefined ? {} : { bandwidthLimit }),
+      ...(conflictDefault === undefined ? {} : { conflictDefault }),
+    });
+  }
+
+  async beginUpload({
+    destination,
+    files,
+    conflict,
+  }: MethodArgs<'beginUpload'>): Promise<{ uploadId: string }> {
+    this.requireAccount(destination.accountId);
+    const uploadId = await this.transfers.beginUpload({ ...destination, conflict: conflict ?? null }, files);
+    return { uploadId };
+  }
+
+  async finishUpload({ uploadId }: MethodArgs<'finishUpload'>): Promise<MethodResults['finishUpload']> {
+    return this.transfers.finishUpload(uploadId);
+  }
+
+  async cacheForDrag({ accountId, itemIds }: MethodArgs<'cacheForDrag'>): Promise<{ paths: string[] }> {
+    this.requireAccount(accountId);
+    return { paths: await this.transfers.cacheForDrag(accountId, itemIds) };
+  }
+
+  // --- for the hosts (bytes that do not cross the contract) ---------------------------------------
+
+  /** Where `cacheForDrag` puts files: hosts drag out only files inside it. */
+  readonly dragCacheDir: string;
+
+  /**
+   * Stores the bytes of file `index` of an upload announced by beginUpload (the web host's PUT).
+   * Throws not_found (unknown upload or index), invalid_argument (another length than announced,
+   * a body that ended early: nothing is kept), conflict (that file was received already).
+   */
+  receiveUpload(uploadId: string, index: number, body: Readable, length: number): Promise<void> {
+    return this.transfers.receiveUpload(uploadId, index, body, length);
+  }
+
+  /** A file's bytes, for a browser download (the web host). Throws not_found, invalid_argument (a folder). */
+  async openDownload(
+    accountId: string,
+    itemId: string,
+  ): Promise<{ name: string; size: number | null; mimeType: string | null; stream: Readable }> {
+    const provider = await this.connection(this.requireAccount(accountId));
+    const item = await provider.stat(itemId);
+    if (item.kind !== 'file') throw new SkyfoldError('invalid_argument', `"${item.name}" is a folder`);
+    return { name: item.name, size: item.size, mimeType: item.mimeType, stream: await provider.read(itemId) };
   }
 
   /**
@@ -389,6 +479,37 @@ export class SkyfoldService implements ContractHandlers {
   /** Runs the transfer queue until nothing can run (every job ended, paused or waiting). */
   runTransfers(): Promise<void> {
     return this.transfers.run();
+  }
+
+  /**
+   * After a batch ended: brings the accounts it changed up to date in the index (the destination;
+   * the sources too for a move), then records the hashes computed while copying on both ends' rows
+   * (they make duplicates across clouds findable).
+   */
+  private async afterTransfer(batchId: string): Promise<void> {
+    const batch = this.transfers.journal.batch(batchId);
+    if (!batch) return;
+    const jobs = this.transfers.journal.jobs(batchId).filter((job) => job.state === 'done');
+    if (jobs.length === 0) return;
+    const accountOf = (endpoint: string): string | null => {
+      const parsed = JSON.parse(endpoint) as { account?: string };
+      return parsed.account !== undefined && this.accounts.get(parsed.account) ? parsed.account : null;
+    };
+    const destination = accountOf(batch.dest);
+    const sources = new Set(jobs.map((job) => accountOf(job.src)));
+    sources.delete(null);
+    const changed = new Set([destination, ...(batch.op === 'move' ? sources : [])]);
+    changed.delete(null);
+    await Promise.all([...changed].map((accountId) => this.refreshAccount({ accountId: accountId! })));
+    for (const job of jobs) {
+      if (!job.computed || job.kind !== 'file') continue;
+      const hashes = job.computed as Record<string, string>;
+      if (destination !== null && job.destId !== null)
+        this.items.addHashes(destination, job.destId, job.srcSize, hashes);
+      const source = accountOf(job.src);
+      if (batch.op === 'copy' && source !== null)
+        this.items.addHashes(source, job.srcId, job.srcSize, hashes);
+    }
   }
 
   async resolvePath({ accountId, path: itemPath }: MethodArgs<'resolvePath'>): Promise<ItemDto> {

@@ -70,11 +70,13 @@ export class ItemStore {
         parent_id = excluded.parent_id, name = excluded.name, name_key = excluded.name_key,
         is_folder = excluded.is_folder, size = excluded.size, modified_at = excluded.modified_at,
         mime_type = excluded.mime_type, target_id = excluded.target_id,
-        -- Known hashes survive a listing that carries none, but only while the content looks the same.
+        -- Known hashes (the provider's, and those Skyfold computed while transferring) survive a
+        -- listing, merged with what it carries, but only while the content looks the same.
         hashes = CASE
-          WHEN excluded.hashes IS NOT NULL THEN excluded.hashes
-          WHEN items.size IS excluded.size AND items.modified_at IS excluded.modified_at THEN items.hashes
-          ELSE NULL END,
+          WHEN items.hashes IS NOT NULL AND items.size IS excluded.size
+            AND items.modified_at IS excluded.modified_at
+            THEN json_patch(items.hashes, coalesce(excluded.hashes, '{}'))
+          ELSE excluded.hashes END,
         -- A late write from an older crawl must not pull a row back into an older generation.
         crawl_gen = max(items.crawl_gen, excluded.crawl_gen)`);
     this.dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
@@ -186,6 +188,21 @@ export class ItemStore {
   }
 
   /** Whether the item is in the index. */
+  /**
+   * Adds hashes computed from a file's bytes (a transfer's) to its row, when the row is that file
+   * and still has `size` bytes. Returns whether a row took them. Idempotent.
+   */
+  addHashes(accountId: string, id: string, size: number | null, hashes: Record<string, string>): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE items SET hashes = json_patch(coalesce(hashes, '{}'), ?)
+           WHERE account_id = ? AND id = ? AND is_folder = 0 AND size IS ?`,
+        )
+        .run(JSON.stringify(hashes), accountId, id, size).changes === 1
+    );
+  }
+
   has(accountId: string, id: string): boolean {
     return this.hasStatement.get(accountId, id) !== undefined;
   }

@@ -184,4 +184,8 @@ export const stateMigrations: readonly Migration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   },
+  // Names taken at the destination of a batch waiting for a decision (shown to the user).
+  (db) => {
+    db.exec('ALTER TABLE transfer_batches ADD COLUMN conflicts TEXT');
+  },
 ];

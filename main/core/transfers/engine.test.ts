@@ -225,6 +225,103 @@ describe('TransferEngine with a cloud (Dropbox emulator)', () => {
   }, 60_000);
 });
 
+describe('TransferEngine within one account (server-side copy and move)', () => {
+  /** The provider, refusing to stream bytes: a server-side job never reads or writes content. */
+  const noStreaming = (provider: Provider): Provider =>
+    new Proxy(provider, {
+      get(target, key) {
+        if (key === 'read' || key === 'write')
+          return () => {
+            throw new Error(`${String(key)} called: bytes went through this computer`);
+          };
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+  const planWithin = (provider: Provider, op: TransferOp, itemIds: string[], folderId: string) =>
+    planBatch(journal, {
+      op,
+      origin: 'test',
+      source: { endpoint: A, provider, itemIds },
+      destination: { endpoint: A, provider, folderId },
+      conflict: 'rename',
+    });
+
+  let emulator: DropboxEmulator;
+  let dropbox: Provider;
+  beforeAll(async () => {
+    emulator = await startDropboxEmulator({ seed: 'empty' });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    const user = emulator.users[0]!;
+    const token = emulator.admin.issueTokens(user).access_token;
+    dropbox = await DropboxProvider.connect({
+      apiBaseUrl: emulator.url,
+      tokens: { getAccessToken: async () => token, invalidate: () => undefined },
+    });
+  });
+
+  it("copies files with the provider's own copy, verified by hash, folders created one by one", async () => {
+    const stamp = randomBytes(4).toString('hex');
+    const docs = await dropbox.mkdir(dropbox.rootId, `docs-${stamp}`, { conflict: 'fail' });
+    const inner = await dropbox.mkdir(docs.id, 'inner', { conflict: 'fail' });
+    const bytes = randomBytes(50_000);
+    const { Readable } = await import('node:stream');
+    await dropbox.write(inner.id, 'a.bin', Readable.from([bytes]), { conflict: 'fail', size: bytes.length });
+    const target = await dropbox.mkdir(dropbox.rootId, `copies-${stamp}`, { conflict: 'fail' });
+    const provider = noStreaming(dropbox);
+    providers.set(A, provider);
+    const summary = await planWithin(provider, 'copy', [docs.id], target.id);
+    await engine().runUntilIdle();
+    const jobs = journal.jobs(summary.batchId);
+    expect(jobs.map((job) => [job.kind, job.method, job.state])).toEqual([
+      ['folder', 'stream', 'done'],
+      ['folder', 'stream', 'done'],
+      ['file', 'server-copy', 'done'],
+    ]);
+    const file = jobs[2]!;
+    expect(file.destHashes?.dropbox).toBe(file.computed?.dropbox);
+    const copied = await dropbox.findChildren!(
+      (
+        await dropbox.findChildren!((await dropbox.findChildren!(target.id, `docs-${stamp}`))[0]!.id, 'inner')
+      )[0]!.id,
+      'a.bin',
+    );
+    expect(copied).toHaveLength(1);
+    expect(copied[0]!.size).toBe(bytes.length);
+    expect(await dropbox.findChildren!(inner.id, 'a.bin')).toHaveLength(1); // the source stays
+  }, 60_000);
+
+  it("moves a folder as one job by the provider's own move, and leaves items moved into their own folder", async () => {
+    const stamp = randomBytes(4).toString('hex');
+    const docs = await dropbox.mkdir(dropbox.rootId, `tree-${stamp}`, { conflict: 'fail' });
+    await dropbox.mkdir(docs.id, 'sub', { conflict: 'fail' });
+    const target = await dropbox.mkdir(dropbox.rootId, `moved-${stamp}`, { conflict: 'fail' });
+    const provider = noStreaming(dropbox);
+    providers.set(A, provider);
+    const summary = await planWithin(provider, 'move', [docs.id, target.id], dropbox.rootId);
+    expect(summary.skipped).toEqual([
+      { name: `tree-${stamp}`, reason: 'it is already in this folder' },
+      {
+        name: `moved-${stamp}`,
+        reason: 'it is already in this folder',
+      },
+    ]);
+    const moving = await planWithin(provider, 'move', [docs.id], target.id);
+    expect(moving).toMatchObject({ folders: 1, files: 0 });
+    await engine().runUntilIdle();
+    expect(journal.jobs(moving.batchId).map((job) => [job.method, job.state])).toEqual([
+      ['server-move', 'done'],
+    ]);
+    expect(await dropbox.findChildren!(dropbox.rootId, `tree-${stamp}`)).toEqual([]);
+    const moved = await dropbox.findChildren!(target.id, `tree-${stamp}`);
+    expect(moved).toHaveLength(1);
+    expect(await dropbox.findChildren!(moved[0]!.id, 'sub')).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('TransferEngine when a folder cannot be created', () => {
   it('fails the folder and everything planned inside it, and the batch finishes', async () => {
     const local = providers.get(B)!;

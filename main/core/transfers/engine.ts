@@ -31,6 +31,8 @@ export interface EngineOptions {
   onProgress?: (jobId: number, bytes: number) => void;
   /** Batches whose jobs changed state. */
   onChange?: (batchIds: string[]) => void;
+  /** A batch ended: every job done, skipped, failed or cancelled. */
+  onBatchEnded?: (batchId: string) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -40,6 +42,10 @@ export class TransferEngine {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Providers already opened, by endpoint: the slot limits read their pacers synchronously. */
   private readonly providers = new Map<string, Provider>();
+  /** The jobs running now: how to interrupt each, and its run. */
+  private readonly running = new Map<number, { controller: AbortController; run: Promise<void> }>();
+  /** Ends the current wait of `runUntilIdle` (a job was resumed or retried). */
+  private wakeUp: () => void = () => undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
@@ -54,9 +60,10 @@ export class TransferEngine {
       perAccount: (endpoint) => this.providers.get(endpoint)?.pacer?.maxConcurrency ?? 4,
       pausedUntil: (endpoint) => this.providers.get(endpoint)?.pacer?.pausedUntil() ?? 0,
     });
-    const running = new Map<number, Promise<void>>();
+    const { running } = this;
     const perBatch = 2 * (this.options.maxActive ?? 6);
     for (;;) {
+      const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
       const now = this.now();
       const ready = journal.startableJobs(now, [...running.keys()], perBatch);
       const batches = new Map(journal.batches().map((batch) => [batch.id, batch]));
@@ -66,34 +73,63 @@ export class TransferEngine {
         now,
       )) {
         const job = ready.find((candidate) => candidate.id === picked.id)!;
-        const run = this.run(job, batches.get(job.batchId)!).finally(() => {
+        const controller = new AbortController();
+        const run = this.run(job, batches.get(job.batchId)!, controller.signal).finally(() => {
           slots.release(job.id);
           running.delete(job.id);
         });
-        running.set(job.id, run);
+        running.set(job.id, { controller, run });
       }
       if (running.size > 0) {
-        await Promise.race(running.values());
+        await Promise.race([...[...running.values()].map((entry) => entry.run), woken]);
         continue;
       }
       this.finishBatches();
       const retryAt = journal.nextRetryAt(now);
       if (retryAt === null) return;
-      await this.sleep(retryAt - now);
+      await Promise.race([this.sleep(retryAt - now), woken]);
     }
   }
 
+  /**
+   * Stops these jobs if they run (a pause or a cancel: the caller already wrote what they become)
+   * and resolves once they stopped. Their journal state stays where the last durable step left it,
+   * so a paused upload resumes from its checkpoint. Jobs that do not run are ignored.
+   */
+  async interrupt(jobIds: readonly number[]): Promise<void> {
+    const stopping = jobIds.flatMap((id) => {
+      const entry = this.running.get(id);
+      if (!entry) return [];
+      entry.controller.abort();
+      return [entry.run];
+    });
+    await Promise.all(stopping);
+  }
+
+  /** Interrupts every running job without waiting (the process is closing its journal). */
+  stopAll(): void {
+    for (const entry of this.running.values()) entry.controller.abort();
+  }
+
+  /** Makes a waiting `runUntilIdle` look at the journal again (jobs were resumed or retried). */
+  wake(): void {
+    this.wakeUp();
+  }
+
   /** Runs one job's steps; a failure becomes a retry, a pause or a failed job. */
-  private async run(job: Job, batch: Batch): Promise<void> {
+  private async run(job: Job, batch: Batch, signal: AbortSignal): Promise<void> {
     const { journal } = this.options;
     try {
       await runJob(journal.job(job.id)!, batch, {
         journal,
         provider: (endpoint) => this.options.provider(endpoint),
+        signal,
         ...(this.options.bucket ? { bucket: this.options.bucket } : {}),
         ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
       });
     } catch (error) {
+      // Interrupted by a pause or a cancel: whoever interrupted it decided what the job becomes.
+      if (signal.aborted) return;
       const current = journal.job(job.id)!;
       const outcome = afterFailure(error, current.attempt, this.now());
       const dto =
@@ -145,21 +181,31 @@ export class TransferEngine {
     };
   }
 
-  /** Marks finished the running batches whose jobs all ended, with their counts. */
-  private finishBatches(): void {
+  /**
+   * Ends the running batches whose jobs all ended: `cancelled` when every job was cancelled, else
+   * `finished` with the counts. Idempotent.
+   */
+  finishBatches(): void {
     const { journal } = this.options;
     for (const batch of journal.batches()) {
       if (batch.state !== 'ready') continue;
       const jobs = journal.jobs(batch.id);
       if (jobs.some((job) => !terminalJobStates.has(job.state))) continue;
       const count = (state: Job['state']) => jobs.filter((job) => job.state === state).length;
-      journal.setBatchState(batch.id, 'finished', {
-        done: count('done'),
-        skipped: count('skipped'),
-        failed: count('failed'),
-        bytes: jobs.filter((job) => job.state === 'done').reduce((sum, job) => sum + (job.srcSize ?? 0), 0),
-      });
+      const cancelled = count('cancelled');
+      journal.setBatchState(
+        batch.id,
+        jobs.length > 0 && cancelled === jobs.length ? 'cancelled' : 'finished',
+        {
+          done: count('done'),
+          skipped: count('skipped'),
+          failed: count('failed'),
+          cancelled,
+          bytes: jobs.filter((job) => job.state === 'done').reduce((sum, job) => sum + (job.srcSize ?? 0), 0),
+        },
+      );
       this.options.onChange?.([batch.id]);
+      this.options.onBatchEnded?.(batch.id);
     }
   }
 }

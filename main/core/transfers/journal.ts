@@ -56,6 +56,8 @@ export interface NewBatch {
 export interface Batch extends NewBatch {
   id: string;
   state: BatchState;
+  /** Names taken at the destination while the batch waits for a decision. */
+  conflicts: string[];
   paused: boolean;
   createdAt: number;
   finishedAt: number | null;
@@ -100,6 +102,17 @@ export interface Job extends Omit<NewJob, 'parentIndex'> {
   error: ErrorDto | null;
   note: string | null;
   updatedAt: number;
+}
+
+/** Which jobs a control applies to: one job, one batch, or all. */
+export type JobScope = { jobId: number } | { batchId: string } | Record<string, never>;
+
+export interface BatchStats {
+  files: number;
+  bytes: number;
+  doneBytes: number;
+  open: number;
+  paused: number;
 }
 
 /** The fields of a job that change while it runs. */
@@ -306,6 +319,111 @@ export class TransferJournal {
       .get(now) as number | null;
   }
 
+  /** Per batch: files and bytes planned, bytes of files done, open and paused jobs. One query. */
+  batchStats(): Map<string, BatchStats> {
+    const rows = this.db
+      .prepare(
+        `SELECT batch_id AS batchId,
+           count(*) FILTER (WHERE kind = 'file') AS files,
+           coalesce(sum(src_size) FILTER (WHERE kind = 'file'), 0) AS bytes,
+           coalesce(sum(src_size) FILTER (WHERE kind = 'file' AND state = 'done'), 0) AS doneBytes,
+           count(*) FILTER (WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')) AS open,
+           count(*) FILTER (WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+             AND paused IS NOT NULL) AS paused
+         FROM transfer_jobs GROUP BY batch_id`,
+      )
+      .all() as Array<BatchStats & { batchId: string }>;
+    return new Map(rows.map(({ batchId, ...stats }) => [batchId, stats]));
+  }
+
+  // --- control -----------------------------------------------------------------------------------
+
+  /** The ids of the jobs in `scope` (one job, one batch, or every job) that are open, or failed. */
+  jobIdsIn(scope: JobScope, states: 'open' | 'failed'): number[] {
+    const where =
+      states === 'open' ? "state NOT IN ('done', 'skipped', 'failed', 'cancelled')" : "state = 'failed'";
+    const { sql, params } = scopeFilter(scope);
+    return this.db
+      .prepare(`SELECT id FROM transfer_jobs WHERE ${where} AND ${sql} ORDER BY id`)
+      .pluck()
+      .all(...params) as number[];
+  }
+
+  /** Pauses open jobs (by the user); their progress stays. Returns the ids paused now. Idempotent. */
+  pauseJobs(scope: JobScope): number[] {
+    return this.db.transaction(() => {
+      const ids = this.jobIdsIn(scope, 'open');
+      const pause = this.db.prepare(
+        "UPDATE transfer_jobs SET paused = 'user', updated_at = ? WHERE id = ? AND paused IS NULL",
+      );
+      return ids.filter((id) => pause.run(this.now(), id).changes === 1);
+    })();
+  }
+
+  /**
+   * Resumes open paused jobs (whatever paused them: the user, a lost sign-in, a full destination)
+   * and lets jobs waiting out a retry pause start now. Returns how many jobs changed. Idempotent.
+   */
+  resumeJobs(scope: JobScope): number {
+    const { sql, params } = scopeFilter(scope);
+    return this.db
+      .prepare(
+        `UPDATE transfer_jobs SET paused = NULL, not_before = NULL, updated_at = ?
+         WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+           AND (paused IS NOT NULL OR not_before IS NOT NULL) AND ${sql}`,
+      )
+      .run(this.now(), ...params).changes;
+  }
+
+  /**
+   * Starts failed jobs again from the beginning (attempts counted anew) and reopens their batches.
+   * Returns their ids. Idempotent (a job that is not failed is left as it is).
+   */
+  retryJobs(scope: JobScope): number[] {
+    return this.db.transaction(() => {
+      const ids = this.jobIdsIn(scope, 'failed');
+      const retry = this.db.prepare(
+        `UPDATE transfer_jobs SET state = 'queued', attempt = 0, verify_failures = 0, not_before = NULL,
+           paused = NULL, error = NULL, note = NULL, dest_id = NULL, dest_hashes = NULL, computed = NULL,
+           checkpoint = NULL, updated_at = ? WHERE id = ?`,
+      );
+      for (const id of ids) retry.run(this.now(), id);
+      this.db
+        .prepare(
+          `UPDATE transfer_batches SET state = 'ready', finished_at = NULL, summary = NULL
+           WHERE state = 'finished' AND id IN (SELECT batch_id FROM transfer_jobs WHERE id IN
+             (SELECT value FROM json_each(?)))`,
+        )
+        .run(JSON.stringify(ids));
+      return ids;
+    })();
+  }
+
+  /** Ends a job as cancelled (its upload checkpoint forgotten). */
+  cancelJob(id: number, note: string | null): void {
+    this.db
+      .prepare(
+        `UPDATE transfer_jobs SET state = 'cancelled', paused = NULL, checkpoint = NULL, note = ?,
+           updated_at = ? WHERE id = ?`,
+      )
+      .run(note, this.now(), id);
+  }
+
+  /** Keeps the names a batch waits on a decision for. */
+  setBatchConflicts(batchId: string, conflicts: readonly string[]): void {
+    this.db
+      .prepare('UPDATE transfer_batches SET conflicts = ? WHERE id = ?')
+      .run(JSON.stringify(conflicts), batchId);
+  }
+
+  /** Deletes a batch and its jobs (only for batches that never ran: planning or needs-decision). */
+  deleteBatch(batchId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM transfer_jobs WHERE batch_id = ?').run(batchId);
+      this.db.prepare('DELETE FROM transfer_batches WHERE id = ?').run(batchId);
+    })();
+  }
+
   // --- writing -----------------------------------------------------------------------------------
 
   /** Changes a job now, durably (one transaction); use before a side effect it authorizes. */
@@ -423,6 +541,10 @@ export class TransferJournal {
     return this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
   }
 
+  deleteSetting(key: string): void {
+    this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+  }
+
   setSetting(key: string, value: string): void {
     this.db
       .prepare(
@@ -430,6 +552,12 @@ export class TransferJournal {
       )
       .run(key, value);
   }
+}
+
+function scopeFilter(scope: JobScope): { sql: string; params: unknown[] } {
+  if ('jobId' in scope) return { sql: 'id = ?', params: [scope.jobId] };
+  if ('batchId' in scope) return { sql: 'batch_id = ?', params: [scope.batchId] };
+  return { sql: '1', params: [] };
 }
 
 /** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
@@ -451,6 +579,7 @@ interface BatchRow {
   conflict: ConflictChoice | null;
   state: BatchState;
   paused: number;
+  conflicts: string | null;
   created_at: number;
   finished_at: number | null;
   summary: string | null;
@@ -510,6 +639,7 @@ function toBatch(row: BatchRow): Batch {
     conflict: row.conflict,
     state: row.state,
     paused: row.paused === 1,
+    conflicts: fromJson<string[]>(row.conflicts) ?? [],
     createdAt: row.created_at,
     finishedAt: row.finished_at,
     summary: fromJson(row.summary),

@@ -14,7 +14,7 @@ import { SkyfoldError } from '../../../common/errors';
 import type { TransferPlanDto } from '../../../common/transfers';
 import type { Provider, ProviderItem } from '../providers/types';
 import { planDestinationNames, type NamePlan } from './destination-names';
-import type { ConflictChoice, NewJob, TransferJournal, TransferOp } from './journal';
+import type { ConflictChoice, JobMethod, NewJob, TransferJournal, TransferOp } from './journal';
 
 export interface PlanRequest {
   op: TransferOp;
@@ -50,6 +50,13 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
     for (const item of items) await refuseIntoItself(source.provider, item, destinationFolder);
   }
 
+  // Within one account the provider moves items itself (a folder as one job, by id), and copies
+  // files itself when it can (folders are created one by one, so each file is verified).
+  const serverMove = sameAccount && request.op === 'move';
+  const serverCopy = sameAccount && request.op === 'copy' && source.provider.copy !== undefined;
+  const methodFor = (item: ProviderItem): JobMethod =>
+    serverMove ? 'server-move' : serverCopy && item.kind === 'file' ? 'server-copy' : 'stream';
+
   /** Plans `incoming` into a destination folder (existing: its id; new: the index of its folder job). */
   const planLevel = async (
     incoming: readonly ProviderItem[],
@@ -77,13 +84,14 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
       if (plan.outcome === 'write' && plan.renamed) {
         summary.renamed.push({ from: item.name, to: plan.name, reason: plan.renamed.reason });
       }
-      jobs.push(jobFor(item, name, plan, into, request));
+      jobs.push(jobFor(item, name, plan, into, request, methodFor(item)));
       if (item.kind === 'file') {
         summary.files++;
         summary.bytes += item.size ?? 0;
         continue;
       }
       summary.folders++;
+      if (serverMove) continue; // the folder moves with everything in it
       const merged = plan.outcome === 'write' && plan.existing === 'merge';
       const existingFolder = merged
         ? children.find((child) => child.kind === 'folder' && child.name === name)
@@ -103,8 +111,16 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
     destFolderId: request.destination.folderId,
     conflict: request.conflict,
   });
-  await planLevel(items, { folderId: request.destination.folderId, parentIndex: undefined, pathLength: 0 });
+  // Moving items into the folder they are in changes nothing: they are left as they are.
+  const staying = serverMove ? items.filter((item) => item.parentId === destinationFolder.id) : [];
+  for (const item of staying)
+    summary.skipped.push({ name: item.name, reason: 'it is already in this folder' });
+  await planLevel(
+    items.filter((item) => !staying.includes(item)),
+    { folderId: request.destination.folderId, parentIndex: undefined, pathLength: 0 },
+  );
   journal.addJobs(batchId, jobs);
+  if (summary.conflicts.length > 0) journal.setBatchConflicts(batchId, summary.conflicts);
   journal.setBatchState(batchId, summary.conflicts.length > 0 ? 'needs-decision' : 'ready');
   return { batchId, ...summary };
 }
@@ -115,12 +131,13 @@ function jobFor(
   plan: NamePlan,
   into: { folderId: string | null; parentIndex: number | undefined },
   request: PlanRequest,
+  method: JobMethod,
 ): NewJob {
   const renamed = plan.outcome === 'write' ? plan.renamed : null;
   return {
     ...(into.parentIndex === undefined ? {} : { parentIndex: into.parentIndex }),
     kind: item.kind,
-    method: 'stream',
+    method,
     src: request.source.endpoint,
     srcId: item.id,
     srcName: item.name,

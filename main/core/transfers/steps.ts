@@ -32,6 +32,8 @@ export interface StepContext {
   provider(endpoint: string): Promise<Provider>;
   bucket?: TokenBucket;
   onProgress?: (jobId: number, bytes: number) => void;
+  /** Interrupts the job (a pause or a cancel): it stops between steps, and streams stop at once. */
+  signal?: AbortSignal;
 }
 
 /** Runs a job's steps until it ends or waits (a folder move waiting for its children). Returns it as it is then. */
@@ -40,6 +42,7 @@ export async function runJob(job: Job, batch: Batch, context: StepContext): Prom
   // A job takes a handful of steps; many more means the world keeps contradicting it (a name
   // that is taken for writes but never found by lookups): give up this attempt.
   for (let steps = 0; steps < maxSteps; steps++) {
+    context.signal?.throwIfAborted();
     const next = await step(current, batch, context);
     if (next === null) return current;
     current = next;
@@ -61,9 +64,13 @@ async function step(job: Job, batch: Batch, context: StepContext): Promise<Job |
   };
   switch (job.state) {
     case 'queued':
-      return set({ state: job.kind === 'folder' ? 'creating' : 'copying', attempt: job.attempt + 1 });
+      return set({ state: firstState(job), attempt: job.attempt + 1 });
+    case 'relocating':
+      return serverMove(job, batch, context, set);
     case 'copying':
-      return copyFile(job, batch, context, set);
+      return job.method === 'server-copy'
+        ? serverCopy(job, batch, context, set)
+        : copyFile(job, batch, context, set);
     case 'verifying':
       return verifyFile(job, batch, context, set);
     case 'verified':
@@ -79,6 +86,99 @@ async function step(job: Job, batch: Batch, context: StepContext): Promise<Job |
 
 type Setter = (patch: Parameters<TransferJournal['updateJob']>[1]) => Job;
 
+function firstState(job: Job): Job['state'] {
+  if (job.method === 'server-move') return 'relocating';
+  return job.kind === 'folder' ? 'creating' : 'copying';
+}
+
+/**
+ * Moves an item within its account by the provider's own move (a folder with everything in it).
+ * Looks first: an item already at the destination under our name while the source is gone (a move
+ * whose answer was lost, or a crash after it) is the moved item. A `replace` sends the item in the
+ * way to the trash first. Nothing is copied, so nothing needs verifying.
+ */
+async function serverMove(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
+  const provider = await context.provider(batch.dest);
+  const parentId = requireParent(job);
+  const there = await childrenNamed(provider, parentId, job.destName);
+  if (there.some((item) => item.id === job.srcId)) return set({ state: 'done', destId: job.srcId });
+  let sourceThere = true;
+  try {
+    await provider.stat(job.srcId);
+  } catch (error) {
+    if (!(error instanceof SkyfoldError && error.code === 'not_found')) throw error;
+    sourceThere = false;
+  }
+  if (!sourceThere) {
+    // Path-addressed ids change with a move: a namesake of the right kind is the moved item.
+    const moved = there.find((item) => item.kind === job.kind);
+    if (moved) return set({ state: 'done', destId: moved.id });
+    throw new SkyfoldError('not_found', `"${job.srcName}" is gone from the source`);
+  }
+  if (there.length > 0) {
+    if (job.conflict === 'skip')
+      return set({ state: 'skipped', note: `"${job.destName}" exists at the destination` });
+    if (job.conflict === 'rename') return set({ destName: await freeName(provider, parentId, job.destName) });
+    for (const item of there) await provider.trash(item.id);
+  }
+  try {
+    const moved = await provider.move(job.srcId, { parentId, name: job.destName, conflict: 'fail' });
+    return set({ state: 'done', destId: moved.id });
+  } catch (error) {
+    if (error instanceof SkyfoldError && error.code === 'conflict')
+      return set({ attempt: Math.max(job.attempt, 2) }); // look again
+    throw error;
+  }
+}
+
+/**
+ * Copies a file within its account by the provider's own copy (no byte passes through this
+ * computer), then verifies it like a streamed copy: the copy's hashes against the source's. A later
+ * attempt first adopts a copy of ours left by a lost answer or a crash.
+ */
+async function serverCopy(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
+  const provider = await context.provider(batch.dest);
+  const parentId = requireParent(job);
+  const file = await provider.stat(job.srcId);
+  const expected = await sourceHashes(provider, file);
+  const there = job.attempt > 1 ? await childrenNamed(provider, parentId, job.destName) : [];
+  const ours = there.find(
+    (item) =>
+      item.kind === 'file' &&
+      item.id !== file.id &&
+      item.size === file.size &&
+      checkDestination(expected, item.hashes).matched.length > 0 &&
+      checkDestination(expected, item.hashes).mismatched.length === 0,
+  );
+  if (ours) return set({ state: 'verifying', destId: ours.id, destHashes: ours.hashes, computed: expected });
+  if (there.length > 0) {
+    if (job.conflict === 'skip')
+      return set({ state: 'skipped', note: `"${job.destName}" exists at the destination` });
+    if (job.conflict === 'rename') return set({ destName: await freeName(provider, parentId, job.destName) });
+    for (const item of there) await provider.trash(item.id);
+  }
+  try {
+    const copied = await provider.copy!(job.srcId, { parentId, name: job.destName, conflict: 'fail' });
+    return set({ state: 'verifying', destId: copied.id, destHashes: copied.hashes, computed: expected });
+  } catch (error) {
+    if (error instanceof SkyfoldError && error.code === 'conflict')
+      return set({ attempt: Math.max(job.attempt, 2) }); // look again
+    throw error;
+  }
+}
+
+/** The hashes a file's provider reports for it, asking for one when its listing carried none. */
+async function sourceHashes(provider: Provider, file: ProviderItem): Promise<Hashes> {
+  const known = Object.fromEntries(
+    provider.features.hashTypes.flatMap((type) => (file.hashes[type] ? [[type, file.hashes[type]]] : [])),
+  ) as Hashes;
+  if (Object.keys(known).length > 0) return known;
+  const type = provider.features.hashTypes[0];
+  if (!type)
+    throw new SkyfoldError('permanent', `"${file.name}": its provider reports no hash to verify a copy`);
+  return { [type]: await provider.hash(file.id, type) };
+}
+
 async function copyFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
   const source = await context.provider(job.src);
   const destination = await context.provider(batch.dest);
@@ -90,7 +190,7 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
   const there = first ? [] : await childrenNamed(destination, parentId, job.destName);
   if (there.length > 0) {
     // Ours, from before a crash? Then its bytes are the source's: adopt it.
-    const ours = await findOurs(there, file, source, destination);
+    const ours = await findOurs(there, file, source, destination, context.signal);
     if (ours)
       return set({
         state: 'verifying',
@@ -114,6 +214,7 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
       name: job.destName,
       conflict: replacing ? 'replace' : 'fail',
       checkpoint: context.journal.checkpointFor(job.id),
+      ...(context.signal ? { signal: context.signal } : {}),
       ...(context.bucket ? { bucket: context.bucket } : {}),
       ...(context.onProgress ? { onProgress: (bytes: number) => context.onProgress!(job.id, bytes) } : {}),
     });
@@ -271,6 +372,7 @@ async function findOurs(
   file: ProviderItem,
   source: Provider,
   destination: Provider,
+  signal: AbortSignal | undefined,
 ): Promise<{ item: ProviderItem; computed: Hashes } | null> {
   const sameSize = candidates.filter((item) => item.kind === 'file' && item.size === file.size);
   if (sameSize.length === 0) return null;
@@ -280,6 +382,7 @@ async function findOurs(
   for await (const chunk of reopeningSource((start) =>
     source.read(file.id, start > 0 ? { start } : undefined),
   )) {
+    signal?.throwIfAborted();
     hashes.update(chunk as Buffer);
   }
   const computed = hashes.digest();
@@ -305,8 +408,8 @@ async function freeName(provider: Provider, parentId: string, name: string): Pro
   }
 }
 
-/** Deletes a bad copy: permanently where the provider can, else to its trash. */
-async function removeCopy(provider: Provider, id: string): Promise<void> {
+/** Deletes a bad or unwanted copy: permanently where the provider can, else to its trash. Idempotent. */
+export async function removeCopy(provider: Provider, id: string): Promise<void> {
   try {
     if (provider.removePermanently && provider.features.permanentDelete) await provider.removePermanently(id);
     else await provider.trash(id);

@@ -30,6 +30,8 @@ export interface StreamFileOptions {
   checkpoint?: UploadCheckpoint;
   bucket?: TokenBucket;
   onProgress?: (bytes: number) => void;
+  /** Stops the copy at once (a pause or a cancel): the write fails with the signal's reason. */
+  signal?: AbortSignal;
   reopen?: ReopenOptions;
 }
 
@@ -62,7 +64,10 @@ export async function streamFile(options: StreamFileOptions): Promise<StreamedFi
     },
     what,
   });
+  options.signal?.throwIfAborted();
   const piping = pipeline(bytes, tee).catch(() => undefined); // its error reaches the writer through tee
+  const stop = () => tee.destroy(options.signal!.reason as Error);
+  options.signal?.addEventListener('abort', stop, { once: true });
   let item: ProviderItem;
   try {
     item = await destination.write(options.parentId, options.name, tee, {
@@ -72,6 +77,7 @@ export async function streamFile(options: StreamFileOptions): Promise<StreamedFi
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
     });
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     bytes.destroy();
     tee.destroy();
     await piping;

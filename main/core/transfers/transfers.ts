@@ -6,22 +6,39 @@
  * Endpoints are stored in the journal as JSON: `{"account": id}` or `{"path": "/abs/folder"}` (a
  * local folder named by the CLI or the desktop, read through a LocalProvider opened there).
  */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type {
-  ConflictChoiceDto,
-  TransferBatchDto,
-  TransferJobDto,
-  TransferOpDto,
-  TransferPlanDto,
+import type { Readable } from 'node:stream';
+import {
+  conflictChoices,
+  type ConflictChoiceDto,
+  type TransferActionDto,
+  type TransferBatchDto,
+  type TransferJobDto,
+  type TransferOpDto,
+  type TransferPlanDto,
+  type TransferSettingsDto,
 } from '../../../common/transfers';
 import { SkyfoldError } from '../../../common/errors';
 import type { SqliteDatabase } from '../index/database';
 import { LocalProvider } from '../providers/local/local-provider';
 import type { Provider } from '../providers/types';
 import { TransferEngine } from './engine';
-import { TransferJournal, type Batch, type Job } from './journal';
+import {
+  terminalJobStates,
+  TransferJournal,
+  type Batch,
+  type BatchStats,
+  type Job,
+  type JobScope,
+} from './journal';
 import { planBatch } from './planner';
+import { RateMeter } from './rate-meter';
+import { removeCopy } from './steps';
+import { TokenBucket } from './token-bucket';
+import { UploadSpool } from './upload-spool';
 import { checkDestination } from './verify';
 
 /** Where items come from or go: an account, or a folder on this computer. */
@@ -37,34 +54,68 @@ export interface TransferRequest {
 
 export interface TransfersDeps {
   stateDb: SqliteDatabase;
+  /** Where uploads wait for their bytes and drag-outs are downloaded to (the data directory's). */
+  uploadsDir: string;
+  dragCacheDir: string;
   /** The provider of an account (the service's shared connection). Throws not_found. */
   accountProvider(accountId: string): Promise<Provider>;
-  /** Batches or jobs changed. */
+  /** Batches or jobs changed or progressed (called at most every `changeIntervalMs`). */
   changed(): void;
+  /** A batch ended (every job done, skipped, failed or cancelled). */
+  ended(batch: TransferBatchDto): void;
+}
+
+/** Which jobs a control applies to: one job, one batch, or all (neither given). */
+export interface ControlScope {
+  jobId?: number;
+  batchId?: string;
 }
 
 /** How often the runner renews its lease while it runs. */
 const heartbeatMs = 5_000;
 /** A batch left in `planning` longer than this was abandoned by a crash. */
 const abandonedPlanningMs = 10 * 60_000;
+/** Progress reaches the UI at most this often. */
+const changeIntervalMs = 250;
+/** Uploads that never finished, and drag-out copies, are removed after this long. */
+const spoolMaxAgeMs = 24 * 60 * 60_000;
+const uploadOrigin = 'web-upload:';
+const bandwidthKey = 'transfers.bandwidthLimit';
+const conflictKey = 'transfers.conflictDefault';
 
 export class Transfers {
   readonly journal: TransferJournal;
   private readonly engine: TransferEngine;
+  private readonly bucket: TokenBucket;
+  private readonly uploads: UploadSpool<UploadDestination>;
   private readonly localProviders = new Map<string, Promise<LocalProvider>>();
+  /** Bytes sent so far by each running file job, and the speed of each batch. */
+  private readonly progress = new Map<number, { batchId: string; bytes: number }>();
+  private readonly meters = new Map<string, RateMeter>();
+  private readonly endedWaiters = new Map<string, Array<(batch: Batch) => void>>();
   private running: Promise<void> | null = null;
   private runAgain = false;
+  private changeTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly deps: TransfersDeps) {
     this.journal = new TransferJournal(deps.stateDb);
+    this.bucket = new TokenBucket(this.settings().bandwidthLimit);
+    this.uploads = new UploadSpool(deps.uploadsDir);
     this.engine = new TransferEngine({
       journal: this.journal,
       provider: (endpoint) => this.providerOf(endpoint),
-      onChange: () => deps.changed(),
+      bucket: this.bucket,
+      onProgress: (jobId, bytes) => this.recordProgress(jobId, bytes),
+      onChange: () => this.changed(),
+      onBatchEnded: (batchId) => this.batchEnded(batchId),
     });
   }
 
-  /** Plans a batch (nothing moves yet) and returns what was decided. Throws what the providers throw. */
+  /**
+   * Plans a batch (nothing moves yet) and returns what was decided. Without a conflict choice, the
+   * remembered one applies (settings). Throws what the providers throw.
+   */
   async plan(request: TransferRequest): Promise<TransferPlanDto> {
     const source = endpointOf(request.source);
     const destination = endpointOf(request.destination);
@@ -77,10 +128,86 @@ export class Transfers {
         provider: await this.providerOf(destination),
         folderId: request.destination.folderId,
       },
-      conflict: request.conflict,
+      conflict: request.conflict ?? this.settings().conflictDefault,
     });
-    this.deps.changed();
+    this.changed();
     return plan;
+  }
+
+  /**
+   * Answers a batch waiting for a decision: plans it again with `conflict` (it never ran, so
+   * nothing happened yet) and returns the new plan (a new batch id). `remember` keeps the choice
+   * for later batches. Throws not_found, conflict (the batch does not wait for a decision).
+   */
+  async decide(batchId: string, conflict: ConflictChoiceDto, remember: boolean): Promise<TransferPlanDto> {
+    const batch = this.journal.batch(batchId);
+    if (!batch) throw new SkyfoldError('not_found', `no transfer batch ${batchId}`);
+    if (batch.state !== 'needs-decision')
+      throw new SkyfoldError('conflict', `transfer batch ${batchId} does not wait for a decision`);
+    if (remember) this.journal.setSetting(conflictKey, conflict);
+    const top = this.journal.jobs(batchId).filter((job) => job.parentJob === null);
+    this.journal.deleteBatch(batchId);
+    const plan = await this.plan({
+      op: batch.op,
+      origin: batch.origin,
+      source: { ...refOf(top[0]!.src), itemIds: top.map((job) => job.srcId) },
+      destination: { ...refOf(batch.dest), folderId: batch.destFolderId },
+      conflict,
+    });
+    void this.run().catch(() => undefined);
+    return plan;
+  }
+
+  /**
+   * Pauses, resumes, cancels or retries the jobs in `scope` (see the contract's controlTransfers).
+   * A cancel stops the running ones, removes copies that were made but not yet verified or finished,
+   * and never touches a source. Throws not_found for an unknown job or batch.
+   */
+  async control(action: TransferActionDto, scope: ControlScope): Promise<void> {
+    const jobScope = this.scopeOf(scope);
+    switch (action) {
+      case 'pause':
+        await this.engine.interrupt(this.journal.pauseJobs(jobScope));
+        break;
+      case 'resume':
+        this.journal.resumeJobs(jobScope);
+        break;
+      case 'retry':
+        this.journal.retryJobs(jobScope);
+        break;
+      case 'cancel':
+        await this.cancel(jobScope);
+        break;
+    }
+    this.changed();
+    if (action !== 'pause') {
+      this.engine.wake();
+      void this.run().catch(() => undefined);
+    }
+  }
+
+  settings(): TransferSettingsDto {
+    const limit = this.journal.setting(bandwidthKey);
+    const conflict = this.journal.setting(conflictKey);
+    return {
+      bandwidthLimit: limit === undefined ? null : Number(limit),
+      conflictDefault: (conflictChoices as readonly string[]).includes(conflict ?? '')
+        ? (conflict as ConflictChoiceDto)
+        : null,
+    };
+  }
+
+  /** Changes settings (absent: unchanged, null: cleared); the bandwidth limit applies at once. */
+  updateSettings(change: Partial<TransferSettingsDto>): TransferSettingsDto {
+    const write = (key: string, value: string | number | null | undefined) => {
+      if (value === null) this.journal.deleteSetting(key);
+      else if (value !== undefined) this.journal.setSetting(key, String(value));
+    };
+    write(bandwidthKey, change.bandwidthLimit);
+    write(conflictKey, change.conflictDefault);
+    const settings = this.settings();
+    this.bucket.setRate(settings.bandwidthLimit);
+    return settings;
   }
 
   /**
@@ -101,10 +228,191 @@ export class Transfers {
   list(batchId?: string): { batches: TransferBatchDto[]; jobs: TransferJobDto[] } {
     const batches = this.journal.batches().reverse();
     const shown = batchId === undefined ? batches : batches.filter((batch) => batch.id === batchId);
+    const stats = this.journal.batchStats();
+    const now = Date.now();
     return {
-      batches: shown.map(toBatchDto),
-      jobs: shown.flatMap((batch) => this.journal.jobs(batch.id).map(toJobDto)),
+      batches: shown.map((batch) => this.toBatchDto(batch, stats.get(batch.id), now)),
+      jobs: shown.flatMap((batch) => this.journal.jobs(batch.id).map((job) => this.toJobDto(job, now))),
     };
+  }
+
+  /** Resolves with the batch once it ended (finished or cancelled). */
+  whenEnded(batchId: string): Promise<Batch> {
+    const batch = this.journal.batch(batchId);
+    if (!batch) return Promise.reject(new SkyfoldError('not_found', `no transfer batch ${batchId}`));
+    if (batch.state === 'finished' || batch.state === 'cancelled') return Promise.resolve(batch);
+    return new Promise((resolve) => {
+      const waiters = this.endedWaiters.get(batchId) ?? [];
+      waiters.push(resolve);
+      this.endedWaiters.set(batchId, waiters);
+    });
+  }
+
+  // --- drops from the web host and drags out to the desktop --------------------------------------
+
+  /** Records an announced upload (see UploadSpool.begin). Throws not_found for the destination. */
+  async beginUpload(
+    destination: UploadDestination,
+    files: ReadonlyArray<{ path: string; size: number }>,
+  ): Promise<string> {
+    const folder = await (await this.deps.accountProvider(destination.accountId)).stat(destination.folderId);
+    if (folder.kind !== 'folder')
+      throw new SkyfoldError('invalid_argument', `"${folder.name}" is not a folder`);
+    return this.uploads.begin(files, destination);
+  }
+
+  receiveUpload(uploadId: string, index: number, body: Readable, length: number): Promise<void> {
+    return this.uploads.receive(uploadId, index, body, length);
+  }
+
+  /** Plans the copy of a complete upload into its destination; its files are removed when the batch ends. */
+  async finishUpload(uploadId: string): Promise<TransferPlanDto> {
+    const { root, topNames, destination } = await this.uploads.finish(uploadId);
+    const plan = await this.plan({
+      op: 'copy',
+      origin: `${uploadOrigin}${uploadId}`,
+      source: { path: root, itemIds: topNames },
+      destination: { accountId: destination.accountId, folderId: destination.folderId },
+      conflict: destination.conflict,
+    });
+    void this.run().catch(() => undefined);
+    return plan;
+  }
+
+  /**
+   * Downloads files of an account into a fresh folder of the drag cache, verified, and returns
+   * their paths. Throws invalid_argument (a folder), not_found, or permanent naming the files that
+   * failed.
+   */
+  async cacheForDrag(accountId: string, itemIds: readonly string[]): Promise<string[]> {
+    const provider = await this.deps.accountProvider(accountId);
+    for (const id of itemIds) {
+      const item = await provider.stat(id);
+      if (item.kind !== 'file')
+        throw new SkyfoldError('invalid_argument', `"${item.name}" is a folder: only files are dragged out`);
+    }
+    const folder = path.join(this.deps.dragCacheDir, randomBytes(8).toString('hex'));
+    await fs.mkdir(folder, { recursive: true });
+    const plan = await this.plan({
+      op: 'copy',
+      origin: 'drag-out',
+      source: { accountId, itemIds },
+      destination: { path: folder, folderId: '' },
+      conflict: 'rename',
+    });
+    void this.run().catch(() => undefined);
+    await this.whenEnded(plan.batchId);
+    const jobs = this.journal.jobs(plan.batchId);
+    const failed = jobs.filter((job) => job.state !== 'done');
+    if (failed.length > 0)
+      throw new SkyfoldError(
+        'permanent',
+        `could not download ${failed.map((job) => `"${job.srcName}" (${job.error?.message ?? job.state})`).join(', ')}`,
+      );
+    return jobs.map((job) => path.join(folder, job.destName));
+  }
+
+  /** Removes uploads and drag-out copies nothing needs any more (left by a crash or a closed window). */
+  async sweepSpools(): Promise<void> {
+    const waiting = new Set(
+      this.journal
+        .batches()
+        .filter((batch) => batch.origin.startsWith(uploadOrigin) && !hasEnded(batch))
+        .map((batch) => batch.origin.slice(uploadOrigin.length)),
+    );
+    await this.uploads.sweep((id) => waiting.has(id), spoolMaxAgeMs);
+    const dragged = await fs.readdir(this.deps.dragCacheDir).catch(() => [] as string[]);
+    for (const name of dragged) {
+      const entry = path.join(this.deps.dragCacheDir, name);
+      const stat = await fs.stat(entry).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > spoolMaxAgeMs)
+        await fs.rm(entry, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Stops everything before the database closes: running jobs are interrupted where they stand
+   * (the journal resumes them at the next start, like after a crash) and no event follows.
+   */
+  close(): void {
+    this.closed = true;
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.engine.stopAll();
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private async cancel(scope: JobScope): Promise<void> {
+    const ids = this.journal.jobIdsIn(scope, 'open');
+    this.journal.pauseJobs(scope); // nothing restarts them while they are cancelled
+    await this.engine.interrupt(ids);
+    for (const id of ids) {
+      const job = this.journal.job(id)!;
+      const copyLeft =
+        job.kind === 'file' && job.destId !== null && (job.state === 'verifying' || job.state === 'verified');
+      let note: string | null = null;
+      if (copyLeft) {
+        const batch = this.journal.batch(job.batchId)!;
+        try {
+          await removeCopy(await this.providerOf(batch.dest), job.destId!);
+        } catch (error) {
+          note = `the unfinished copy could not be removed: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+      this.journal.cancelJob(id, note);
+      this.progress.delete(id);
+    }
+    this.engine.finishBatches();
+  }
+
+  private scopeOf(scope: ControlScope): JobScope {
+    if (scope.jobId !== undefined) {
+      if (!this.journal.job(scope.jobId))
+        throw new SkyfoldError('not_found', `no transfer job ${scope.jobId}`);
+      return { jobId: scope.jobId };
+    }
+    if (scope.batchId !== undefined) {
+      if (!this.journal.batch(scope.batchId))
+        throw new SkyfoldError('not_found', `no transfer batch ${scope.batchId}`);
+      return { batchId: scope.batchId };
+    }
+    return {};
+  }
+
+  private recordProgress(jobId: number, bytes: number): void {
+    if (this.closed) return;
+    let entry = this.progress.get(jobId);
+    if (!entry) {
+      entry = { batchId: this.journal.job(jobId)!.batchId, bytes: 0 };
+      this.progress.set(jobId, entry);
+    }
+    let meter = this.meters.get(entry.batchId);
+    if (!meter) this.meters.set(entry.batchId, (meter = new RateMeter()));
+    meter.add(Math.max(0, bytes - entry.bytes), Date.now());
+    entry.bytes = bytes;
+    this.changed();
+  }
+
+  /** Tells the UI, at most every `changeIntervalMs`. */
+  private changed(): void {
+    if (this.changeTimer || this.closed) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.deps.changed();
+    }, changeIntervalMs);
+    this.changeTimer.unref();
+  }
+
+  private batchEnded(batchId: string): void {
+    const batch = this.journal.batch(batchId);
+    if (!batch) return;
+    for (const [jobId, entry] of this.progress) if (entry.batchId === batchId) this.progress.delete(jobId);
+    this.meters.delete(batchId);
+    if (batch.origin.startsWith(uploadOrigin))
+      void this.uploads.remove(batch.origin.slice(uploadOrigin.length)).catch(() => undefined);
+    this.deps.ended(this.toBatchDto(batch, this.journal.batchStats().get(batchId), Date.now()));
+    for (const resolve of this.endedWaiters.get(batchId) ?? []) resolve(batch);
+    this.endedWaiters.delete(batchId);
   }
 
   private async runHoldingLease(): Promise<void> {
@@ -125,19 +433,112 @@ export class Transfers {
   }
 
   private async providerOf(endpoint: string): Promise<Provider> {
-    const parsed = JSON.parse(endpoint) as { account?: unknown; path?: unknown };
-    if (typeof parsed.account === 'string') return this.deps.accountProvider(parsed.account);
-    if (typeof parsed.path === 'string') {
-      let local = this.localProviders.get(parsed.path);
-      if (!local) {
-        local = LocalProvider.open(parsed.path);
-        local.catch(() => this.localProviders.delete(parsed.path as string));
-        this.localProviders.set(parsed.path, local);
-      }
-      return local;
+    const ref = refOf(endpoint);
+    if ('accountId' in ref) return this.deps.accountProvider(ref.accountId);
+    let local = this.localProviders.get(ref.path);
+    if (!local) {
+      local = LocalProvider.open(ref.path);
+      local.catch(() => this.localProviders.delete(ref.path));
+      this.localProviders.set(ref.path, local);
     }
-    throw new SkyfoldError('permanent', `not a transfer endpoint: ${endpoint}`);
+    return local;
   }
+
+  private toBatchDto(batch: Batch, stats: BatchStats | undefined, now: number): TransferBatchDto {
+    let running = 0;
+    for (const entry of this.progress.values()) if (entry.batchId === batch.id) running += entry.bytes;
+    const ref = refOf(batch.dest);
+    return {
+      id: batch.id,
+      op: batch.op,
+      state: batch.state,
+      destination: 'accountId' in ref ? { accountId: ref.accountId, folderId: batch.destFolderId } : ref,
+      createdAt: batch.createdAt,
+      finishedAt: batch.finishedAt,
+      summary: (batch.summary as TransferBatchDto['summary']) ?? null,
+      files: stats?.files ?? 0,
+      bytes: stats?.bytes ?? 0,
+      bytesDone: (stats?.doneBytes ?? 0) + running,
+      rate: this.meters.get(batch.id)?.rate(now) ?? 0,
+      open: stats?.open ?? 0,
+      paused: stats?.paused ?? 0,
+      conflicts: batch.conflicts,
+    };
+  }
+
+  private toJobDto(job: Job, now: number): TransferJobDto {
+    const verified =
+      job.state === 'verified' || job.state === 'done'
+        ? checkDestination(job.computed ?? {}, job.destHashes ?? {}).matched.map((type) => ({
+            type,
+            value: job.destHashes![type]!,
+          }))
+        : [];
+    const ended = terminalJobStates.has(job.state);
+    return {
+      id: job.id,
+      batchId: job.batchId,
+      kind: job.kind,
+      method: job.method,
+      name: job.srcName,
+      destName: job.destName,
+      size: job.srcSize,
+      bytesDone:
+        job.state === 'done' ? (job.srcSize ?? 0) : ended ? 0 : (this.progress.get(job.id)?.bytes ?? 0),
+      state: job.state,
+      paused: job.paused,
+      retryAt: !ended && job.notBefore !== null && job.notBefore > now ? job.notBefore : null,
+      parentJob: job.parentJob,
+      renamedBecause: job.nameNote?.reason ?? null,
+      verified,
+      sha256: job.computed?.sha256 ?? null,
+      error: job.error,
+      note: job.note,
+    };
+  }
+}
+
+interface UploadDestination {
+  accountId: string;
+  folderId: string;
+  conflict: ConflictChoiceDto | null;
+}
+
+/**
+ * Local paths (dropped from the desktop, absolute) as a transfer source: their parent folder and
+ * their names in it. Throws invalid_argument (a relative path, a whole disk, several parent
+ * folders), not_found (a path that does not exist).
+ */
+export async function localSource(paths: readonly string[]): Promise<{ path: string; itemIds: string[] }> {
+  const parents = new Set<string>();
+  const names: string[] = [];
+  for (const item of paths) {
+    if (!path.isAbsolute(item))
+      throw new SkyfoldError('invalid_argument', `"${item}" is not an absolute path`);
+    const resolved = path.resolve(item);
+    const parent = path.dirname(resolved);
+    if (parent === resolved)
+      throw new SkyfoldError('invalid_argument', `${resolved}: cannot transfer a whole disk`);
+    await fs.lstat(resolved).catch(() => {
+      throw new SkyfoldError('not_found', `${resolved}: no such file or folder`);
+    });
+    parents.add(parent);
+    if (!names.includes(path.basename(resolved))) names.push(path.basename(resolved));
+  }
+  if (parents.size > 1)
+    throw new SkyfoldError('invalid_argument', 'the paths must be in one folder (one transfer per folder)');
+  return { path: [...parents][0]!, itemIds: names };
+}
+
+function hasEnded(batch: Batch): boolean {
+  return batch.state === 'finished' || batch.state === 'cancelled';
+}
+
+function refOf(endpoint: string): EndpointRef {
+  const parsed = JSON.parse(endpoint) as { account?: unknown; path?: unknown };
+  if (typeof parsed.account === 'string') return { accountId: parsed.account };
+  if (typeof parsed.path === 'string') return { path: parsed.path };
+  throw new SkyfoldError('permanent', `not a transfer endpoint: ${endpoint}`);
 }
 
 function endpointOf(ref: EndpointRef): string {
@@ -145,46 +546,4 @@ function endpointOf(ref: EndpointRef): string {
   if (!path.isAbsolute(ref.path))
     throw new SkyfoldError('invalid_argument', `"${ref.path}" is not an absolute path`);
   return JSON.stringify({ path: ref.path });
-}
-
-function toBatchDto(batch: Batch): TransferBatchDto {
-  const dest = JSON.parse(batch.dest) as { account?: string; path?: string };
-  return {
-    id: batch.id,
-    op: batch.op,
-    state: batch.state,
-    destination:
-      dest.account !== undefined
-        ? { accountId: dest.account, folderId: batch.destFolderId }
-        : { path: dest.path! },
-    createdAt: batch.createdAt,
-    finishedAt: batch.finishedAt,
-    summary: (batch.summary as TransferBatchDto['summary']) ?? null,
-  };
-}
-
-function toJobDto(job: Job): TransferJobDto {
-  const verified =
-    job.state === 'verified' || job.state === 'done'
-      ? checkDestination(job.computed ?? {}, job.destHashes ?? {}).matched.map((type) => ({
-          type,
-          value: job.destHashes![type]!,
-        }))
-      : [];
-  return {
-    id: job.id,
-    batchId: job.batchId,
-    kind: job.kind,
-    name: job.srcName,
-    destName: job.destName,
-    size: job.srcSize,
-    state: job.state,
-    paused: job.paused,
-    parentJob: job.parentJob,
-    renamedBecause: job.nameNote?.reason ?? null,
-    verified,
-    sha256: job.computed?.sha256 ?? null,
-    error: job.error,
-    note: job.note,
-  };
 }
