@@ -199,6 +199,30 @@ describe('queue control', () => {
     expect((await service.listTransfers({ batchId: plan.batchId })).jobs[0]!.state).toBe('cancelled');
   });
 
+  it('obeys a pause and a cancel asked by another process (the CLI while the app runs the queue)', async () => {
+    const { plan } = await slowCopy('move');
+    const other = SkyfoldService.open({ dataDir: path.join(base, 'data') });
+    try {
+      await other.controlTransfers({ action: 'pause', batchId: plan.batchId });
+      await service.runTransfers(); // the runner stops the paused job within a second, then idles
+      expect((await service.listTransfers({ batchId: plan.batchId })).jobs[0]).toMatchObject({
+        state: 'copying',
+        paused: 'user',
+      });
+      await other.controlTransfers({ action: 'cancel', batchId: plan.batchId });
+      await other.runTransfers();
+      expect((await service.listTransfers({ batchId: plan.batchId })).batches[0]).toMatchObject({
+        state: 'cancelled',
+      });
+    } finally {
+      other.close();
+    }
+    expect((await fs.readFile(path.join(base, 'home', 'photos', '2024', 'beach.jpg'))).equals(content)).toBe(
+      true,
+    );
+    expect((await fs.readdir(path.join(base, 'backup'))).filter((name) => !name.startsWith('.'))).toEqual([]);
+  });
+
   it('retries a failed job once its cause is fixed', async () => {
     const { home, backup } = await twoAccounts();
     const list = await service.resolvePath({ accountId: home.id, path: '/photos/list.txt' });

@@ -184,8 +184,12 @@ export const stateMigrations: readonly Migration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   },
-  // Names taken at the destination of a batch waiting for a decision (shown to the user).
+  // Names taken at the destination of a batch waiting for a decision (shown to the user), and
+  // cancels asked for (any process may ask; the one running the queue carries them out).
   (db) => {
-    db.exec('ALTER TABLE transfer_batches ADD COLUMN conflicts TEXT');
+    db.exec(`
+      ALTER TABLE transfer_batches ADD COLUMN conflicts TEXT;
+      ALTER TABLE transfer_jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+    `);
   },
 ];

@@ -13,9 +13,11 @@ import type { Provider } from '../providers/types';
 import type { Batch, Job, TransferJournal } from './journal';
 import { terminalJobStates } from './journal';
 import { afterFailure, SlotTable, type SchedulableJob } from './scheduler';
-import { runJob } from './steps';
+import { removeCopy, runJob } from './steps';
 import type { TokenBucket } from './token-bucket';
 
+/** How often a run looks at the journal for what other processes asked (pauses, cancels, new work). */
+const watchMs = 1_000;
 /** Streams at least this big count against the large-stream cap. */
 const largeStreamBytes = 16 * 1024 * 1024;
 
@@ -62,8 +64,31 @@ export class TransferEngine {
     });
     const { running } = this;
     const perBatch = 2 * (this.options.maxActive ?? 6);
+    // Other processes (the CLI, the app) write pauses, cancels, resumes and new batches to the
+    // journal: look at it every second while running.
+    const watch = setInterval(() => {
+      try {
+        const interrupted = journal.interruptedAmong([...running.keys()]);
+        for (const id of interrupted) running.get(id)?.controller.abort();
+      } catch {
+        return; // the journal closed: the loop ends at its next step
+      }
+      this.wake();
+    }, watchMs);
+    watch.unref();
+    try {
+      await this.loop(slots, perBatch);
+    } finally {
+      clearInterval(watch);
+    }
+  }
+
+  private async loop(slots: SlotTable, perBatch: number): Promise<void> {
+    const { journal } = this.options;
+    const { running } = this;
     for (;;) {
       const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+      await this.carryOutCancels();
       const now = this.now();
       const ready = journal.startableJobs(now, [...running.keys()], perBatch);
       const batches = new Map(journal.batches().map((batch) => [batch.id, batch]));
@@ -104,6 +129,32 @@ export class TransferEngine {
       return [entry.run];
     });
     await Promise.all(stopping);
+  }
+
+  /**
+   * Cancels the jobs whose cancel was asked for and that do not run (any more): a copy made but
+   * not finished (verifying, or verified but not done) is removed; sources are never touched.
+   * A copy that cannot be removed is named in the job's note.
+   */
+  private async carryOutCancels(): Promise<void> {
+    const { journal } = this.options;
+    const requests = journal.cancelRequests().filter((job) => !this.running.has(job.id));
+    for (const job of requests) {
+      let note: string | null = null;
+      if (
+        job.kind === 'file' &&
+        job.destId !== null &&
+        (job.state === 'verifying' || job.state === 'verified')
+      ) {
+        try {
+          await removeCopy(await this.options.provider(journal.batch(job.batchId)!.dest), job.destId);
+        } catch (error) {
+          note = `the unfinished copy could not be removed: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+      journal.cancelJob(job.id, note);
+    }
+    if (requests.length > 0) this.options.onChange?.([...new Set(requests.map((job) => job.batchId))]);
   }
 
   /** Interrupts every running job without waiting (the process is closing its journal). */

@@ -294,7 +294,7 @@ export class TransferJournal {
            SELECT j.*, row_number() OVER (PARTITION BY j.batch_id ORDER BY j.id) AS turn
            FROM transfer_jobs j JOIN transfer_batches b ON b.id = j.batch_id
            WHERE j.state NOT IN ('done', 'skipped', 'failed', 'cancelled')
-             AND b.state = 'ready' AND b.paused = 0 AND j.paused IS NULL
+             AND b.state = 'ready' AND b.paused = 0 AND j.paused IS NULL AND j.cancel_requested = 0
              AND (j.not_before IS NULL OR j.not_before <= @now)
              AND (j.state NOT IN ('queued', 'copying', 'creating') OR j.dest_parent_id IS NOT NULL)
              AND (j.state <> 'created' OR NOT EXISTS (
@@ -397,6 +397,44 @@ export class TransferJournal {
         .run(JSON.stringify(ids));
       return ids;
     })();
+  }
+
+  /**
+   * Asks for the open jobs in `scope` to be cancelled: nothing starts them again, and the process
+   * running the queue stops them and carries the cancel out (`cancelRequests`). Returns their ids.
+   * Idempotent.
+   */
+  requestCancel(scope: JobScope): number[] {
+    return this.db.transaction(() => {
+      const ids = this.jobIdsIn(scope, 'open');
+      const request = this.db.prepare(
+        'UPDATE transfer_jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?',
+      );
+      for (const id of ids) request.run(this.now(), id);
+      return ids;
+    })();
+  }
+
+  /** Open jobs whose cancel was asked for. */
+  cancelRequests(): Job[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM transfer_jobs WHERE cancel_requested = 1
+           AND state NOT IN ('done', 'skipped', 'failed', 'cancelled') ORDER BY id`,
+      )
+      .all() as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /** Those of `ids` that were paused or asked to cancel since they started (by any process). */
+  interruptedAmong(ids: readonly number[]): number[] {
+    return this.db
+      .prepare(
+        `SELECT id FROM transfer_jobs WHERE id IN (SELECT value FROM json_each(?))
+           AND (paused IS NOT NULL OR cancel_requested = 1)`,
+      )
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
   }
 
   /** Ends a job as cancelled (its upload checkpoint forgotten). */

@@ -36,7 +36,6 @@ import {
 } from './journal';
 import { planBatch } from './planner';
 import { RateMeter } from './rate-meter';
-import { removeCopy } from './steps';
 import { TokenBucket } from './token-bucket';
 import { UploadSpool } from './upload-spool';
 import { checkDestination } from './verify';
@@ -160,8 +159,10 @@ export class Transfers {
 
   /**
    * Pauses, resumes, cancels or retries the jobs in `scope` (see the contract's controlTransfers).
-   * A cancel stops the running ones, removes copies that were made but not yet verified or finished,
-   * and never touches a source. Throws not_found for an unknown job or batch.
+   * A pause stops the running ones at once when this process runs them, else within a second (the
+   * runner watches the journal). A cancel is carried out by the runner: it removes copies that were
+   * made but not yet finished and never touches a source. Throws not_found for an unknown job or
+   * batch.
    */
   async control(action: TransferActionDto, scope: ControlScope): Promise<void> {
     const jobScope = this.scopeOf(scope);
@@ -176,7 +177,8 @@ export class Transfers {
         this.journal.retryJobs(jobScope);
         break;
       case 'cancel':
-        await this.cancel(jobScope);
+        // Carried out by the process running the queue (this one, or another within a second).
+        await this.engine.interrupt(this.journal.requestCancel(jobScope));
         break;
     }
     this.changed();
@@ -341,29 +343,6 @@ export class Transfers {
   }
 
   // --- internals ---------------------------------------------------------------------------------
-
-  private async cancel(scope: JobScope): Promise<void> {
-    const ids = this.journal.jobIdsIn(scope, 'open');
-    this.journal.pauseJobs(scope); // nothing restarts them while they are cancelled
-    await this.engine.interrupt(ids);
-    for (const id of ids) {
-      const job = this.journal.job(id)!;
-      const copyLeft =
-        job.kind === 'file' && job.destId !== null && (job.state === 'verifying' || job.state === 'verified');
-      let note: string | null = null;
-      if (copyLeft) {
-        const batch = this.journal.batch(job.batchId)!;
-        try {
-          await removeCopy(await this.providerOf(batch.dest), job.destId!);
-        } catch (error) {
-          note = `the unfinished copy could not be removed: ${error instanceof Error ? error.message : String(error)}`;
-        }
-      }
-      this.journal.cancelJob(id, note);
-      this.progress.delete(id);
-    }
-    this.engine.finishBatches();
-  }
 
   private scopeOf(scope: ControlScope): JobScope {
     if (scope.jobId !== undefined) {
