@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ beforeAll(() => {
   rendererDir = path.join(base, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Skyfold</title>');
+  mkdirSync(path.join(base, 'drag-cache'));
+  writeFileSync(path.join(base, 'drag-cache', 'report.pdf'), 'pdf');
 });
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -47,6 +49,7 @@ function fakeEngine() {
     close() {
       log.push('close');
     },
+    dragCacheDir: path.join(base, 'drag-cache'),
   } as unknown as HostService;
   const opened: Array<{ dataDir: string }> = [];
   return {
@@ -163,6 +166,14 @@ describe('launch, on ready', () => {
     expect(contents.sent).toEqual([['skyfold:event', { type: 'accounts-changed' }]]);
   });
 
+  it('lets the window drag files of the drag cache out', async () => {
+    await started(fakeEngine());
+    const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+    const file = path.join(base, 'drag-cache', 'report.pdf');
+    await ipcMain.sendFrom(contents.mainFrame, contents, 'skyfold:start-drag', [file]);
+    expect(contents.drags.map((drag) => drag.files)).toEqual([[realpathSync(file)]]);
+  });
+
   it('shows the error and exits with 1 when the engine cannot open', async () => {
     const host = launch({
       ...options(fakeEngine()),
@@ -198,6 +209,7 @@ describe('launch, windows and quit', () => {
     expect(app.calls.quit).toBe(1);
     expect(engine.log.at(-1)).toBe('close');
     expect(ipcMain.handlers.size).toBe(0);
+    expect(ipcMain.eventNames()).toEqual([]);
     expect(host.service()).toBeUndefined();
   });
 

@@ -4,7 +4,8 @@
  *   before ready   privileged `app:` scheme, renderer sandbox for all, single-instance lock, data dir,
  *                  guards for every web-contents created from now on
  *   ready          deny all permissions, serve out/renderer on app://skyfold, open the engine, answer
- *                  IPC, refresh every account in the background, open the window
+ *                  IPC (contract calls, drags out of the drag cache), refresh every account in the
+ *                  background, open the window
  *   quit           stop answering IPC, close the engine (databases)
  *
  * A start-up failure (e.g. a database from a newer Skyfold) is shown in a dialog and exits with 1.
@@ -13,12 +14,12 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron
 import type { EngineEvent } from '../../common/contract';
 import type { ContractHandlers } from '../core/service';
 import { appScheme } from './app-origin';
-import { forwardEvents, registerIpc } from './ipc';
+import { forwardEvents, registerIpc, type DragCacheHost } from './ipc';
 import { createAppProtocolHandler, registerAppScheme } from './protocol';
 import { createMainWindow, hardenSession, secureWebContents } from './window';
 
 /** The engine as the host uses it (SkyfoldService in production, a fake in tests). */
-export interface HostService extends ContractHandlers {
+export interface HostService extends ContractHandlers, DragCacheHost {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   startBackgroundSync(): void;
   close(): void;

@@ -1,15 +1,42 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../common/contract';
-import { asElectron, ipcMain, resetElectron, WebContents, WebFrameMain } from '../../test/stand-ins/electron';
+import {
+  asElectron,
+  ipcMain,
+  NativeImage,
+  resetElectron,
+  WebContents,
+  WebFrameMain,
+} from '../../test/stand-ins/electron';
 import { appEntryUrl } from './app-origin';
 import {
   callChannel,
+  dragChannel,
   eventChannel,
   forwardEvents,
   isTrustedSender,
   registerIpc,
   type IpcService,
 } from './ipc';
+
+let base: string;
+/** The engine's drag cache, with two cached files. */
+let cacheDir: string;
+
+beforeAll(() => {
+  base = mkdtempSync(path.join(tmpdir(), 'skyfold-ipc-'));
+  cacheDir = path.join(base, 'drag-cache');
+  mkdirSync(path.join(cacheDir, 'a'), { recursive: true });
+  writeFileSync(path.join(cacheDir, 'a', 'report.pdf'), 'pdf');
+  writeFileSync(path.join(cacheDir, 'photo.jpg'), 'jpg');
+  writeFileSync(path.join(base, 'secret.txt'), 'not for dragging');
+  symlinkSync(path.join(base, 'secret.txt'), path.join(cacheDir, 'link-out.txt'));
+});
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /** A fake engine whose contract methods record their calls (the dispatch calls `service[method](args)`). */
 function fakeService() {
@@ -30,7 +57,7 @@ function fakeService() {
     stat: record('stat', { id: 'i1' }),
     resolvePath: record('resolvePath', { id: 'i1' }),
   };
-  return { service: service as unknown as IpcService, calls, account };
+  return { service: { ...service, dragCacheDir: cacheDir } as unknown as IpcService, calls, account };
 }
 
 /** A web-contents showing `url` in its main frame. */
@@ -49,12 +76,15 @@ beforeEach(() => {
 });
 
 describe('registerIpc', () => {
-  it('registers one handler on the call channel and removes it on dispose', () => {
+  it('registers one handler on the call channel and one drag listener, and removes both on dispose', () => {
     resetElectron();
     const dispose = registerIpc(engine.service, asElectron(ipcMain));
     expect([...ipcMain.handlers.keys()]).toEqual(['skyfold:call']);
+    expect(ipcMain.eventNames()).toEqual(['skyfold:start-drag']);
+    expect(ipcMain.listenerCount('skyfold:start-drag')).toBe(1);
     dispose();
     expect(ipcMain.handlers.size).toBe(0);
+    expect(ipcMain.eventNames()).toEqual([]);
   });
 
   it('a call from our top-level page reaches the service and returns its value', async () => {
@@ -172,6 +202,79 @@ describe('registerIpc', () => {
     const contents = contentsAt(appEntryUrl);
     const outcome = await ipcMain.invokeFrom(contents.mainFrame, contents, callChannel, 'listAccounts', {});
     expect(outcome).toEqual({ ok: false, error: { code: 'permanent', message: 'disk on fire' } });
+  });
+});
+
+describe('dragging files out', () => {
+  let warnings: string[];
+
+  beforeEach(() => {
+    warnings = [];
+    vi.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
+    return () => vi.restoreAllMocks();
+  });
+
+  const inCache = (...parts: string[]) => path.join(cacheDir, ...parts);
+
+  it('starts a native drag of cached files, with an icon', async () => {
+    const contents = contentsAt(appEntryUrl);
+    const paths = [inCache('a', 'report.pdf'), inCache('photo.jpg')];
+    await ipcMain.sendFrom(contents.mainFrame, contents, dragChannel, paths);
+    expect(contents.drags).toHaveLength(1);
+    const [drag] = contents.drags;
+    const realCache = realpathSync(cacheDir);
+    expect(drag?.file).toBe(path.join(realCache, 'a', 'report.pdf'));
+    expect(drag?.files).toEqual([path.join(realCache, 'a', 'report.pdf'), path.join(realCache, 'photo.jpg')]);
+    expect(drag?.icon).toBeInstanceOf(NativeImage);
+    expect((drag?.icon as NativeImage).getSize()).toEqual({ width: 32, height: 32 });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['a file outside the cache', () => [path.join(base, 'secret.txt')]],
+    ['a way out through ..', () => [inCache('a', '..', '..', 'secret.txt')]],
+    ['a link in the cache that points outside', () => [inCache('link-out.txt')]],
+    ['a cached file beside one outside', () => [inCache('photo.jpg'), path.join(base, 'secret.txt')]],
+    ['the cache folder itself', () => [cacheDir]],
+    ['a folder in the cache', () => [inCache('a')]],
+    ['a missing file', () => [inCache('gone.txt')]],
+    ['a relative path', () => ['photo.jpg']],
+    ['no paths', () => []],
+    ['too many paths', () => Array.from({ length: 101 }, () => inCache('photo.jpg'))],
+    ['a non-string', () => [42]],
+    ['a string instead of a list', () => inCache('photo.jpg')],
+    ['nothing', () => undefined],
+  ])('refuses %s, with a log line and no drag', async (_case, paths) => {
+    const contents = contentsAt(appEntryUrl);
+    await ipcMain.sendFrom(contents.mainFrame, contents, dragChannel, paths());
+    expect(contents.drags).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^skyfold: drag refused: /);
+  });
+
+  it('refuses a drag from a foreign page or a subframe', async () => {
+    const foreign = contentsAt('https://evil.example/');
+    await ipcMain.sendFrom(foreign.mainFrame, foreign, dragChannel, [inCache('photo.jpg')]);
+    const ours = contentsAt(appEntryUrl);
+    const subframe = new WebFrameMain(appEntryUrl, ours.mainFrame);
+    await ipcMain.sendFrom(subframe, ours, dragChannel, [inCache('photo.jpg')]);
+    await ipcMain.sendFrom(null, ours, dragChannel, [inCache('photo.jpg')]);
+    expect(foreign.drags).toEqual([]);
+    expect(ours.drags).toEqual([]);
+    expect(warnings).toEqual(Array(3).fill('skyfold: drag refused: untrusted sender'));
+  });
+
+  it('does not drag for a page that navigated away or closed while the files were checked', async () => {
+    const navigated = contentsAt(appEntryUrl);
+    const pending = ipcMain.sendFrom(navigated.mainFrame, navigated, dragChannel, [inCache('photo.jpg')]);
+    navigated.mainFrame.setUrl('https://evil.example/');
+    await pending;
+    const closed = contentsAt(appEntryUrl);
+    const closing = ipcMain.sendFrom(closed.mainFrame, closed, dragChannel, [inCache('photo.jpg')]);
+    closed.destroy();
+    await closing;
+    expect(navigated.drags).toEqual([]);
+    expect(closed.drags).toEqual([]);
   });
 });
 

@@ -7,22 +7,22 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { methodNames, type EngineEvent } from '../../common/contract';
 import type { ContractTransport } from '../../common/rpc';
 import { createContractClient } from '../../common/rpc';
-import { contextBridge, ipcRenderer, resetElectron } from '../../test/stand-ins/electron';
+import type { DesktopBridge } from '../../common/uploads';
+import { contextBridge, ipcRenderer, resetElectron, webUtils } from '../../test/stand-ins/electron';
 import * as preload from '../../preload/index';
 import * as ipc from './ipc';
 
 // Importing the preload ran it once; keep what it exposed before the per-test resets.
 const exposedKeys = [...contextBridge.exposed.keys()];
-const skyfold = contextBridge.exposed.get('skyfold') as ContractTransport;
+const skyfold = contextBridge.exposed.get('skyfold') as ContractTransport & DesktopBridge;
 
 beforeEach(() => resetElectron());
 
 describe('preload', () => {
-  it('exposes one object, window.skyfold, with exactly call and onEvent', () => {
+  it('exposes one object, window.skyfold, with exactly call, onEvent, pathForFile and startDrag', () => {
     expect(exposedKeys).toEqual(['skyfold']);
-    expect(Object.keys(skyfold).sort()).toEqual(['call', 'onEvent']);
-    expect(typeof skyfold.call).toBe('function');
-    expect(typeof skyfold.onEvent).toBe('function');
+    expect(Object.keys(skyfold).sort()).toEqual(['call', 'onEvent', 'pathForFile', 'startDrag']);
+    for (const value of Object.values(skyfold)) expect(typeof value).toBe('function');
   });
 
   it('never hands ipcRenderer (or anything of it) to the page', () => {
@@ -37,6 +37,7 @@ describe('preload', () => {
   it('uses the same channel names as the main-process router', () => {
     expect(preload.callChannel).toBe(ipc.callChannel);
     expect(preload.eventChannel).toBe(ipc.eventChannel);
+    expect(preload.dragChannel).toBe(ipc.dragChannel);
   });
 
   it('imports nothing at runtime but electron and the dependency-free method list (a sandboxed preload cannot require packages such as zod)', () => {
@@ -126,5 +127,20 @@ describe('preload', () => {
 
   it('onEvent refuses a non-function listener', () => {
     expect(() => skyfold.onEvent('alert(1)' as never)).toThrow(TypeError);
+  });
+
+  it('pathForFile gives a dropped file its path on disk, "" for anything else', () => {
+    const dropped = new File(['hello'], 'notes.txt');
+    webUtils.filePaths.set(dropped, '/home/ana/notes.txt');
+    expect(skyfold.pathForFile(dropped)).toBe('/home/ana/notes.txt');
+    expect(skyfold.pathForFile(new File(['made in the page'], 'blob.txt'))).toBe('');
+    expect(skyfold.pathForFile({ name: 'notes.txt' } as never)).toBe('');
+    expect(skyfold.pathForFile('/etc/passwd' as never)).toBe('');
+  });
+
+  it('startDrag sends the paths to main on the drag channel, without waiting for an answer', () => {
+    const paths = ['/data/drag-cache/a/report.pdf', '/data/drag-cache/b/photo.jpg'];
+    expect(skyfold.startDrag(paths)).toBeUndefined();
+    expect(ipcRenderer.invocations).toEqual([['skyfold:start-drag', paths]]);
   });
 });

@@ -7,16 +7,23 @@
  *   HttpOnly, SameSite=Strict cookie and redirects to the app. Without the token or cookie nothing of
  *   the app is served (401);
  * - a Host header other than the loopback address and port is refused (403: DNS rebinding), and so is
- *   a WebSocket whose Origin is not this server's own (403: cross-site WebSocket hijacking).
+ *   a WebSocket or an upload whose Origin is not this server's own (403: cross-site WebSocket
+ *   hijacking, cross-site uploads).
+ *
+ * File bytes travel beside the contract (common/uploads.ts): `PUT /upload/<uploadId>/<index>` streams
+ * one dropped file into the engine, `GET /download?account=..&item=..` streams one file out as a
+ * browser download.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline, type Duplex, type Readable } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvent } from '../../common/contract';
+import { toErrorDto, type ErrorCode } from '../../common/errors';
 import type { CallMessage, ServerMessage } from '../../common/rpc';
+import { downloadPath, uploadPathPrefix } from '../../common/uploads';
 import { invokeContract } from '../core/contract-dispatch';
 import type { ContractHandlers } from '../core/service';
 
@@ -24,8 +31,29 @@ export interface EventSource {
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }
 
+/** One file's bytes for a browser download. */
+export interface Download {
+  name: string;
+  /** Bytes, when known (then sent as Content-Length). */
+  size: number | null;
+  mimeType: string | null;
+  stream: Readable;
+}
+
+/** What the web host needs of the engine to move file bytes (beside the contract, which carries JSON). */
+export interface FileTransferHost {
+  /**
+   * Stores the bytes of file `index` of an upload announced by beginUpload; `length` is the request's
+   * Content-Length. Throws not_found (unknown upload or index), invalid_argument (length differs from
+   * the announced size, or the body ended early: nothing is kept), conflict (already received).
+   */
+  receiveUpload(uploadId: string, index: number, body: Readable, length: number): Promise<void>;
+  /** A file's bytes for a browser download. Throws not_found, invalid_argument (a folder). */
+  openDownload(accountId: string, itemId: string): Promise<Download>;
+}
+
 export interface WebHostOptions {
-  service: ContractHandlers & EventSource;
+  service: ContractHandlers & EventSource & FileTransferHost;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 = any free port. */
@@ -46,6 +74,8 @@ export interface WebHost {
 export const loopbackAddress = '127.0.0.1';
 /** Largest accepted WebSocket message: contract calls are small. */
 const maxMessageBytes = 1024 * 1024;
+/** Longest id accepted in an upload or download address (the contract's limit for ids). */
+const maxIdLength = 1024;
 
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -101,6 +131,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!isToken(readCookie(request.headers.cookie, cookieName))) {
       return refuse(response, 401, 'Open the link printed by "skyfold serve" (it carries the access token).');
     }
+    if (url.pathname.startsWith(uploadPathPrefix)) {
+      if (!allowedOrigins.has(request.headers.origin ?? '')) {
+        return refuse(response, 403, 'Uploads are accepted from this app only.');
+      }
+      return void serveUpload(options.service, request, response, url.pathname);
+    }
+    if (url.pathname === downloadPath) return void serveDownload(options.service, request, response, url);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return refuse(response, 405, 'Method not allowed.');
     response.setHeader('Cache-Control', 'no-store');
@@ -157,6 +194,126 @@ function serveContract(ws: WebSocket, service: ContractHandlers & EventSource): 
       send({ kind: 'result', id: call.id, ...outcome }),
     );
   });
+}
+
+/**
+ * `PUT /upload/<uploadId>/<index>` (the Origin already checked): streams the body into the engine, never
+ * holding it whole. The declared Content-Length is required (411 without: the engine compares it with
+ * the announced size). 204 once stored; an engine error answers with its status (errorStatus).
+ */
+async function serveUpload(
+  service: FileTransferHost,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  pathname: string,
+): Promise<void> {
+  if (request.method !== 'PUT') return refuseMethod(response, 'PUT');
+  const target = parseUploadTarget(pathname.slice(uploadPathPrefix.length));
+  if (!target) return refuse(response, 400, 'Expected /upload/<upload id>/<file index>.');
+  const declared = request.headers['content-length'];
+  if (declared === undefined) return refuse(response, 411, 'Content-Length is required.');
+  const length = Number(declared);
+  if (!/^\d+$/.test(declared) || !Number.isSafeInteger(length)) {
+    return refuse(response, 400, 'Bad Content-Length.');
+  }
+  try {
+    await service.receiveUpload(target.uploadId, target.index, request, length);
+  } catch (error) {
+    return refuseWithError(response, error);
+  }
+  response.statusCode = 204;
+  response.setHeader('Cache-Control', 'no-store');
+  response.end();
+}
+
+/** `<uploadId>/<index>` (the id percent-encoded, the index a non-negative integer), or null. */
+function parseUploadTarget(rest: string): { uploadId: string; index: number } | null {
+  const [encodedId, index, ...extra] = rest.split('/');
+  if (extra.length > 0 || !encodedId || !index || !/^\d{1,9}$/.test(index)) return null;
+  try {
+    const uploadId = decodeURIComponent(encodedId);
+    return uploadId.length <= maxIdLength ? { uploadId, index: Number(index) } : null;
+  } catch {
+    return null; // malformed percent-encoding
+  }
+}
+
+/**
+ * `GET /download?account=..&item=..`: streams one file as an attachment. Engine errors before the first
+ * byte answer with their status; a failure mid-body destroys the response (the browser sees a failed
+ * download, never a silently short file).
+ */
+async function serveDownload(
+  service: FileTransferHost,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  url: URL,
+): Promise<void> {
+  if (request.method !== 'GET') return refuseMethod(response, 'GET');
+  const accountId = url.searchParams.get('account');
+  const itemId = url.searchParams.get('item');
+  if (!accountId || !itemId || accountId.length > maxIdLength || itemId.length > maxIdLength) {
+    return refuse(response, 400, 'Expected /download?account=<account id>&item=<item id>.');
+  }
+  let download: Download;
+  try {
+    download = await service.openDownload(accountId, itemId);
+  } catch (error) {
+    return refuseWithError(response, error);
+  }
+  response.statusCode = 200;
+  response.setHeader('Content-Type', safeMimeType(download.mimeType));
+  if (download.size !== null && Number.isSafeInteger(download.size) && download.size >= 0) {
+    response.setHeader('Content-Length', download.size);
+  }
+  response.setHeader('Content-Disposition', attachmentDisposition(download.name));
+  response.setHeader('Cache-Control', 'no-store');
+  // pipeline destroys both ends on an error on either side (a client that leaves stops the read).
+  pipeline(download.stream, response, () => undefined);
+}
+
+/** A plain `type/subtype` MIME type (no parameters, nothing that could break the header). */
+const plainMimeType = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/;
+
+function safeMimeType(mimeType: string | null): string {
+  return mimeType && plainMimeType.test(mimeType) ? mimeType : 'application/octet-stream';
+}
+
+/**
+ * `Content-Disposition: attachment` for a file called `name` (RFC 6266): the exact name as UTF-8 in
+ * `filename*` (RFC 8187 percent-encoding) and an ASCII look-alike in `filename` for old clients. Control
+ * characters and path separators become `_`; quotes, backslashes and `%` never reach the quoted form, so
+ * no name can end the header or add a parameter.
+ */
+export function attachmentDisposition(name: string): string {
+  const clean =
+    name
+      .replace(/\p{Cs}/gu, '\uFFFD') // lone surrogates cannot be encoded as UTF-8
+      .replace(/[\p{Cc}/\\]/gu, '_')
+      .trim() || 'download';
+  const fallback = clean.replace(/[^\x20-\x7e]|["%\\]/g, '_');
+  const encoded = encodeURIComponent(clean).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The HTTP status for an engine error code; anything unexpected is a 500. */
+const errorStatus: Partial<Record<ErrorCode, number>> = {
+  not_found: 404,
+  invalid_argument: 400,
+  conflict: 409,
+};
+
+function refuseWithError(response: http.ServerResponse, error: unknown): void {
+  const dto = toErrorDto(error);
+  refuse(response, errorStatus[dto.code] ?? 500, dto.message);
+}
+
+function refuseMethod(response: http.ServerResponse, allowed: string): void {
+  response.setHeader('Allow', allowed);
+  refuse(response, 405, 'Method not allowed.');
 }
 
 function parseCall(text: string): CallMessage | null {

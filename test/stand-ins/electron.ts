@@ -65,7 +65,46 @@ export class WebFrameMain extends EventEmitter {
   }
 }
 
+// --- native images ---------------------------------------------------------------------------
+
+/** An image held as its bitmap (BGRA, 4 bytes a pixel), like Electron's NativeImage. */
+export class NativeImage {
+  constructor(
+    private readonly bitmap: Buffer,
+    private readonly size: { width: number; height: number },
+  ) {}
+
+  isEmpty(): boolean {
+    return this.size.width === 0 || this.size.height === 0;
+  }
+
+  getSize(): { width: number; height: number } {
+    return { ...this.size };
+  }
+
+  toBitmap(): Buffer {
+    return Buffer.from(this.bitmap);
+  }
+}
+
+export const nativeImage = {
+  createEmpty(): NativeImage {
+    return new NativeImage(Buffer.alloc(0), { width: 0, height: 0 });
+  },
+  /** Like Electron: the buffer must hold exactly width × height BGRA pixels. */
+  createFromBitmap(buffer: Buffer, options: { width: number; height: number }): NativeImage {
+    if (buffer.length !== options.width * options.height * 4) throw new Error('Invalid buffer size');
+    return new NativeImage(Buffer.from(buffer), { width: options.width, height: options.height });
+  },
+};
+
 // --- web contents ----------------------------------------------------------------------------
+
+export interface StandInDragItem {
+  file: string;
+  files?: string[];
+  icon: NativeImage | string;
+}
 
 let nextWebContentsId = 1;
 const allWebContents = new Set<WebContents>();
@@ -84,6 +123,8 @@ export class WebContents extends EventEmitter {
   readonly sent: unknown[][] = [];
   /** URLs passed to loadURL. */
   readonly loadedUrls: string[] = [];
+  /** Every native drag started with `startDrag`. */
+  readonly drags: StandInDragItem[] = [];
   windowOpenHandler: ((details: WindowOpenDetails) => { action: 'allow' | 'deny' }) | null = null;
   private destroyed = false;
 
@@ -116,6 +157,16 @@ export class WebContents extends EventEmitter {
     if (this.destroyed) throw new Error('Object has been destroyed');
     // Electron serializes IPC payloads with the structured clone algorithm.
     this.sent.push([channel, ...args.map((arg) => structuredClone(arg))]);
+  }
+
+  /** Like Electron: needs `file` or `files`, and a non-empty icon. Recorded in `drags`. */
+  startDrag(item: StandInDragItem): void {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    if (!item.file && !item.files?.length) throw new Error("Must specify either 'file' or 'files' option");
+    if (!(item.icon instanceof NativeImage) || item.icon.isEmpty()) {
+      throw new Error("Must specify non-empty 'icon' option");
+    }
+    this.drags.push(item);
   }
 
   setWindowOpenHandler(handler: (details: WindowOpenDetails) => { action: 'allow' | 'deny' }): void {
@@ -507,6 +558,24 @@ class IpcMain extends EventEmitter {
     const result = await handler(event, ...args.map((arg) => structuredClone(arg)));
     return structuredClone(result);
   }
+
+  /**
+   * Test helper: a renderer frame calls `ipcRenderer.send(channel, ...args)`: every `on` listener gets
+   * the event and structured-cloned arguments. Resolves once the promises the listeners returned (if
+   * any; Electron ignores them) have settled, so a test can see what an async listener did.
+   */
+  async sendFrom(
+    frame: WebFrameMain | null,
+    sender: WebContents,
+    channel: string,
+    ...args: unknown[]
+  ): Promise<void> {
+    const event: StandInInvokeEvent = { sender, senderFrame: frame, frameId: 1, processId: 1, type: 'frame' };
+    const listeners = this.listeners(channel) as Array<(...params: unknown[]) => unknown>;
+    await Promise.allSettled(
+      listeners.map((listener) => listener(event, ...args.map((arg) => structuredClone(arg)))),
+    );
+  }
 }
 
 export let ipcMain = new IpcMain();
@@ -559,6 +628,22 @@ class ContextBridge {
 }
 
 export let contextBridge = new ContextBridge();
+
+// --- webUtils --------------------------------------------------------------------------------
+
+class WebUtils {
+  /** Test helper: the path each dropped File has on disk (Files not listed have none). */
+  readonly filePaths = new WeakMap<File, string>();
+
+  /** Like Electron: the File's path, "" when it is not backed by a file; anything but a File throws. */
+  getPathForFile(file: File): string {
+    if (!(file instanceof File))
+      throw new TypeError('Error processing argument at index 0, conversion failure');
+    return this.filePaths.get(file) ?? '';
+  }
+}
+
+export let webUtils = new WebUtils();
 
 // --- dialog ----------------------------------------------------------------------------------
 
@@ -675,6 +760,7 @@ export function resetElectron(): void {
   ipcMain = new IpcMain();
   ipcRenderer = new IpcRenderer();
   contextBridge = new ContextBridge();
+  webUtils = new WebUtils();
   dialog = new Dialog();
   safeStorage = new SafeStorage();
 }
