@@ -6,7 +6,7 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startGdriveEmulator, type GdriveEmulator } from '../../emulators';
 import type { EngineEvent } from '../../common/contract';
 import { MemoryTokenStore } from './auth';
@@ -111,5 +111,39 @@ describe('cloud accounts through the contract', () => {
     });
     // ...while a healthy account signed in again is refused.
     await expect(service.addCloudAccount({ provider: 'gdrive' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('pauses transfers to an account whose grant was revoked, and resumes them once it is signed in again', async () => {
+    followSignInPages(service);
+    const account = await service.addCloudAccount({ provider: 'gdrive' });
+    await fs.mkdir(path.join(base, 'desk'));
+    await fs.writeFile(path.join(base, 'desk', 'notes.txt'), 'kept safe');
+    const plan = await service.startTransfer({
+      op: 'move',
+      source: { paths: [path.join(base, 'desk', 'notes.txt')] },
+      destination: { accountId: account.id, folderId: account.rootId },
+      conflict: 'rename',
+    });
+    // Planned while signed in; the grant is revoked before the copy goes out.
+    await service.controlTransfers({ action: 'pause' });
+    emulator.admin.revokeTokens();
+    emulator.admin.expireTokens();
+    await service.controlTransfers({ action: 'resume' });
+    await service.runTransfers();
+    expect((await service.listTransfers({ batchId: plan.batchId })).jobs[0]).toMatchObject({
+      paused: 'needs_reconnect',
+    });
+    expect(await fs.readFile(path.join(base, 'desk', 'notes.txt'), 'utf8')).toBe('kept safe');
+
+    await service.addCloudAccount({ provider: 'gdrive' }); // signs in again: the job goes on
+    await vi.waitFor(
+      async () =>
+        expect((await service.listTransfers({ batchId: plan.batchId })).batches[0]).toMatchObject({
+          state: 'finished',
+          summary: expect.objectContaining({ done: 1 }),
+        }),
+      { timeout: 10_000 },
+    );
+    await expect(fs.stat(path.join(base, 'desk', 'notes.txt'))).rejects.toThrow();
   });
 });

@@ -241,6 +241,7 @@ export class SkyfoldService implements ContractHandlers {
       this.connections.delete(existing.id);
       this.emit({ type: 'accounts-changed' });
       this.startSyncing(existing);
+      this.transfers.resumeAfterReconnect(existing.id);
       return this.toDto(existing);
     }
     const account = this.accounts.add({
@@ -581,7 +582,11 @@ export class SkyfoldService implements ContractHandlers {
 
   private authStateChanged(change: AuthStateChange): void {
     if (change.state !== 'needs_reconnect') {
-      if (this.needsReconnect.delete(change.accountId)) this.emit({ type: 'accounts-changed' });
+      if (this.needsReconnect.delete(change.accountId)) {
+        this.emit({ type: 'accounts-changed' });
+        // Signed in again: the jobs the lost sign-in paused go on.
+        this.transfers.resumeAfterReconnect(change.accountId);
+      }
       return;
     }
     this.needsReconnect.add(change.accountId);

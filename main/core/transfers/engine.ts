@@ -157,6 +157,11 @@ export class TransferEngine {
     if (requests.length > 0) this.options.onChange?.([...new Set(requests.map((job) => job.batchId))]);
   }
 
+  /** Drops the provider cached for an endpoint (its account was signed in again): the next job opens it anew. */
+  forgetProvider(endpoint: string): void {
+    this.providers.delete(endpoint);
+  }
+
   /** Interrupts every running job without waiting (the process is closing its journal). */
   stopAll(): void {
     for (const entry of this.running.values()) entry.controller.abort();

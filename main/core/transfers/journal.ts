@@ -375,6 +375,17 @@ export class TransferJournal {
       .run(this.now(), ...params).changes;
   }
 
+  /** Unpauses the open jobs paused `needs_reconnect` that read from or write to `endpoint`; returns how many. */
+  resumeReconnected(endpoint: string): number {
+    return this.db
+      .prepare(
+        `UPDATE transfer_jobs SET paused = NULL, not_before = NULL, updated_at = ?
+         WHERE paused = 'needs_reconnect' AND state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+           AND (src = ? OR batch_id IN (SELECT id FROM transfer_batches WHERE dest = ?))`,
+      )
+      .run(this.now(), endpoint, endpoint).changes;
+  }
+
   /**
    * Starts failed jobs again from the beginning (attempts counted anew) and reopens their batches.
    * Returns their ids. Idempotent (a job that is not failed is left as it is).

@@ -188,6 +188,19 @@ export class Transfers {
     }
   }
 
+  /**
+   * Resumes the jobs a lost sign-in of this account paused (from or to it), and runs them with the
+   * account's new connection.
+   */
+  resumeAfterReconnect(accountId: string): void {
+    const endpoint = JSON.stringify({ account: accountId });
+    this.engine.forgetProvider(endpoint);
+    if (this.journal.resumeReconnected(endpoint) === 0) return;
+    this.changed();
+    this.engine.wake();
+    void this.run().catch(() => undefined);
+  }
+
   settings(): TransferSettingsDto {
     const limit = this.journal.setting(bandwidthKey);
     const conflict = this.journal.setting(conflictKey);
