@@ -453,6 +453,9 @@ describe.each(cloudNames)('transfer reliability matrix: %s', (name: CloudName) =
       expect(job).toMatchObject({ state: 'failed', paused: null });
       // Why, in words: what the cloud stored is not what was sent.
       expect(`${job!.error?.message ?? ''} ${job!.note ?? ''}`).toMatch(/differ|mismatch/);
+      // Three bad copies fail it (like a failed verification), not the eight attempts of a passing fault.
+      expect(job!.verifyFailures).toBe(3);
+      expect(job!.error?.message).toMatch(/^3 copies failed verification/);
       expect(await localHashes(t.localDir)).toEqual(hashesOf(files));
       expect(await cloudHashes(cloud, t.folderId)).toEqual(new Map());
       expect(violations).toEqual([]);

@@ -15,6 +15,7 @@
  */
 import { SkyfoldError } from '../../../common/errors';
 import { numberedName } from '../../../common/names';
+import { StoredBytesMismatch } from '../providers/stored-bytes';
 import type { Provider, ProviderItem } from '../providers/types';
 import { HashSet } from './hash-set';
 import { terminalJobStates, type Batch, type Job, type TransferJournal } from './journal';
@@ -222,6 +223,11 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
     // Someone took the name meanwhile (or our own lost answer): look again, as a later attempt.
     if (error instanceof SkyfoldError && error.code === 'conflict')
       return set({ attempt: Math.max(job.attempt, 2) });
+    // The destination stored other bytes (and dropped them): a failed verification.
+    if (error instanceof StoredBytesMismatch) {
+      await context.journal.checkpointFor(job.id).clear();
+      return badCopy(job, set, error.message);
+    }
     throw error;
   }
   return set({
@@ -244,20 +250,41 @@ async function verifyFile(job: Job, batch: Batch, context: StepContext, set: Set
   if (check.mismatched.length === 0 && check.matched.length > 0) return set({ state: 'verified' });
   // Bad bytes (or nothing to compare): the copy goes, the source stays, and the copy is made again.
   await removeCopy(destination, job.destId!);
-  const failures = job.verifyFailures + 1;
-  const why =
+  return badCopy(
+    job,
+    set,
     check.mismatched.length > 0
       ? `the copy's ${check.mismatched.join(', ')} differ from the bytes sent`
-      : 'the destination reports no hash to compare';
+      : 'the destination reports no hash to compare',
+  );
+}
+
+/**
+ * Counts a copy that failed verification (already removed): copied again, or, the
+ * `maxVerifyFailures`-th time, failed with `why` (the source is kept).
+ */
+function badCopy(job: Job, set: Setter, why: string): Job {
+  const failures = job.verifyFailures + 1;
   if (failures >= maxVerifyFailures) {
     return set({
       state: 'failed',
       verifyFailures: failures,
       destId: null,
       note: `${why}; the source is kept`,
+      error: {
+        code: 'permanent',
+        message: `${failures} copies failed verification: ${why}; the source is kept`,
+      },
     });
   }
-  return set({ state: 'copying', verifyFailures: failures, destId: null, destHashes: null, computed: null });
+  return set({
+    state: 'copying',
+    verifyFailures: failures,
+    attempt: Math.max(job.attempt, 2),
+    destId: null,
+    destHashes: null,
+    computed: null,
+  });
 }
 
 async function finishFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {

@@ -12,6 +12,7 @@
  * Everything the SDK (`DropboxResponseError`) or fetch throws goes through `toDropboxError`.
  */
 import { SkyfoldError, type ErrorCode } from '../../../../common/errors';
+import { StoredBytesMismatch } from '../stored-bytes';
 import { isNetworkFailure, retryAfterHeaderMs } from '../http-errors';
 
 /** Tags (anywhere along a 409 union chain) meaning the item is missing. */
@@ -163,6 +164,11 @@ export function dropboxHttpError(answer: DropboxErrorAnswer, what = 'Dropbox'): 
   else if (status >= 500 || status === 408) code = 'transient';
   else if (status === 400 || status === 416) code = 'invalid_argument';
   else code = 'permanent'; // 403 and anything unexpected
+  // The commit carried the content_hash of the bytes read, and Dropbox hashed other bytes.
+  if (tags.includes('content_hash_mismatch'))
+    return new StoredBytesMismatch(
+      `${message} (Dropbox received other bytes than were sent; nothing was stored)`,
+    );
   const wait = retryAfterMs(answer.headers?.get('retry-after'), body);
   return new SkyfoldError(code, message, wait === undefined ? undefined : { retryAfterMs: wait });
 }

@@ -38,6 +38,7 @@
  */
 import { DropboxResponseError, type Dropbox, type files } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
+import { StoredBytesMismatch } from '../stored-bytes';
 import type { UploadCheckpoint } from '../types';
 import { settle } from '../unconfirmed';
 import type { DropboxApi } from './api';
@@ -133,7 +134,7 @@ async function verify(api: DropboxApi, uploaded: Uploaded, expected: string): Pr
   const wrong = `Dropbox stored different bytes at "${path}" (content_hash ${metadata.content_hash}, sent ${expected})`;
   if (previous === null) {
     await trashById(api, metadata.id, 'removing a corrupted upload').catch(() => undefined);
-    throw new SkyfoldError('transient', `${wrong}; the new file was removed`);
+    throw new StoredBytesMismatch(`${wrong}; the new file was removed`);
   }
   try {
     await api.rpc(`restoring "${path}"`, (client) => client.filesRestore({ path, rev: previous.rev }));

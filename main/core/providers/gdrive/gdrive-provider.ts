@@ -18,6 +18,7 @@ import { drive as createDrive, type drive_v3 } from '@googleapis/drive';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { SkyfoldError } from '../../../../common/errors';
+import { StoredBytesMismatch } from '../stored-bytes';
 import { exportFormatsFor } from '../../../../common/export-formats';
 import { numberedName } from '../../../../common/names';
 import type {
@@ -599,9 +600,8 @@ export class GdriveProvider implements Provider {
           (headers) => this.drive.files.delete({ fileId: file.id! }, { headers }),
           'cleanup',
         ).catch(() => undefined);
-      throw new SkyfoldError(
-        'transient',
-        `Google Drive stored different bytes (md5 ${file.md5Checksum}, sent ${expected})`,
+      throw new StoredBytesMismatch(
+        `Google Drive stored different bytes (md5 ${file.md5Checksum}, sent ${expected}); the new file was removed`,
       );
     }
     return file;

@@ -46,6 +46,7 @@
  * Memory is bounded by one fragment (or the simple upload's bytes).
  */
 import { SkyfoldError } from '../../../../common/errors';
+import { StoredBytesMismatch } from '../stored-bytes';
 import type { ConflictPolicy, UploadCheckpoint } from '../types';
 import { settle } from '../unconfirmed';
 import { readJson, type OnedriveApi } from './api';
@@ -643,7 +644,7 @@ async function verify(api: OnedriveApi, uploaded: Uploaded, expected: string, si
     `sent ${size} bytes, ${expected})`;
   if (!replaced) {
     await trashById(api, item.id, 'removing a corrupted upload').catch(() => undefined);
-    throw new SkyfoldError('transient', `${wrong}; the new file was removed`);
+    throw new StoredBytesMismatch(`${wrong}; the new file was removed`);
   }
   throw new SkyfoldError(
     'transient',
