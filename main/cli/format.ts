@@ -43,3 +43,17 @@ export function table(rows: string[][]): string {
     .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
     .join('\n');
 }
+
+const rateUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/**
+ * A bandwidth like rclone's `--bwlimit`: "512K", "1.5M", "2M/s", "100000" (bytes per second;
+ * K/M/G are binary: 1K = 1024). Throws RangeError for anything else or less than 1K.
+ */
+export function parseRate(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:\/s)?\s*$/i.exec(text);
+  if (!match) throw new RangeError(`"${text}" is not a rate (examples: 512K, 1.5M, 2M/s)`);
+  const bytes = Math.round(Number(match[1]) * rateUnits[match[2]!.toLowerCase()]!);
+  if (bytes < 1024) throw new RangeError(`"${text}" is below the smallest limit, 1K per second`);
+  return bytes;
+}

@@ -21,5 +21,6 @@ const status = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
   untilStopped,
+  ...(process.stderr.isTTY ? { progressStream: process.stderr } : {}),
 });
 process.exitCode = status;

@@ -31,8 +31,10 @@ import { defaultDataDir } from '../core/data-dir';
 import { SkyfoldService } from '../core/service';
 import type { EndpointRef } from '../core/transfers/transfers';
 import { startWebHost } from '../server/web-host';
-import { humanSize, printableName, shortDate, table } from './format';
+import { humanSize, parseRate, printableName, shortDate, table } from './format';
+import type { ProgressStream } from './transfer-progress';
 import { batchReport, reportText, transferEnding, type BatchReport } from './transfer-report';
+import { settleBatches } from './transfer-run';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -43,6 +45,8 @@ export interface CliIo {
   rendererDir: string;
   /** Resolves when `serve` should stop (SIGINT/SIGTERM in the real CLI). */
   untilStopped: () => Promise<void>;
+  /** Where live progress bars are drawn: the terminal (stderr) when there is one. */
+  progressStream?: ProgressStream;
 }
 
 export function createProgram(io: CliIo): Command {
@@ -501,6 +505,9 @@ export function createProgram(io: CliIo): Command {
     }
   };
 
+  /** The terminal to draw progress bars on, or null when output goes to a file or a pipe. */
+  const terminal = (): ProgressStream | null => (io.progressStream?.isTTY ? io.progressStream : null);
+
   const transferCommand = (name: 'cp' | 'mv', op: TransferOpDto, description: string) =>
     program
       .command(name)
@@ -517,6 +524,11 @@ export function createProgram(io: CliIo): Command {
           .default('rename'),
       )
       .option('--json', 'one JSON summary per batch')
+      .option(
+        '--bwlimit <rate>',
+        'bandwidth limit for this run, e.g. 512K or 2M (bytes per second)',
+        (value) => parseOption(value, parseRate),
+      )
       .addHelpText(
         'after',
         '\nEvery file is verified against the hashes the destination reports. Sources from different\n' +
@@ -526,7 +538,7 @@ export function createProgram(io: CliIo): Command {
       .action(
         async (
           paths: string[],
-          options: { onConflict: ConflictChoiceDto; json?: boolean },
+          options: { onConflict: ConflictChoiceDto; json?: boolean; bwlimit?: number },
           command: Command,
         ) => {
           if (paths.length < 2)
@@ -534,6 +546,7 @@ export function createProgram(io: CliIo): Command {
           const sources = paths.slice(0, -1);
           const target = paths.at(-1)!;
           await withService(async (service) => {
+            if (options.bwlimit !== undefined) service.limitBandwidthForThisProcess(options.bwlimit);
             const destination = await resolveDestination(service, target);
             // Every argument is checked before anything is planned.
             const groups = new Map<
@@ -568,7 +581,11 @@ export function createProgram(io: CliIo): Command {
             }
             // A planned batch already runs in the background: see it through even when a later one
             // could not be planned.
-            await service.runTransfers();
+            await settleBatches(
+              service,
+              plans.map((plan) => plan.batchId),
+              options.json ? null : terminal(),
+            );
             const reports: Array<{ report: BatchReport; destination: string }> = [];
             for (const plan of plans) {
               const { batches, jobs } = await service.listTransfers({ batchId: plan.batchId });
@@ -601,79 +618,212 @@ export function createProgram(io: CliIo): Command {
     'move files and folders (copied, verified, then the source goes to its trash)',
   );
 
-  const transfers = program.command('transfers').description('list and resume transfers (cp, mv, the app)');
+  const transfers = program
+    .command('transfers')
+    .description('list, pause, resume, cancel and retry transfers (cp, mv, the app)');
+
+  /** The batch a BATCH argument names: its id, or a unique prefix of it (like git). */
+  const findBatch = async (service: SkyfoldService, prefix: string): Promise<TransferBatchDto> => {
+    const matches = (await service.listTransfers({})).batches.filter((batch) => batch.id.startsWith(prefix));
+    if (matches.length === 1) return matches[0]!;
+    throw new SkyfoldError(
+      matches.length === 0 ? 'not_found' : 'invalid_argument',
+      matches.length === 0 ? `no transfer batch ${prefix}` : `"${prefix}" names ${matches.length} batches`,
+    );
+  };
+
+  /** The scope of a control: one job (--job), one batch (BATCH), or everything. */
+  const controlScope = async (
+    service: SkyfoldService,
+    batch: string | undefined,
+    job: number | undefined,
+  ): Promise<{ batchId?: string; jobId?: number }> => {
+    if (job !== undefined) return { jobId: job };
+    if (batch !== undefined) return { batchId: (await findBatch(service, batch)).id };
+    return {};
+  };
+
+  /** Prints batches as `transfers list` does (all of them, or those of `only`). */
+  const printBatches = async (service: SkyfoldService, json: boolean, only?: ReadonlySet<string>) => {
+    const { batches, jobs } = await service.listTransfers({});
+    const rows = [];
+    for (const batch of batches.filter((candidate) => !only || only.has(candidate.id))) {
+      const report = batchReport(batch, jobs);
+      rows.push({
+        batchId: batch.id,
+        op: batch.op,
+        state: batch.state,
+        destination: await destinationLabel(service, batch.destination),
+        createdAt: new Date(batch.createdAt).toISOString(),
+        finishedAt: batch.finishedAt === null ? null : new Date(batch.finishedAt).toISOString(),
+        done: report.files.done + report.folders,
+        skipped: report.files.skipped,
+        failed: report.files.failed,
+        pending: report.pending,
+        paused: batch.paused,
+        bytes: report.bytes,
+        created: batch.createdAt,
+      });
+    }
+    if (json) return rows.forEach(({ created: _created, ...row }) => printJsonLine(row));
+    if (rows.length === 0) return io.stdout('No transfers yet.\n');
+    io.stdout(
+      `${table([
+        ['ID', 'OP', 'STATE', 'DONE', 'FAILED', 'OPEN', 'PAUSED', 'CREATED', 'DESTINATION'],
+        ...rows.map((row) => [
+          row.batchId,
+          row.op,
+          row.state,
+          String(row.done),
+          String(row.failed),
+          String(row.pending),
+          String(row.paused),
+          shortDate(row.created),
+          printableName(row.destination),
+        ]),
+      ])}\n`,
+    );
+  };
+
+  /** The batches a scope touches (a job's batch, one batch, or every batch). */
+  const batchesOf = async (service: SkyfoldService, scope: { batchId?: string; jobId?: number }) => {
+    const { batches, jobs } = await service.listTransfers({});
+    if (scope.jobId !== undefined) {
+      const job = jobs.find((candidate) => candidate.id === scope.jobId);
+      if (!job) throw new SkyfoldError('not_found', `no transfer job ${scope.jobId}`);
+      return new Set([job.batchId]);
+    }
+    return new Set(batches.filter((batch) => !scope.batchId || batch.id === scope.batchId).map((b) => b.id));
+  };
+
+  /** Runs the unfinished batches of a scope to where they can go, with a progress bar, and reports them. */
+  const runAndReport = async (
+    service: SkyfoldService,
+    scope: { batchId?: string; jobId?: number },
+    json: boolean,
+  ) => {
+    const inScope = await batchesOf(service, scope);
+    const unfinished = (await service.listTransfers({})).batches.filter(
+      (batch) => inScope.has(batch.id) && batch.state !== 'finished' && batch.state !== 'cancelled',
+    );
+    if (unfinished.length === 0) {
+      await service.runTransfers();
+      if (!json) io.stdout('Nothing to resume.\n');
+      return;
+    }
+    await settleBatches(
+      service,
+      unfinished.map((batch) => batch.id),
+      json ? null : terminal(),
+    );
+    const { batches, jobs } = await service.listTransfers({});
+    const reports: Array<{ report: BatchReport; destination: string }> = [];
+    for (const batch of batches.filter((b) => unfinished.some((u) => u.id === b.id)).reverse())
+      reports.push({
+        report: batchReport(batch, jobs),
+        destination: await destinationLabel(service, batch.destination),
+      });
+    await refreshChanged(
+      service,
+      batches.flatMap((batch) => ('accountId' in batch.destination ? [batch.destination.accountId] : [])),
+    );
+    finishTransfers(reports, json);
+  };
+
+  const jobOption = () =>
+    new Option('--job <id>', 'only this job (its id: transfers list --json shows jobs)').argParser((value) =>
+      parseOption(value, (text) => {
+        const id = Number(text);
+        if (!Number.isSafeInteger(id) || id < 1) throw new RangeError(`"${text}" is not a job id`);
+        return id;
+      }),
+    );
 
   transfers
     .command('list', { isDefault: true })
     .description('list transfer batches, newest first')
     .option('--json', 'one JSON object per batch')
     .action(async (options: { json?: boolean }) => {
+      await withService((service) => printBatches(service, options.json ?? false));
+    });
+
+  transfers
+    .command('pause')
+    .description('pause transfers (all, one batch, or one job); their progress is kept')
+    .argument('[batch]', 'a batch id (or the start of one)')
+    .addOption(jobOption())
+    .option('--json', 'one JSON object per batch')
+    .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
       await withService(async (service) => {
-        const { batches, jobs } = await service.listTransfers({});
-        const rows = [];
-        for (const batch of batches) {
-          const report = batchReport(batch, jobs);
-          rows.push({
-            batchId: batch.id,
-            op: batch.op,
-            state: batch.state,
-            destination: await destinationLabel(service, batch.destination),
-            createdAt: new Date(batch.createdAt).toISOString(),
-            finishedAt: batch.finishedAt === null ? null : new Date(batch.finishedAt).toISOString(),
-            done: report.files.done + report.folders,
-            skipped: report.files.skipped,
-            failed: report.files.failed,
-            pending: report.pending,
-            bytes: report.bytes,
-            created: batch.createdAt,
-          });
-        }
-        if (options.json) return rows.forEach(({ created: _created, ...row }) => printJsonLine(row));
-        if (rows.length === 0) return io.stdout('No transfers yet.\n');
-        io.stdout(
-          `${table([
-            ['ID', 'OP', 'STATE', 'DONE', 'FAILED', 'OPEN', 'CREATED', 'DESTINATION'],
-            ...rows.map((row) => [
-              row.batchId,
-              row.op,
-              row.state,
-              String(row.done),
-              String(row.failed),
-              String(row.pending),
-              shortDate(row.created),
-              printableName(row.destination),
-            ]),
-          ])}\n`,
-        );
+        const scope = await controlScope(service, batch, options.job);
+        await service.controlTransfers({ action: 'pause', ...scope });
+        await printBatches(service, options.json ?? false, await batchesOf(service, scope));
+      });
+    });
+
+  transfers
+    .command('cancel')
+    .description('cancel transfers (all, one batch, or one job); sources are never touched')
+    .argument('[batch]', 'a batch id (or the start of one)')
+    .addOption(jobOption())
+    .option('--json', 'one JSON object per batch')
+    .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
+      await withService(async (service) => {
+        const scope = await controlScope(service, batch, options.job);
+        const touched = await batchesOf(service, scope);
+        await service.controlTransfers({ action: 'cancel', ...scope });
+        await settleBatches(service, [...touched], null); // the runner carries the cancel out
+        await printBatches(service, options.json ?? false, touched);
       });
     });
 
   transfers
     .command('resume')
-    .description('run every unfinished transfer (after a crash, a kill or a pause) and report it')
+    .description('resume paused transfers and run every unfinished one (after a crash, a kill or a pause)')
+    .argument('[batch]', 'a batch id (or the start of one)')
+    .addOption(jobOption())
     .option('--json', 'one JSON summary per batch')
-    .action(async (options: { json?: boolean }) => {
+    .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
       await withService(async (service) => {
-        const unfinished = (await service.listTransfers({})).batches.filter(
-          (batch) => batch.state !== 'finished' && batch.state !== 'cancelled',
+        const scope = await controlScope(service, batch, options.job);
+        await service.controlTransfers({ action: 'resume', ...scope });
+        await runAndReport(service, scope, options.json ?? false);
+      });
+    });
+
+  transfers
+    .command('retry')
+    .description('start failed transfers again (all, one batch, or one job) and report them')
+    .argument('[batch]', 'a batch id (or the start of one)')
+    .addOption(jobOption())
+    .option('--json', 'one JSON summary per batch')
+    .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
+      await withService(async (service) => {
+        const scope = await controlScope(service, batch, options.job);
+        await service.controlTransfers({ action: 'retry', ...scope });
+        await runAndReport(service, scope, options.json ?? false);
+      });
+    });
+
+  transfers
+    .command('limit')
+    .description('show or set the bandwidth limit of every transfer (the app and the CLI)')
+    .argument('[rate]', 'bytes per second, e.g. 512K or 2M; "off" for none')
+    .option('--json', 'print {"bandwidthLimit": bytes per second or null}')
+    .action(async (rate: string | undefined, options: { json?: boolean }) => {
+      await withService(async (service) => {
+        const settings =
+          rate === undefined
+            ? await service.getTransferSettings()
+            : await service.setTransferSettings({
+                bandwidthLimit: rate === 'off' ? null : parseOption(rate, parseRate),
+              });
+        if (options.json) return printJsonLine({ bandwidthLimit: settings.bandwidthLimit });
+        io.stdout(
+          settings.bandwidthLimit === null
+            ? 'No bandwidth limit.\n'
+            : `Bandwidth limit: ${humanSize(settings.bandwidthLimit)}/s\n`,
         );
-        await service.runTransfers();
-        if (unfinished.length === 0) {
-          if (!options.json) io.stdout('Nothing to resume.\n');
-          return;
-        }
-        const { batches, jobs } = await service.listTransfers({});
-        const reports: Array<{ report: BatchReport; destination: string }> = [];
-        for (const batch of batches.filter((b) => unfinished.some((u) => u.id === b.id)).reverse())
-          reports.push({
-            report: batchReport(batch, jobs),
-            destination: await destinationLabel(service, batch.destination),
-          });
-        await refreshChanged(
-          service,
-          batches.flatMap((batch) => ('accountId' in batch.destination ? [batch.destination.accountId] : [])),
-        );
-        finishTransfers(reports, options.json ?? false);
       });
     });
 
@@ -760,6 +910,15 @@ function parseLimit(value: string): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPageRows)
     throw new InvalidArgumentError(`"${value}" is not a number from 1 to ${maxPageRows}`);
   return limit;
+}
+
+/** Parses an option's value with `parse`, turning its RangeError into commander's usage error. */
+function parseOption<T>(value: string, parse: (text: string) => T): T {
+  try {
+    return parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function parsePort(value: string): number {

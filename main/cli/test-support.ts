@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs/promises';
 import { runCli } from './program';
+import type { ProgressStream } from './transfer-progress';
 
 /** Where a test's CLI runs. */
 export interface CliPlace {
@@ -12,6 +13,8 @@ export interface CliPlace {
   /** `--data-dir`: the index, credentials... */
   dataDir: string;
   env: Record<string, string>;
+  /** A terminal for live progress bars (none: output is not a terminal). */
+  progressStream?: ProgressStream;
 }
 
 /** What one CLI run returned and printed, and the sign-in pages "the browser" opened meanwhile. */
@@ -48,6 +51,7 @@ export async function runCliAsUser(args: string[], place: CliPlace): Promise<Cli
     cwd: place.base,
     rendererDir: place.base,
     untilStopped: () => Promise.resolve(),
+    ...(place.progressStream ? { progressStream: place.progressStream } : {}),
   });
   const pages = await Promise.all(browsing);
   return { status, stdout, stderr, signInUrls, pages };

@@ -133,7 +133,9 @@ export function transferEnding(reports: readonly BatchReport[]): { lines: string
     .filter((report) => report.pending > 0 || report.state === 'needs-decision')
     .map((report) => {
       const paused =
-        report.paused > 0 ? `, ${report.paused} paused (a lost sign-in or a full destination)` : '';
+        report.paused > 0
+          ? `, ${report.paused} paused (by a pause, a lost sign-in or a full destination)`
+          : '';
       const why =
         report.state === 'needs-decision'
           ? 'waits for a decision on names taken at the destination'

@@ -3,10 +3,11 @@
  * local-folder accounts and plain folders in temporary directories, with real files: what lands at
  * the destination, what the source keeps, the `--json` summaries, conflict policies and errors.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLocalPath } from './program';
 import type { BatchReport } from './transfer-report';
@@ -287,11 +288,12 @@ describe('skyfold cp / mv / transfers', () => {
         skipped: 0,
         failed: 0,
         pending: 0,
+        paused: 0,
         bytes: 'photo a'.length,
       },
     ]);
     const text = await cli('transfers');
-    expect(text.stdout).toMatch(/^ID +OP +STATE +DONE +FAILED +OPEN +CREATED +DESTINATION\n/);
+    expect(text.stdout).toMatch(/^ID +OP +STATE +DONE +FAILED +OPEN +PAUSED +CREATED +DESTINATION\n/);
     expect(text.stdout).toContain(summary!.batchId);
 
     const resumed = await cli('transfers', 'resume');
@@ -300,5 +302,108 @@ describe('skyfold cp / mv / transfers', () => {
     const json = await cli('transfers', 'resume', '--json');
     expect(json.status, json.stderr).toBe(0);
     expect(json.stdout).toBe('');
+  });
+
+  describe('queue control and progress', () => {
+    /** A fake terminal that keeps what is drawn on it. */
+    const terminal = () => {
+      let drawn = '';
+      const stream = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          drawn += chunk.toString();
+          callback();
+        },
+      });
+      return { stream: Object.assign(stream, { isTTY: true, columns: 120 }), drawn: () => drawn };
+    };
+    const big = randomBytes(3 * 1024 * 1024);
+
+    beforeEach(async () => {
+      await fs.writeFile(path.join(home(), 'Photos', 'big.bin'), big);
+      await cli('sync');
+    });
+
+    it('draws a live progress bar on a terminal, and none with --json or without a terminal', async () => {
+      const screen = terminal();
+      const shown = await runCliAsUser(['cp', 'home:/Photos/big.bin', 'backup:/', '--bwlimit', '2M'], {
+        base,
+        dataDir: path.join(base, 'data'),
+        env: { HOME: path.join(base, 'plain') },
+        progressStream: screen.stream,
+      });
+      expect(shown.status, shown.stderr).toBe(0);
+      expect(screen.drawn()).toMatch(
+        /\d+% \| [01]\/1 files \| [\d.]+ [KM]?B of 3\.1 MB \| [\d.]+ [KM]?B\/s \| ETA/,
+      );
+      expect(shown.stdout).not.toMatch(/%/);
+
+      const quiet = terminal();
+      const json = await runCliAsUser(['cp', 'home:/Photos/a.jpg', 'backup:/', '--json'], {
+        base,
+        dataDir: path.join(base, 'data'),
+        env: { HOME: path.join(base, 'plain') },
+        progressStream: quiet.stream,
+      });
+      expect(json.status, json.stderr).toBe(0);
+      expect(quiet.drawn()).toBe('');
+
+      const bad = await cli('cp', 'home:/Photos/a.jpg', 'backup:/', '--bwlimit', 'fast');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/"fast" is not a rate/);
+    });
+
+    it('pauses a running cp from another command, resumes it to the end, and cancels another', async () => {
+      const running = cli('cp', 'home:/Photos/big.bin', 'backup:/', '--bwlimit', '256K', '--json');
+      await expect
+        .poll(async () => jsonLines((await cli('transfers', 'list', '--json')).stdout).length)
+        .toBe(1);
+      const [listed] = jsonLines<{ batchId: string }>((await cli('transfers', 'list', '--json')).stdout);
+      const paused = await cli('transfers', 'pause', listed!.batchId.slice(0, 8), '--json');
+      expect(paused.status, paused.stderr).toBe(0);
+      expect(jsonLines(paused.stdout)).toEqual([
+        expect.objectContaining({ batchId: listed!.batchId, paused: 1 }),
+      ]);
+      // The cp sees its batch paused, and says so: exit 3, the file not there yet.
+      const stopped = await running;
+      expect(stopped.status).toBe(3);
+      expect(await exists(path.join(backup(), 'big.bin'))).toBe(false);
+
+      const resumed = await cli('transfers', 'resume', '--json');
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(jsonLines<Summary>(resumed.stdout)).toEqual([
+        expect.objectContaining({ batchId: listed!.batchId, state: 'finished' }),
+      ]);
+      expect(await sha256(path.join(backup(), 'big.bin'))).toBe(
+        createHash('sha256').update(big).digest('hex'),
+      );
+
+      await fs.mkdir(path.join(backup(), 'Photos2'));
+      await cli('sync', 'backup');
+      const again = cli('mv', 'home:/Photos/big.bin', 'backup:/Photos2', '--bwlimit', '256K', '--json');
+      await expect
+        .poll(async () => jsonLines((await cli('transfers', 'list', '--json')).stdout).length)
+        .toBe(2);
+      const cancelled = await cli('transfers', 'cancel', '--json');
+      expect(cancelled.status, cancelled.stderr).toBe(0);
+      await again;
+      const [newest] = jsonLines<{ state: string; op: string }>(
+        (await cli('transfers', 'list', '--json')).stdout,
+      );
+      expect(newest).toMatchObject({ op: 'move', state: 'cancelled' });
+      expect(await exists(path.join(backup(), 'Photos2', 'big.bin'))).toBe(false);
+      expect(await sha256(path.join(home(), 'Photos', 'big.bin'))).toBe(
+        createHash('sha256').update(big).digest('hex'),
+      );
+    });
+
+    it('shows and sets the bandwidth limit', async () => {
+      expect((await cli('transfers', 'limit')).stdout).toBe('No bandwidth limit.\n');
+      expect((await cli('transfers', 'limit', '2M')).stdout).toBe('Bandwidth limit: 2.1 MB/s\n');
+      expect(jsonLines((await cli('transfers', 'limit', '--json')).stdout)).toEqual([
+        { bandwidthLimit: 2097152 },
+      ]);
+      expect((await cli('transfers', 'limit', 'off')).stdout).toBe('No bandwidth limit.\n');
+      expect((await cli('transfers', 'limit', '12')).status).toBe(2); // below 1K: a usage error
+    });
   });
 });

@@ -477,6 +477,11 @@ export class SkyfoldService implements ContractHandlers {
     return plan;
   }
 
+  /** A bandwidth limit (bytes per second) for the transfers this process runs, over the setting (the CLI's --bwlimit). */
+  limitBandwidthForThisProcess(bytesPerSecond: number): void {
+    this.transfers.limitThisProcess(bytesPerSecond);
+  }
+
   /** Runs the transfer queue until nothing can run (every job ended, paused or waiting). */
   runTransfers(): Promise<void> {
     return this.transfers.run();

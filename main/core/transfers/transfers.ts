@@ -212,6 +212,11 @@ export class Transfers {
     };
   }
 
+  /** Limits the transfers this process runs to `bytesPerSecond`, whatever the setting says (until it changes). */
+  limitThisProcess(bytesPerSecond: number): void {
+    this.bucket.setRate(bytesPerSecond);
+  }
+
   /** Changes settings (absent: unchanged, null: cleared); the bandwidth limit applies at once. */
   updateSettings(change: Partial<TransferSettingsDto>): TransferSettingsDto {
     const write = (key: string, value: string | number | null | undefined) => {
