@@ -111,7 +111,7 @@ describe('batchReport', () => {
     const ending = transferEnding([report]);
     expect(ending.status).toBe(3);
     expect(ending.lines).toEqual([
-      'batch b1 has 2 items not finished, 1 paused (a lost sign-in or a full destination); ' +
+      'batch b1 has 2 items not finished, 1 paused (by a pause, a lost sign-in or a full destination); ' +
         'see: skyfold transfers list, then skyfold transfers resume',
     ]);
   });
