@@ -190,6 +190,7 @@ export const stateMigrations: readonly Migration[] = [
     db.exec(`
       ALTER TABLE transfer_batches ADD COLUMN conflicts TEXT;
       ALTER TABLE transfer_jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX transfer_jobs_cancelling ON transfer_jobs (id) WHERE cancel_requested = 1;
     `);
   },
 ];

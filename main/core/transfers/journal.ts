@@ -24,6 +24,7 @@ import type {
   TransferJobStateDto,
   TransferOpDto,
 } from '../../../common/transfers';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../index/database';
 import type { HashType, UploadCheckpoint } from '../providers/types';
 
@@ -160,28 +161,35 @@ export class TransferJournal {
   }> = [];
   private flushScheduled = false;
 
+  /** Prepared statements by their text: preparing costs more than running these small ones. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => number = Date.now,
   ) {}
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
 
   // --- batches and jobs ------------------------------------------------------------------------
 
   /** Creates a batch in `planning` (a crash before `markReady` makes recovery plan it again). */
   beginBatch(batch: NewBatch): string {
     const id = randomBytes(16).toString('hex');
-    this.db
-      .prepare(
-        `INSERT INTO transfer_batches (id, op, origin, dest, dest_folder_id, conflict, state, created_at)
+    this.sql(
+      `INSERT INTO transfer_batches (id, op, origin, dest, dest_folder_id, conflict, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'planning', ?)`,
-      )
-      .run(id, batch.op, batch.origin, batch.dest, batch.destFolderId, batch.conflict, this.now());
+    ).run(id, batch.op, batch.origin, batch.dest, batch.destFolderId, batch.conflict, this.now());
     return id;
   }
 
   /** Adds jobs (in `queued`) to a batch in one transaction; returns their ids in order. */
   addJobs(batchId: string, jobs: readonly NewJob[]): number[] {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT INTO transfer_jobs (batch_id, parent_job, kind, method, src, src_id, src_name, src_size,
          src_modified, src_hashes, dest_parent_id, dest_name, name_note, conflict, state, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
@@ -217,16 +225,14 @@ export class TransferJournal {
 
   setBatchState(batchId: string, state: BatchState, summary?: unknown): void {
     const finished = state === 'finished' || state === 'cancelled' ? this.now() : null;
-    this.db
-      .prepare(
-        `UPDATE transfer_batches SET state = ?, finished_at = coalesce(?, finished_at),
+    this.sql(
+      `UPDATE transfer_batches SET state = ?, finished_at = coalesce(?, finished_at),
            summary = coalesce(?, summary) WHERE id = ?`,
-      )
-      .run(state, finished, summary === undefined ? null : JSON.stringify(summary), batchId);
+    ).run(state, finished, summary === undefined ? null : JSON.stringify(summary), batchId);
   }
 
   setBatchPaused(batchId: string, paused: boolean): void {
-    this.db.prepare('UPDATE transfer_batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
+    this.sql('UPDATE transfer_batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
   }
 
   /**
@@ -236,48 +242,42 @@ export class TransferJournal {
    */
   abandonPlanning(before: number): string[] {
     return this.db.transaction(() => {
-      const ids = this.db
-        .prepare("SELECT id FROM transfer_batches WHERE state = 'planning' AND created_at < ?")
+      const ids = this.sql("SELECT id FROM transfer_batches WHERE state = 'planning' AND created_at < ?")
         .pluck()
         .all(before) as string[];
-      for (const id of ids) this.db.prepare('DELETE FROM transfer_batches WHERE id = ?').run(id);
+      for (const id of ids) this.sql('DELETE FROM transfer_batches WHERE id = ?').run(id);
       return ids;
     })();
   }
 
   batch(id: string): Batch | undefined {
-    const row = this.db.prepare('SELECT * FROM transfer_batches WHERE id = ?').get(id) as
-      BatchRow | undefined;
+    const row = this.sql('SELECT * FROM transfer_batches WHERE id = ?').get(id) as BatchRow | undefined;
     return row && toBatch(row);
   }
 
   batches(): Batch[] {
-    const rows = this.db
-      .prepare('SELECT * FROM transfer_batches ORDER BY created_at, id')
-      .all() as BatchRow[];
+    const rows = this.sql('SELECT * FROM transfer_batches ORDER BY created_at, id').all() as BatchRow[];
     return rows.map(toBatch);
   }
 
   job(id: number): Job | undefined {
-    const row = this.db.prepare('SELECT * FROM transfer_jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.sql('SELECT * FROM transfer_jobs WHERE id = ?').get(id) as JobRow | undefined;
     return row && toJob(row);
   }
 
   jobs(batchId: string): Job[] {
-    const rows = this.db
-      .prepare('SELECT * FROM transfer_jobs WHERE batch_id = ? ORDER BY id')
-      .all(batchId) as JobRow[];
+    const rows = this.sql('SELECT * FROM transfer_jobs WHERE batch_id = ? ORDER BY id').all(
+      batchId,
+    ) as JobRow[];
     return rows.map(toJob);
   }
 
   /** Every job not in a terminal state, oldest first. */
   openJobs(): Job[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM transfer_jobs WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+    const rows = this.sql(
+      `SELECT * FROM transfer_jobs WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
          ORDER BY batch_id, id`,
-      )
-      .all() as JobRow[];
+    ).all() as JobRow[];
     return rows.map(toJob);
   }
 
@@ -285,45 +285,48 @@ export class TransferJournal {
    * The jobs that can start now, at most `perBatch` of each batch (oldest first), leaving out
    * `running`: open, in a running batch that is not paused, not paused themselves, past their retry
    * pause, with their destination folder created (files and folders to create), and folder moves
-   * only once every job inside them ended. One indexed query, however many jobs a batch holds.
+   * only once every job inside them ended. One short indexed query per running batch (it reads the
+   * batch's open jobs in id order until it has `perBatch`), however many jobs a batch holds.
    */
   startableJobs(now: number, running: readonly number[], perBatch: number): Job[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM (
-           SELECT j.*, row_number() OVER (PARTITION BY j.batch_id ORDER BY j.id) AS turn
-           FROM transfer_jobs j JOIN transfer_batches b ON b.id = j.batch_id
-           WHERE j.state NOT IN ('done', 'skipped', 'failed', 'cancelled')
-             AND b.state = 'ready' AND b.paused = 0 AND j.paused IS NULL AND j.cancel_requested = 0
-             AND (j.not_before IS NULL OR j.not_before <= @now)
-             AND (j.state NOT IN ('queued', 'copying', 'creating') OR j.dest_parent_id IS NOT NULL)
-             AND (j.state <> 'created' OR NOT EXISTS (
-               SELECT 1 FROM transfer_jobs c
-               WHERE c.parent_job = j.id AND c.state NOT IN ('done', 'skipped', 'failed', 'cancelled')))
-             AND j.id NOT IN (SELECT value FROM json_each(@running)))
-         WHERE turn <= @perBatch ORDER BY batch_id, id`,
-      )
-      .all({ now, running: JSON.stringify(running), perBatch }) as JobRow[];
-    return rows.map(toJob);
+    const batches = this.sql(
+      "SELECT id FROM transfer_batches WHERE state = 'ready' AND paused = 0 ORDER BY id",
+    )
+      .pluck()
+      .all() as string[];
+    const pick = this.sql(
+      `SELECT j.* FROM transfer_jobs j
+       WHERE j.batch_id = @batchId AND j.state NOT IN ('done', 'skipped', 'failed', 'cancelled')
+         AND j.paused IS NULL AND j.cancel_requested = 0
+         AND (j.not_before IS NULL OR j.not_before <= @now)
+         AND (j.state NOT IN ('queued', 'copying', 'creating') OR j.dest_parent_id IS NOT NULL)
+         AND (j.state <> 'created' OR NOT EXISTS (
+           SELECT 1 FROM transfer_jobs c
+           WHERE c.parent_job = j.id AND c.state NOT IN ('done', 'skipped', 'failed', 'cancelled')))
+         AND j.id NOT IN (SELECT value FROM json_each(@running))
+       ORDER BY j.id LIMIT @perBatch`,
+    );
+    const runningJson = JSON.stringify(running);
+    return batches.flatMap((batchId) =>
+      (pick.all({ batchId, now, running: runningJson, perBatch }) as JobRow[]).map(toJob),
+    );
   }
 
   /** When the next job waiting out a retry pause (in a running batch, not paused) may start; null if none. */
   nextRetryAt(now: number): number | null {
-    return this.db
-      .prepare(
-        `SELECT min(j.not_before) FROM transfer_jobs j JOIN transfer_batches b ON b.id = j.batch_id
+    return this.sql(
+      `SELECT min(j.not_before) FROM transfer_jobs j JOIN transfer_batches b ON b.id = j.batch_id
          WHERE j.state NOT IN ('done', 'skipped', 'failed', 'cancelled') AND b.state = 'ready'
            AND b.paused = 0 AND j.paused IS NULL AND j.not_before > ?`,
-      )
+    )
       .pluck()
       .get(now) as number | null;
   }
 
   /** Per batch: files and bytes planned, bytes of files done, open and paused jobs. One query. */
   batchStats(): Map<string, BatchStats> {
-    const rows = this.db
-      .prepare(
-        `SELECT batch_id AS batchId,
+    const rows = this.sql(
+      `SELECT batch_id AS batchId,
            count(*) FILTER (WHERE kind = 'file') AS files,
            coalesce(sum(src_size) FILTER (WHERE kind = 'file'), 0) AS bytes,
            coalesce(sum(src_size) FILTER (WHERE kind = 'file' AND state = 'done'), 0) AS doneBytes,
@@ -331,8 +334,7 @@ export class TransferJournal {
            count(*) FILTER (WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
              AND paused IS NOT NULL) AS paused
          FROM transfer_jobs GROUP BY batch_id`,
-      )
-      .all() as Array<BatchStats & { batchId: string }>;
+    ).all() as Array<BatchStats & { batchId: string }>;
     return new Map(rows.map(({ batchId, ...stats }) => [batchId, stats]));
   }
 
@@ -343,8 +345,7 @@ export class TransferJournal {
     const where =
       states === 'open' ? "state NOT IN ('done', 'skipped', 'failed', 'cancelled')" : "state = 'failed'";
     const { sql, params } = scopeFilter(scope);
-    return this.db
-      .prepare(`SELECT id FROM transfer_jobs WHERE ${where} AND ${sql} ORDER BY id`)
+    return this.sql(`SELECT id FROM transfer_jobs WHERE ${where} AND ${sql} ORDER BY id`)
       .pluck()
       .all(...params) as number[];
   }
@@ -353,7 +354,7 @@ export class TransferJournal {
   pauseJobs(scope: JobScope): number[] {
     return this.db.transaction(() => {
       const ids = this.jobIdsIn(scope, 'open');
-      const pause = this.db.prepare(
+      const pause = this.sql(
         "UPDATE transfer_jobs SET paused = 'user', updated_at = ? WHERE id = ? AND paused IS NULL",
       );
       return ids.filter((id) => pause.run(this.now(), id).changes === 1);
@@ -366,24 +367,20 @@ export class TransferJournal {
    */
   resumeJobs(scope: JobScope): number {
     const { sql, params } = scopeFilter(scope);
-    return this.db
-      .prepare(
-        `UPDATE transfer_jobs SET paused = NULL, not_before = NULL, updated_at = ?
+    return this.sql(
+      `UPDATE transfer_jobs SET paused = NULL, not_before = NULL, updated_at = ?
          WHERE state NOT IN ('done', 'skipped', 'failed', 'cancelled')
            AND (paused IS NOT NULL OR not_before IS NOT NULL) AND ${sql}`,
-      )
-      .run(this.now(), ...params).changes;
+    ).run(this.now(), ...params).changes;
   }
 
   /** Unpauses the open jobs paused `needs_reconnect` that read from or write to `endpoint`; returns how many. */
   resumeReconnected(endpoint: string): number {
-    return this.db
-      .prepare(
-        `UPDATE transfer_jobs SET paused = NULL, not_before = NULL, updated_at = ?
+    return this.sql(
+      `UPDATE transfer_jobs SET paused = NULL, not_before = NULL, updated_at = ?
          WHERE paused = 'needs_reconnect' AND state NOT IN ('done', 'skipped', 'failed', 'cancelled')
            AND (src = ? OR batch_id IN (SELECT id FROM transfer_batches WHERE dest = ?))`,
-      )
-      .run(this.now(), endpoint, endpoint).changes;
+    ).run(this.now(), endpoint, endpoint).changes;
   }
 
   /**
@@ -393,19 +390,17 @@ export class TransferJournal {
   retryJobs(scope: JobScope): number[] {
     return this.db.transaction(() => {
       const ids = this.jobIdsIn(scope, 'failed');
-      const retry = this.db.prepare(
+      const retry = this.sql(
         `UPDATE transfer_jobs SET state = 'queued', attempt = 0, verify_failures = 0, not_before = NULL,
            paused = NULL, error = NULL, note = NULL, dest_id = NULL, dest_hashes = NULL, computed = NULL,
            checkpoint = NULL, updated_at = ? WHERE id = ?`,
       );
       for (const id of ids) retry.run(this.now(), id);
-      this.db
-        .prepare(
-          `UPDATE transfer_batches SET state = 'ready', finished_at = NULL, summary = NULL
+      this.sql(
+        `UPDATE transfer_batches SET state = 'ready', finished_at = NULL, summary = NULL
            WHERE state = 'finished' AND id IN (SELECT batch_id FROM transfer_jobs WHERE id IN
              (SELECT value FROM json_each(?)))`,
-        )
-        .run(JSON.stringify(ids));
+      ).run(JSON.stringify(ids));
       return ids;
     })();
   }
@@ -418,9 +413,7 @@ export class TransferJournal {
   requestCancel(scope: JobScope): number[] {
     return this.db.transaction(() => {
       const ids = this.jobIdsIn(scope, 'open');
-      const request = this.db.prepare(
-        'UPDATE transfer_jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?',
-      );
+      const request = this.sql('UPDATE transfer_jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?');
       for (const id of ids) request.run(this.now(), id);
       return ids;
     })();
@@ -428,48 +421,44 @@ export class TransferJournal {
 
   /** Open jobs whose cancel was asked for. */
   cancelRequests(): Job[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM transfer_jobs WHERE cancel_requested = 1
+    const rows = this.sql(
+      `SELECT * FROM transfer_jobs WHERE cancel_requested = 1
            AND state NOT IN ('done', 'skipped', 'failed', 'cancelled') ORDER BY id`,
-      )
-      .all() as JobRow[];
+    ).all() as JobRow[];
     return rows.map(toJob);
   }
 
   /** Those of `ids` that were paused or asked to cancel since they started (by any process). */
   interruptedAmong(ids: readonly number[]): number[] {
-    return this.db
-      .prepare(
-        `SELECT id FROM transfer_jobs WHERE id IN (SELECT value FROM json_each(?))
+    return this.sql(
+      `SELECT id FROM transfer_jobs WHERE id IN (SELECT value FROM json_each(?))
            AND (paused IS NOT NULL OR cancel_requested = 1)`,
-      )
+    )
       .pluck()
       .all(JSON.stringify(ids)) as number[];
   }
 
   /** Ends a job as cancelled (its upload checkpoint forgotten). */
   cancelJob(id: number, note: string | null): void {
-    this.db
-      .prepare(
-        `UPDATE transfer_jobs SET state = 'cancelled', paused = NULL, checkpoint = NULL, note = ?,
+    this.sql(
+      `UPDATE transfer_jobs SET state = 'cancelled', paused = NULL, checkpoint = NULL, note = ?,
            updated_at = ? WHERE id = ?`,
-      )
-      .run(note, this.now(), id);
+    ).run(note, this.now(), id);
   }
 
   /** Keeps the names a batch waits on a decision for. */
   setBatchConflicts(batchId: string, conflicts: readonly string[]): void {
-    this.db
-      .prepare('UPDATE transfer_batches SET conflicts = ? WHERE id = ?')
-      .run(JSON.stringify(conflicts), batchId);
+    this.sql('UPDATE transfer_batches SET conflicts = ? WHERE id = ?').run(
+      JSON.stringify(conflicts),
+      batchId,
+    );
   }
 
   /** Deletes a batch and its jobs (only for batches that never ran: planning or needs-decision). */
   deleteBatch(batchId: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM transfer_jobs WHERE batch_id = ?').run(batchId);
-      this.db.prepare('DELETE FROM transfer_batches WHERE id = ?').run(batchId);
+      this.sql('DELETE FROM transfer_jobs WHERE batch_id = ?').run(batchId);
+      this.sql('DELETE FROM transfer_batches WHERE id = ?').run(batchId);
     })();
   }
 
@@ -481,9 +470,11 @@ export class TransferJournal {
     if (entries.length === 0) return;
     const sets = entries.map(([key]) => `${columnOf[key]!} = ?`);
     const values = entries.map(([key, value]) => (jsonColumns.has(key) ? toJson(value) : value));
-    this.db
-      .prepare(`UPDATE transfer_jobs SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`)
-      .run(...(values as unknown[]), this.now(), id);
+    this.sql(`UPDATE transfer_jobs SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(
+      ...(values as unknown[]),
+      this.now(),
+      id,
+    );
   }
 
   /** Runs `work` (journal writes) in one transaction now. */
@@ -522,13 +513,13 @@ export class TransferJournal {
   checkpointFor(jobId: number): UploadCheckpoint {
     return {
       load: async () =>
-        (this.db.prepare('SELECT checkpoint FROM transfer_jobs WHERE id = ?').pluck().get(jobId) as
+        (this.sql('SELECT checkpoint FROM transfer_jobs WHERE id = ?').pluck().get(jobId) as
           string | null | undefined) ?? null,
       save: async (state) => {
-        this.db.prepare('UPDATE transfer_jobs SET checkpoint = ? WHERE id = ?').run(state, jobId);
+        this.sql('UPDATE transfer_jobs SET checkpoint = ? WHERE id = ?').run(state, jobId);
       },
       clear: async () => {
-        this.db.prepare('UPDATE transfer_jobs SET checkpoint = NULL WHERE id = ?').run(jobId);
+        this.sql('UPDATE transfer_jobs SET checkpoint = NULL WHERE id = ?').run(jobId);
       },
     };
   }
@@ -547,21 +538,18 @@ export class TransferJournal {
     const token = randomBytes(16).toString('hex');
     return this.db
       .transaction(() => {
-        const holder = this.db.prepare('SELECT * FROM transfer_runner WHERE id = 1').get() as
-          RunnerRow | undefined;
+        const holder = this.sql('SELECT * FROM transfer_runner WHERE id = 1').get() as RunnerRow | undefined;
         const now = this.now();
         const free =
           !holder?.token ||
           (holder.host === me.host && holder.pid !== null && !isAlive(holder.pid)) ||
           now - (holder.heartbeat_at ?? 0) > staleRunnerMs;
         if (!free) return null;
-        this.db
-          .prepare(
-            `INSERT INTO transfer_runner (id, pid, host, token, heartbeat_at) VALUES (1, ?, ?, ?, ?)
+        this.sql(
+          `INSERT INTO transfer_runner (id, pid, host, token, heartbeat_at) VALUES (1, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
              heartbeat_at = excluded.heartbeat_at`,
-          )
-          .run(me.pid, me.host, token, now);
+        ).run(me.pid, me.host, token, now);
         return token;
       })
       .immediate();
@@ -570,36 +558,33 @@ export class TransferJournal {
   /** Renews the lease; false when it was taken over (the caller must stop running the queue). */
   heartbeat(token: string): boolean {
     return (
-      this.db
-        .prepare('UPDATE transfer_runner SET heartbeat_at = ? WHERE id = 1 AND token = ?')
-        .run(this.now(), token).changes === 1
+      this.sql('UPDATE transfer_runner SET heartbeat_at = ? WHERE id = 1 AND token = ?').run(
+        this.now(),
+        token,
+      ).changes === 1
     );
   }
 
   releaseRunner(token: string): void {
-    this.db
-      .prepare(
-        'UPDATE transfer_runner SET pid = NULL, host = NULL, token = NULL, heartbeat_at = NULL WHERE token = ?',
-      )
-      .run(token);
+    this.sql(
+      'UPDATE transfer_runner SET pid = NULL, host = NULL, token = NULL, heartbeat_at = NULL WHERE token = ?',
+    ).run(token);
   }
 
   // --- settings ----------------------------------------------------------------------------------
 
   setting(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+    return this.sql('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
   }
 
   deleteSetting(key: string): void {
-    this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    this.sql('DELETE FROM settings WHERE key = ?').run(key);
   }
 
   setSetting(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+    this.sql(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
   }
 }
 
