@@ -25,3 +25,24 @@ const formats: Record<string, readonly string[]> = {
 export function exportFormatsFor(mimeType: string | null | undefined): readonly string[] {
   return (mimeType && formats[mimeType]) || [];
 }
+
+const extensions: Record<string, string> = {
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '.xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': '.pptx',
+  'application/pdf': '.pdf',
+  'text/plain': '.txt',
+  'text/csv': '.csv',
+  'image/png': '.png',
+};
+
+/**
+ * The name a Google-native document gets as its default export ("Budget" -> "Budget.xlsx"): what
+ * a copy out of Drive is called. Other names are returned as they are.
+ */
+export function exportedName(name: string, mimeType: string | null | undefined): string {
+  const format = exportFormatsFor(mimeType)[0];
+  const extension = format === undefined ? undefined : extensions[format];
+  if (extension === undefined || name.toLowerCase().endsWith(extension)) return name;
+  return `${name}${extension}`;
+}

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDropboxEmulator, type DropboxEmulator } from '../../../emulators/dropbox/emulator';
+import { startGdriveEmulator, type GdriveEmulator } from '../../../emulators';
+import { GdriveProvider } from '../providers/gdrive/gdrive-provider';
 import { DropboxProvider } from '../providers/dropbox/dropbox-provider';
 import { SkyfoldError } from '../../../common/errors';
 import { openDatabase, type SqliteDatabase } from '../index/database';
@@ -319,6 +321,60 @@ describe('TransferEngine within one account (server-side copy and move)', () => 
     const moved = await dropbox.findChildren!(target.id, `tree-${stamp}`);
     expect(moved).toHaveLength(1);
     expect(await dropbox.findChildren!(moved[0]!.id, 'sub')).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('TransferEngine with Google documents (Drive emulator)', () => {
+  let emulator: GdriveEmulator;
+  let drive: Provider;
+  beforeAll(async () => {
+    emulator = await startGdriveEmulator({ seed: 'demo' });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    const token = emulator.admin.issueTokens(emulator.users[0]!).access_token;
+    drive = await GdriveProvider.connect({
+      apiBaseUrl: emulator.url,
+      tokens: { getAccessToken: async () => token, invalidate: () => undefined },
+    });
+  });
+  const projectPlan = async () => {
+    const documents = (await drive.findChildren!(drive.rootId, 'Documents'))[0]!;
+    return { documents, plan: (await drive.findChildren!(documents.id, 'Project plan'))[0]! };
+  };
+
+  it('copies a Google Doc out of Drive as its default export, named with its extension', async () => {
+    const { plan: doc } = await projectPlan();
+    providers.set(A, drive);
+    const summary = await plan('copy', [doc.id]);
+    expect(summary.files).toBe(1);
+    await engine().runUntilIdle();
+    const [job] = journal.jobs(summary.batchId);
+    expect(job).toMatchObject({ state: 'done', destName: 'Project plan.docx' });
+    const copied = await fs.readFile(path.join(dir, 'b', 'Project plan.docx'));
+    expect(copied.subarray(0, 2).toString()).toBe('PK'); // a .docx is a zip
+    expect(job!.computed?.sha256).toBe(createHash('sha256').update(copied).digest('hex'));
+  }, 60_000);
+
+  it("copies a Google Doc within Drive with Drive's own copy (a document again, nothing to hash)", async () => {
+    const { documents, plan: doc } = await projectPlan();
+    providers.set(A, drive);
+    const target = await drive.mkdir(documents.id, `copies-${randomBytes(4).toString('hex')}`, {
+      conflict: 'fail',
+    });
+    const summary = await planBatch(journal, {
+      op: 'copy',
+      origin: 'test',
+      source: { endpoint: A, provider: drive, itemIds: [doc.id] },
+      destination: { endpoint: A, provider: drive, folderId: target.id },
+      conflict: 'rename',
+    });
+    await engine().runUntilIdle();
+    expect(journal.jobs(summary.batchId)).toEqual([
+      expect.objectContaining({ method: 'server-copy', state: 'done', destName: 'Project plan' }),
+    ]);
+    const [copy] = await drive.findChildren!(target.id, 'Project plan');
+    expect(copy).toMatchObject({ mimeType: 'application/vnd.google-apps.document' });
   }, 60_000);
 });
 

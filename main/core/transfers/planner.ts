@@ -11,9 +11,11 @@
  * folder copied into itself.
  */
 import { SkyfoldError } from '../../../common/errors';
+import { exportedName } from '../../../common/export-formats';
 import type { TransferPlanDto } from '../../../common/transfers';
 import type { Provider, ProviderItem } from '../providers/types';
 import { planDestinationNames, type NamePlan } from './destination-names';
+import { asStreamed } from './steps';
 import type { ConflictChoice, JobMethod, NewJob, TransferJournal, TransferOp } from './journal';
 
 export interface PlanRequest {
@@ -66,7 +68,10 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
     const plans = planDestinationNames(
       destination.provider,
       { children, pathLength: into.pathLength },
-      incoming,
+      // Google documents leave Drive as their default export, named with its extension.
+      sameAccount
+        ? incoming
+        : incoming.map((item) => ({ ...item, name: exportedName(item.name, item.mimeType) })),
       request.conflict,
     );
     for (const [index, item] of incoming.entries()) {
@@ -84,10 +89,12 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
       if (plan.outcome === 'write' && plan.renamed) {
         summary.renamed.push({ from: item.name, to: plan.name, reason: plan.renamed.reason });
       }
-      jobs.push(jobFor(item, name, plan, into, request, methodFor(item)));
+      const method = methodFor(item);
+      const sent = method === 'stream' ? asStreamed(item) : item;
+      jobs.push(jobFor(sent, name, plan, into, request, method));
       if (item.kind === 'file') {
         summary.files++;
-        summary.bytes += item.size ?? 0;
+        summary.bytes += sent.size ?? 0;
         continue;
       }
       summary.folders++;

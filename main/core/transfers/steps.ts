@@ -14,6 +14,7 @@
  * Errors: what providers throw; the engine decides retries (scheduler.ts `afterFailure`).
  */
 import { SkyfoldError } from '../../../common/errors';
+import { exportFormatsFor } from '../../../common/export-formats';
 import { numberedName } from '../../../common/names';
 import { StoredBytesMismatch } from '../providers/stored-bytes';
 import type { Provider, ProviderItem } from '../providers/types';
@@ -141,6 +142,7 @@ async function serverCopy(job: Job, batch: Batch, context: StepContext, set: Set
   const provider = await context.provider(batch.dest);
   const parentId = requireParent(job);
   const file = await provider.stat(job.srcId);
+  if (exportFormatsFor(file.mimeType).length > 0) return copyDocument(job, provider, parentId, set);
   const expected = await sourceHashes(provider, file);
   const there = job.attempt > 1 ? await childrenNamed(provider, parentId, job.destName) : [];
   const ours = there.find(
@@ -168,6 +170,28 @@ async function serverCopy(job: Job, batch: Batch, context: StepContext, set: Set
   }
 }
 
+/**
+ * Copies a Google-native document within Drive (it has no bytes, so no hash to verify): a later
+ * attempt takes a document of the same type and name at the destination as the copy.
+ */
+async function copyDocument(
+  job: Job,
+  provider: Provider,
+  parentId: string,
+  set: Setter,
+): Promise<Job | null> {
+  const done = (id: string) =>
+    set({ state: 'verified', destId: id, note: 'a Google document: no bytes to verify' });
+  if (job.attempt > 1) {
+    const there = (await childrenNamed(provider, parentId, job.destName)).find(
+      (item) => item.id !== job.srcId,
+    );
+    if (there) return done(there.id);
+  }
+  const copied = await provider.copy!(job.srcId, { parentId, name: job.destName, conflict: 'rename' });
+  return done(copied.id);
+}
+
 /** The hashes a file's provider reports for it, asking for one when its listing carried none. */
 async function sourceHashes(provider: Provider, file: ProviderItem): Promise<Hashes> {
   const known = Object.fromEntries(
@@ -187,7 +211,7 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
   // A first attempt trusts the plan (it just listed both ends): no request before the write. The
   // write fails on a taken name and the tee on another size, and later attempts look first.
   const first = job.attempt <= 1 && (await context.journal.checkpointFor(job.id).load()) === null;
-  const file = first ? plannedFile(job) : await source.stat(job.srcId);
+  const file = first ? plannedFile(job) : asStreamed(await source.stat(job.srcId));
   const there = first ? [] : await childrenNamed(destination, parentId, job.destName);
   if (there.length > 0) {
     // Ours, from before a crash? Then its bytes are the source's: adopt it.
@@ -358,6 +382,14 @@ async function finishFolderMove(
   }
   await source.trash(job.srcId);
   return set({ state: 'done' });
+}
+
+/**
+ * A source file as it streams: a Google document is read as an export, whose length is known only
+ * once read (the size Drive reports is its storage's).
+ */
+export function asStreamed(item: ProviderItem): ProviderItem {
+  return exportFormatsFor(item.mimeType).length > 0 ? { ...item, size: null } : item;
 }
 
 /** The source file as the plan saw it. */
