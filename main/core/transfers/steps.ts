@@ -64,15 +64,25 @@ async function step(job: Job, batch: Batch, context: StepContext): Promise<Job |
     journal.updateJob(job.id, patch);
     return journal.job(job.id)!;
   };
+  /**
+   * For writes that authorize nothing: committed with the other jobs' writes of this moment (one
+   * fsync for several jobs). Lost in a crash, the step is taken again, and it looks before it acts.
+   */
+  const setGrouped = async (patch: Parameters<TransferJournal['updateJob']>[1]): Promise<Job> => {
+    await journal.commit(() => journal.updateJob(job.id, patch));
+    return journal.job(job.id)!;
+  };
   switch (job.state) {
     case 'queued':
-      return set({ state: firstState(job), attempt: job.attempt + 1 });
+      // A first write never replaces anything but by plan, and a later attempt looks first: losing
+      // this in a crash only means the attempt is counted again.
+      return setGrouped({ state: firstState(job), attempt: job.attempt + 1 });
     case 'relocating':
       return serverMove(job, batch, context, set);
     case 'copying':
       return job.method === 'server-copy'
         ? serverCopy(job, batch, context, set)
-        : copyFile(job, batch, context, set);
+        : copyFile(job, batch, context, set, setGrouped);
     case 'verifying':
       return verifyFile(job, batch, context, set);
     case 'verified':
@@ -204,7 +214,13 @@ async function sourceHashes(provider: Provider, file: ProviderItem): Promise<Has
   return { [type]: await provider.hash(file.id, type) };
 }
 
-async function copyFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
+async function copyFile(
+  job: Job,
+  batch: Batch,
+  context: StepContext,
+  set: Setter,
+  setGrouped: (patch: Parameters<TransferJournal['updateJob']>[1]) => Promise<Job>,
+): Promise<Job | null> {
   const source = await context.provider(job.src);
   const destination = await context.provider(batch.dest);
   const parentId = requireParent(job);
@@ -254,12 +270,15 @@ async function copyFile(job: Job, batch: Batch, context: StepContext, set: Sette
     }
     throw error;
   }
-  return set({
-    state: 'verifying',
-    destId: copied.item.id,
-    destHashes: copied.item.hashes,
-    computed: copied.computed,
-  });
+  const result = { destId: copied.item.id, destHashes: copied.item.hashes, computed: copied.computed };
+  if (copied.check.matched.length > 0 && copied.check.mismatched.length === 0) {
+    // Verified by the write's own answer. A copy is done (lost in a crash, a later attempt finds
+    // and adopts the file); a move's `verified` authorizes trashing the source: durable first.
+    return batch.op === 'copy'
+      ? setGrouped({ state: 'done', ...result })
+      : set({ state: 'verified', ...result });
+  }
+  return set({ state: 'verifying', ...result });
 }
 
 async function verifyFile(job: Job, batch: Batch, context: StepContext, set: Setter): Promise<Job | null> {
