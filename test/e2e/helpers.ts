@@ -36,8 +36,8 @@ export function cliNames(target: string, ...flags: string[]): string[] {
   );
   expect(result.status, result.stderr).toBe(0);
   return result.stdout
-    .trim()
     .split('\n')
+    .filter((line) => line.trim() !== '')
     .map((line) => (JSON.parse(line) as { name: string }).name);
 }
 
@@ -98,4 +98,15 @@ export async function addCloudAccount(page: Page, signIn: CloudSignIn): Promise<
   await expect(consentPage.locator('body')).toContainText(/close this window/i);
   await consentPage.close();
   return dialog;
+}
+
+/** `skyfold du <target> --json` on the same data directory: files, folders and bytes under a folder. */
+export function cliDiskUsage(target: string): { files: number; folders: number; bytes: number } {
+  const result = spawnSync(
+    process.execPath,
+    ['bin/skyfold.mjs', '--data-dir', process.env.SKYFOLD_E2E_DATA!, 'du', target, '--json'],
+    { encoding: 'utf8' },
+  );
+  expect(result.status, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as { files: number; folders: number; bytes: number };
 }

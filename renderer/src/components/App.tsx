@@ -1,6 +1,6 @@
 /** The window: accounts sidebar, the explorer for the chosen folder (or search results), and the connection banner. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { Sort } from '../../../common/contract';
 import type { AccountDto } from '../../../common/dto';
@@ -12,6 +12,10 @@ import { useExplorerLocation } from '../hooks/use-explorer-location';
 import { useNow } from '../hooks/use-now';
 import { useSearchShortcuts } from '../hooks/use-search-shortcuts';
 import { useSyncOnFocus } from '../hooks/use-sync-on-focus';
+import { useToasts } from '../hooks/use-toasts';
+import { useTransferNotifications } from '../hooks/use-transfer-notifications';
+import { desktopBridge } from '../lib/desktop-bridge';
+import { isMacPlatform } from '../lib/drag-drop';
 import { SkyfoldError } from '../../../common/errors';
 import { useAddAccount } from '../hooks/use-add-account';
 import {
@@ -38,8 +42,53 @@ import {
   NoticesBanner,
   ReconnectBanner,
 } from './States';
+import { Toasts } from './Toasts';
+import { TransferUiProvider, useUploads } from './TransferUi';
+import { TransfersPanel, TransfersToggle, transfersBadgeCount } from './TransfersPanel';
+
+/** Electron's extras (native paths of dropped files, dragging out); null in the web host. */
+const bridge = desktopBridge((window as { skyfold?: unknown }).skyfold);
+const mac = isMacPlatform(
+  (navigator as { userAgentData?: { platform?: string } }).userAgentData?.platform ?? navigator.platform,
+);
 
 export function App() {
+  const { api } = useClient();
+  const toasts = useToasts();
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [flash, setFlash] = useState(0);
+  const showTransfers = useCallback(() => {
+    setPanelOpen(true);
+    setFlash((count) => count + 1);
+  }, []);
+  const { push } = toasts;
+  const showError = useCallback((text: string) => push({ text, tone: 'error' }), [push]);
+  return (
+    <TransferUiProvider api={api} bridge={bridge} mac={mac} onStarted={showTransfers} onError={showError}>
+      <Window
+        panelOpen={panelOpen}
+        onTogglePanel={() => setPanelOpen((open) => !open)}
+        onClosePanel={() => setPanelOpen(false)}
+        flash={flash}
+        toasts={toasts}
+      />
+    </TransferUiProvider>
+  );
+}
+
+function Window({
+  panelOpen,
+  onTogglePanel,
+  onClosePanel,
+  flash,
+  toasts,
+}: {
+  panelOpen: boolean;
+  onTogglePanel: () => void;
+  onClosePanel: () => void;
+  flash: number;
+  toasts: ReturnType<typeof useToasts>;
+}) {
   const { api, connection } = useClient();
   useEngineEvents(api);
   useResyncAfterReconnect(connection);
@@ -48,6 +97,9 @@ export function App() {
 
   const accounts = useQuery({ queryKey: queryKeys.accounts(), queryFn: () => api.listAccounts({}) });
   const notices = useQuery({ queryKey: queryKeys.notices(), queryFn: () => api.listNotices({}) });
+  const transfers = useQuery({ queryKey: queryKeys.transfers(), queryFn: () => api.listTransfers({}) });
+  const { uploads } = useUploads();
+  const panelId = useId();
   const [dismissed, setDismissed] = useState<string[]>([]);
   const [location, navigate] = useExplorerLocation();
   const [sort, setSort] = useState<Sort>(defaultSort);
@@ -55,6 +107,7 @@ export function App() {
   const [focusHint, setFocusHint] = useState<{ folderId: string; itemId: string } | null>(null);
 
   const list = accounts.data;
+  useTransferNotifications(api, list, toasts.push);
   const account: AccountDto | undefined =
     list?.find((candidate) => candidate.id === location?.accountId) ?? list?.[0];
   const folderId = account
@@ -195,6 +248,14 @@ export function App() {
         sort={sort}
         onSortChange={setSort}
         onNavigate={openFolder}
+        actions={
+          <TransfersToggle
+            open={panelOpen}
+            count={transfersBadgeCount(transfers.data?.batches, uploads)}
+            panelId={panelId}
+            onToggle={onTogglePanel}
+          />
+        }
         focusItemId={focusHint?.folderId === folderId ? focusHint.itemId : null}
         searchBox={
           <SearchBox
@@ -252,7 +313,19 @@ export function App() {
           ) : null}
           {main}
         </div>
+        {panelOpen ? (
+          <TransfersPanel
+            id={panelId}
+            api={api}
+            accounts={list}
+            data={transfers.data}
+            error={transfers.error}
+            flash={flash}
+            onClose={onClosePanel}
+          />
+        ) : null}
       </div>
+      <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} />
       <AddAccountDialog controller={addAccount} />
       {removing ? (
         <RemoveAccountDialog

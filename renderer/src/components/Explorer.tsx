@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Sort, SkyfoldApi } from '../../../common/contract';
 import type { AccountDto, FolderPage, ItemDto } from '../../../common/dto';
 import { SkyfoldError } from '../../../common/errors';
+import { useDropTarget } from '../hooks/use-drop-target';
 import { buildBreadcrumbs, parentFolderId, type Crumb } from '../lib/breadcrumbs';
 import { displayName, formatCount } from '../lib/format';
 import { isEditableTarget, isGoUpKey } from '../lib/keyboard';
@@ -16,6 +17,7 @@ import { FileList } from './FileList';
 import { EmptyState, ErrorState, LoadingState } from './States';
 import { SyncStatus } from './SyncStatus';
 import { Toolbar } from './Toolbar';
+import { useTransferUi } from './TransferUi';
 
 export interface ExplorerProps {
   api: SkyfoldApi;
@@ -30,6 +32,8 @@ export interface ExplorerProps {
   searchBox?: ReactNode;
   /** Search results to show instead of the folder (null: not searching). */
   search?: ReactNode;
+  /** More toolbar buttons (the transfers toggle). */
+  actions?: ReactNode;
 }
 
 export function Explorer({
@@ -42,6 +46,7 @@ export function Explorer({
   focusItemId,
   searchBox,
   search = null,
+  actions,
 }: ExplorerProps) {
   const searching = search !== null;
   const accountId = account.id;
@@ -103,6 +108,10 @@ export function Explorer({
     document.title = `${name} — Skyfold`;
   }, [folder, account.name]);
 
+  // The folder's own area (between and below its rows) takes drops into it.
+  const transferUi = useTransferUi();
+  const drop = useDropTarget(searching ? null : { accountId, folderId }, transferUi.mac, transferUi.drop);
+
   const indexing = account.sync.state === 'crawling' || refresh.isPending;
   const error = head.error;
   const notFound = error instanceof SkyfoldError && error.code === 'not_found';
@@ -151,6 +160,7 @@ export function Explorer({
   return (
     <main className="explorer" aria-busy={head.isFetching || undefined}>
       <Toolbar
+        accountId={accountId}
         crumbs={crumbs}
         canGoUp={parentId !== null}
         onGoUp={goUp}
@@ -160,8 +170,16 @@ export function Explorer({
         onRefresh={() => refresh.mutate()}
         refreshing={indexing}
         search={searchBox}
+        actions={actions}
       />
-      <div className="content">{content}</div>
+      <div
+        className={drop.active ? 'content drop-target' : 'content'}
+        data-testid="folder-drop-area"
+        data-drop-target={drop.active || undefined}
+        {...drop.props}
+      >
+        {content}
+      </div>
       <footer className="statusbar">
         <span data-testid="item-count">{page && !searching ? formatCount(page.total, 'item') : ''}</span>
         <SyncStatus sync={account.sync} className="statusbar-sync" testId="sync-status" />

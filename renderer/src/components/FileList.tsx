@@ -16,6 +16,9 @@ import {
 } from 'react';
 import type { Sort, SkyfoldApi, SortKey } from '../../../common/contract';
 import type { FolderPage, ItemDto } from '../../../common/dto';
+import { downloadUrl } from '../../../common/uploads';
+import { useDropTarget } from '../hooks/use-drop-target';
+import { clipboardCommand } from '../lib/drag-drop';
 import { displayName, formatFullDate, formatModified, formatSize } from '../lib/format';
 import { iconKind, iconLabels } from '../lib/icons';
 import { isEditableTarget, listKeyAction } from '../lib/keyboard';
@@ -24,7 +27,8 @@ import { queryKeys } from '../lib/query-keys';
 import { ariaSort, toggleSort } from '../lib/sort';
 import { useNow } from '../hooks/use-now';
 import { rowHeight, useVirtualRows } from '../hooks/use-virtual-rows';
-import { FileIcon, SortIcon } from './Icons';
+import { DownloadIcon, FileIcon, SortIcon } from './Icons';
+import { useTransferUi } from './TransferUi';
 
 const columns: ReadonlyArray<{ key: SortKey; label: string }> = [
   { key: 'name', label: 'Name' },
@@ -122,8 +126,23 @@ export function FileList({
     virtualizer.scrollToIndex(index, { align: 'auto' });
   };
 
+  const transferUi = useTransferUi();
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.target !== gridRef.current) return; // keys on the header buttons keep their meaning
+    const command = clipboardCommand(event, transferUi.mac);
+    if (command !== null) {
+      event.preventDefault();
+      if (command === 'paste') {
+        transferUi.paste({ accountId, folderId });
+        return;
+      }
+      const item = focusedIndex === null ? undefined : itemAt(pages, focusedIndex);
+      if (item) {
+        const op = command === 'cut' ? 'move' : 'copy';
+        transferUi.setClipboard({ op, accountId, itemIds: [item.id], parentId: folderId });
+      }
+      return;
+    }
     const viewport = scrollRef.current?.clientHeight ?? rowHeight * 10;
     const action = listKeyAction(event, focusedIndex, total, Math.floor(viewport / rowHeight));
     if (action.type === 'focus') {
@@ -195,6 +214,11 @@ export function FileList({
                 start={row.start}
                 item={itemAt(pages, row.index)}
                 focused={row.index === focusedIndex}
+                cut={
+                  transferUi.clipboard?.op === 'move' &&
+                  transferUi.clipboard.accountId === accountId &&
+                  transferUi.clipboard.itemIds.includes(itemAt(pages, row.index)?.id ?? '')
+                }
                 now={now}
                 onFocusRow={onFocusRow}
                 onOpen={onOpen}
@@ -213,61 +237,94 @@ interface FileRowProps {
   start: number;
   item: ItemDto | undefined;
   focused: boolean;
+  /** Cut (Ctrl+X) and waiting to be pasted elsewhere. */
+  cut: boolean;
   now: number;
   onFocusRow: (index: number) => void;
   onOpen: (item: ItemDto) => void;
 }
 
-const FileRow = memo(function FileRow({
+const FileRow = memo(function FileRow(props: FileRowProps) {
+  return props.item ? <ItemRow {...props} item={props.item} /> : <PlaceholderRow {...props} />;
+});
+
+function PlaceholderRow({ id, index, start }: Pick<FileRowProps, 'id' | 'index' | 'start'>) {
+  const style = { transform: `translateY(${start}px)` };
+  return (
+    <div
+      id={id}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-busy="true"
+      className="row file-row placeholder"
+      data-testid="file-row"
+      data-index={index}
+      data-placeholder="true"
+      style={style}
+    >
+      <div role="gridcell" className="cell cell-name">
+        <span className="skeleton skeleton-icon" />
+        <span className="skeleton" style={{ width: `${40 + ((index * 37) % 45)}%` }} />
+      </div>
+      <div role="gridcell" className="cell cell-size">
+        <span className="skeleton skeleton-short" />
+      </div>
+      <div role="gridcell" className="cell cell-modified">
+        <span className="skeleton skeleton-short" />
+      </div>
+    </div>
+  );
+}
+
+function ItemRow({
   id,
   index,
   start,
   item,
   focused,
+  cut,
   now,
   onFocusRow,
   onOpen,
-}: FileRowProps) {
+}: FileRowProps & { item: ItemDto }) {
   const style = { transform: `translateY(${start}px)` };
-  if (!item) {
-    return (
-      <div
-        id={id}
-        role="row"
-        aria-rowindex={index + 2}
-        aria-busy="true"
-        className="row file-row placeholder"
-        data-testid="file-row"
-        data-index={index}
-        data-placeholder="true"
-        style={style}
-      >
-        <div role="gridcell" className="cell cell-name">
-          <span className="skeleton skeleton-icon" />
-          <span className="skeleton" style={{ width: `${40 + ((index * 37) % 45)}%` }} />
-        </div>
-        <div role="gridcell" className="cell cell-size">
-          <span className="skeleton skeleton-short" />
-        </div>
-        <div role="gridcell" className="cell cell-modified">
-          <span className="skeleton skeleton-short" />
-        </div>
-      </div>
-    );
-  }
+  const transferUi = useTransferUi();
+  // A folder row takes drops (a shortcut's into the folder it points to).
+  const drop = useDropTarget(
+    item.kind === 'folder' ? { accountId: item.accountId, folderId: item.targetId ?? item.id } : null,
+    transferUi.mac,
+    transferUi.drop,
+  );
   const kind = iconKind(item);
   const name = displayName(item.name);
+  const classes = ['row', 'file-row'];
+  if (focused) classes.push('focused');
+  if (cut) classes.push('cut');
+  if (drop.active) classes.push('drop-target');
   return (
     <div
       id={id}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={focused}
-      className={focused ? 'row file-row focused' : 'row file-row'}
+      className={classes.join(' ')}
       data-testid="file-row"
       data-index={index}
       data-kind={item.kind}
+      data-shortcut={item.targetId !== null || undefined}
+      data-drop-target={drop.active || undefined}
       style={style}
+      draggable
+      onDragStart={(event) => {
+        onFocusRow(index);
+        transferUi.dragStart(
+          event,
+          { accountId: item.accountId, itemIds: [item.id], parentId: item.parentId },
+          item,
+        );
+      }}
+      onDragEnd={transferUi.dragEnd}
+      {...drop.props}
       onClick={() => onFocusRow(index)}
       onDoubleClick={() => {
         if (item.kind === 'folder') onOpen(item);
@@ -278,6 +335,21 @@ const FileRow = memo(function FileRow({
         <span className="name" data-testid="file-name">
           {name}
         </span>
+        {item.kind === 'file' && !transferUi.bridge ? (
+          <a
+            className="row-download"
+            href={downloadUrl(item.accountId, item.id)}
+            download={item.name}
+            draggable={false}
+            tabIndex={-1}
+            aria-label={`Download ${name}`}
+            title={`Download ${name}`}
+            data-testid="download-link"
+            onClick={(event) => event.stopPropagation()}
+          >
+            <DownloadIcon />
+          </a>
+        ) : null}
       </div>
       <div
         role="gridcell"
@@ -295,4 +367,4 @@ const FileRow = memo(function FileRow({
       </div>
     </div>
   );
-});
+}

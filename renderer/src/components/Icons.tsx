@@ -93,6 +93,14 @@ export function UpIcon() {
   );
 }
 
+export function DownloadIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M12 4.5v11M6.5 10.5 12 16l5.5-5.5M5 19.5h14" />
+    </svg>
+  );
+}
+
 export function RefreshIcon({ spinning = false }: { spinning?: boolean }) {
   return (
     <svg className={spinning ? 'icon spin' : 'icon'} viewBox="0 0 24 24" aria-hidden="true" focusable="false">

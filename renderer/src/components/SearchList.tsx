@@ -12,6 +12,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
   type KeyboardEvent,
 } from 'react';
 import type { SkyfoldApi } from '../../../common/contract';
@@ -33,6 +34,7 @@ import {
 import { useNow } from '../hooks/use-now';
 import { rowHeight, useVirtualRows } from '../hooks/use-virtual-rows';
 import { FileIcon } from './Icons';
+import { useTransferUi } from './TransferUi';
 
 /** The results grid's element id (the search box's ArrowDown moves here). */
 export const searchGridId = 'search-results-grid';
@@ -223,11 +225,37 @@ const ResultRow = memo(function ResultRow({
       </div>
     );
   }
+  return <HitRow {...{ id, index, hit, folder, offlineNote, focused, now, onFocusRow, onBrowse, style }} />;
+});
+
+function HitRow({
+  id,
+  index,
+  hit,
+  folder,
+  offlineNote,
+  focused,
+  now,
+  onFocusRow,
+  onBrowse,
+  style,
+}: Omit<ResultRowProps, 'start' | 'hit'> & { hit: SearchHitDto; style: CSSProperties }) {
+  const transferUi = useTransferUi();
   const { item } = hit;
   const kind = iconKind(item);
   const name = displayName(item.name);
   return (
     <div
+      draggable
+      onDragStart={(event) => {
+        onFocusRow(index);
+        transferUi.dragStart(
+          event,
+          { accountId: item.accountId, itemIds: [item.id], parentId: item.parentId },
+          item,
+        );
+      }}
+      onDragEnd={transferUi.dragEnd}
       id={id}
       role="row"
       aria-rowindex={index + 2}
@@ -282,4 +310,4 @@ const ResultRow = memo(function ResultRow({
       </div>
     </div>
   );
-});
+}

@@ -1,9 +1,11 @@
 import { useId } from 'react';
 import type { AccountDto } from '../../../common/dto';
+import { useDropTarget } from '../hooks/use-drop-target';
 import { accountSubtitle, quotaSummary } from '../lib/accounts';
 import { displayName } from '../lib/format';
 import { PlusIcon, ProviderIcon, TrashIcon } from './Icons';
 import { SyncStatus } from './SyncStatus';
+import { useTransferUi } from './TransferUi';
 
 export function Sidebar({
   accounts,
@@ -32,87 +34,16 @@ export function Sidebar({
         {loading ? <p className="sidebar-note">Loading…</p> : null}
         {accounts && accounts.length === 0 ? <p className="sidebar-note">No accounts yet</p> : null}
         <ul>
-          {accounts?.map((account) => {
-            const statusId = `${idPrefix}-${account.id}`;
-            const subtitle = accountSubtitle(account);
-            const quota = quotaSummary(account.quota);
-            return (
-              <li
-                key={account.id}
-                className="account-row"
-                data-testid="account-row"
-                data-account-id={account.id}
-                data-provider={account.provider}
-                data-health={account.health}
-              >
-                <button
-                  type="button"
-                  className="account"
-                  aria-label={account.name}
-                  aria-describedby={subtitle ? `${statusId}-location ${statusId}` : statusId}
-                  aria-current={account.id === selectedId ? 'true' : undefined}
-                  data-sync={account.sync.state}
-                  title={account.location}
-                  onClick={() => onSelect(account)}
-                >
-                  <ProviderIcon provider={account.provider} />
-                  <span className="account-text">
-                    <span className="account-name">{displayName(account.name)}</span>
-                    {subtitle ? (
-                      <span
-                        className="account-location"
-                        id={`${statusId}-location`}
-                        data-testid="account-location"
-                      >
-                        {displayName(subtitle)}
-                      </span>
-                    ) : null}
-                    {account.health === 'needs_reconnect' ? (
-                      <span className="account-status" id={statusId} data-testid="account-status">
-                        Needs reconnecting
-                      </span>
-                    ) : (
-                      <SyncStatus
-                        sync={account.sync}
-                        className="account-status"
-                        id={statusId}
-                        testId="account-status"
-                      />
-                    )}
-                  </span>
-                </button>
-                <button
-                  type="button"
-                  className="icon-button account-remove"
-                  aria-label={`Remove ${account.name}`}
-                  title={`Remove ${account.name}`}
-                  onClick={() => onRemove(account)}
-                >
-                  <TrashIcon />
-                </button>
-                {quota ? (
-                  <div className="account-quota" data-level={quota.level}>
-                    {quota.percent !== null ? (
-                      <div
-                        className="quota-bar"
-                        role="meter"
-                        aria-label={quota.label}
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={quota.percent}
-                        aria-valuetext={quota.text}
-                      >
-                        <span className="quota-fill" style={{ width: `${quota.percent}%` }} />
-                      </div>
-                    ) : null}
-                    <span className="quota-text" data-testid="account-quota">
-                      {quota.text}
-                    </span>
-                  </div>
-                ) : null}
-              </li>
-            );
-          })}
+          {accounts?.map((account) => (
+            <AccountRow
+              key={account.id}
+              account={account}
+              statusId={`${idPrefix}-${account.id}`}
+              selected={account.id === selectedId}
+              onSelect={onSelect}
+              onRemove={onRemove}
+            />
+          ))}
         </ul>
       </nav>
       <div className="sidebar-footer">
@@ -122,5 +53,102 @@ export function Sidebar({
         </button>
       </div>
     </aside>
+  );
+}
+
+/** One account: opens it, removes it, and takes drops into its root folder. */
+function AccountRow({
+  account,
+  statusId,
+  selected,
+  onSelect,
+  onRemove,
+}: {
+  account: AccountDto;
+  statusId: string;
+  selected: boolean;
+  onSelect: (account: AccountDto) => void;
+  onRemove: (account: AccountDto) => void;
+}) {
+  const transferUi = useTransferUi();
+  const drop = useDropTarget(
+    { accountId: account.id, folderId: account.rootId },
+    transferUi.mac,
+    transferUi.drop,
+  );
+  const subtitle = accountSubtitle(account);
+  const quota = quotaSummary(account.quota);
+  return (
+    <li
+      className={drop.active ? 'account-row drop-target' : 'account-row'}
+      data-testid="account-row"
+      data-account-id={account.id}
+      data-provider={account.provider}
+      data-health={account.health}
+      data-drop-target={drop.active || undefined}
+      {...drop.props}
+    >
+      <button
+        type="button"
+        className="account"
+        aria-label={account.name}
+        aria-describedby={subtitle ? `${statusId}-location ${statusId}` : statusId}
+        aria-current={selected ? 'true' : undefined}
+        data-sync={account.sync.state}
+        title={account.location}
+        onClick={() => onSelect(account)}
+      >
+        <ProviderIcon provider={account.provider} />
+        <span className="account-text">
+          <span className="account-name">{displayName(account.name)}</span>
+          {subtitle ? (
+            <span className="account-location" id={`${statusId}-location`} data-testid="account-location">
+              {displayName(subtitle)}
+            </span>
+          ) : null}
+          {account.health === 'needs_reconnect' ? (
+            <span className="account-status" id={statusId} data-testid="account-status">
+              Needs reconnecting
+            </span>
+          ) : (
+            <SyncStatus
+              sync={account.sync}
+              className="account-status"
+              id={statusId}
+              testId="account-status"
+            />
+          )}
+        </span>
+      </button>
+      <button
+        type="button"
+        className="icon-button account-remove"
+        aria-label={`Remove ${account.name}`}
+        title={`Remove ${account.name}`}
+        onClick={() => onRemove(account)}
+      >
+        <TrashIcon />
+      </button>
+      {quota ? (
+        <div className="account-quota" data-level={quota.level}>
+          {quota.percent !== null ? (
+            <div
+              className="quota-bar"
+              role="meter"
+              aria-label={quota.label}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={quota.percent}
+              aria-valuetext={quota.text}
+            >
+              <span className="quota-fill" style={{ width: `${quota.percent}%` }} />
+            </div>
+          ) : null}
+          <span className="quota-text" data-testid="account-quota">
+            {quota.text}
+          </span>
+        </div>
+      ) : null}
+    </li>
   );
 }

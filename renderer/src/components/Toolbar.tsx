@@ -1,12 +1,42 @@
 import type { ReactNode } from 'react';
+import { useDropTarget } from '../hooks/use-drop-target';
 import type { Crumb } from '../lib/breadcrumbs';
 import { displayName } from '../lib/format';
 import { ChevronIcon, RefreshIcon, UpIcon } from './Icons';
+import { useTransferUi } from './TransferUi';
+
+/** One breadcrumb: opens its folder, and takes drops into it. */
+function CrumbButton({
+  accountId,
+  crumb,
+  onNavigate,
+}: {
+  accountId: string;
+  crumb: Crumb;
+  onNavigate: (folderId: string) => void;
+}) {
+  const transferUi = useTransferUi();
+  const drop = useDropTarget({ accountId, folderId: crumb.id }, transferUi.mac, transferUi.drop);
+  return (
+    <button
+      type="button"
+      className={drop.active ? 'crumb drop-target' : 'crumb'}
+      aria-current={crumb.current ? 'page' : undefined}
+      data-drop-target={drop.active || undefined}
+      onClick={() => onNavigate(crumb.id)}
+      {...drop.props}
+    >
+      {displayName(crumb.label)}
+    </button>
+  );
+}
 
 export function Breadcrumbs({
+  accountId,
   crumbs,
   onNavigate,
 }: {
+  accountId: string;
   crumbs: readonly Crumb[];
   onNavigate: (folderId: string) => void;
 }) {
@@ -16,14 +46,7 @@ export function Breadcrumbs({
         {crumbs.map((crumb, index) => (
           <li key={`${index}:${crumb.id}`}>
             {index > 0 ? <ChevronIcon /> : null}
-            <button
-              type="button"
-              className="crumb"
-              aria-current={crumb.current ? 'page' : undefined}
-              onClick={() => onNavigate(crumb.id)}
-            >
-              {displayName(crumb.label)}
-            </button>
+            <CrumbButton accountId={accountId} crumb={crumb} onNavigate={onNavigate} />
           </li>
         ))}
       </ol>
@@ -32,6 +55,7 @@ export function Breadcrumbs({
 }
 
 export function Toolbar({
+  accountId,
   crumbs,
   canGoUp,
   onGoUp,
@@ -39,7 +63,9 @@ export function Toolbar({
   onRefresh,
   refreshing,
   search,
+  actions,
 }: {
+  accountId: string;
   crumbs: readonly Crumb[];
   canGoUp: boolean;
   onGoUp: () => void;
@@ -48,6 +74,8 @@ export function Toolbar({
   refreshing: boolean;
   /** The search box, at the toolbar's end. */
   search?: ReactNode;
+  /** More buttons after the search box (the transfers toggle). */
+  actions?: ReactNode;
 }) {
   return (
     <div className="toolbar">
@@ -61,7 +89,7 @@ export function Toolbar({
       >
         <UpIcon />
       </button>
-      <Breadcrumbs crumbs={crumbs} onNavigate={onNavigate} />
+      <Breadcrumbs accountId={accountId} crumbs={crumbs} onNavigate={onNavigate} />
       <button
         type="button"
         className="icon-button"
@@ -73,6 +101,7 @@ export function Toolbar({
         <RefreshIcon spinning={refreshing} />
       </button>
       {search}
+      {actions}
     </div>
   );
 }

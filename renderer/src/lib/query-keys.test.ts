@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
+import type { TransferBatchDto } from '../../../common/transfers';
 import { keysToInvalidate, queryKeys } from './query-keys';
 
 describe('queryKeys', () => {
@@ -30,6 +31,37 @@ describe('keysToInvalidate', () => {
   });
   it('maps notices-changed to the notices', () => {
     expect(keysToInvalidate({ type: 'notices-changed' })).toEqual([['notices']]);
+  });
+
+  it('maps transfers-changed to the transfer list', () => {
+    expect(keysToInvalidate({ type: 'transfers-changed' })).toEqual([['transfers']]);
+  });
+
+  it('maps transfer-finished to the transfers and the destination account’s listings and searches', () => {
+    const batch: TransferBatchDto = {
+      id: 'b1',
+      op: 'copy',
+      state: 'finished',
+      destination: { accountId: 'dst', folderId: 'root' },
+      createdAt: 1,
+      finishedAt: 2,
+      summary: { done: 1, skipped: 0, failed: 0, cancelled: 0, bytes: 3 },
+      files: 1,
+      bytes: 3,
+      bytesDone: 3,
+      rate: 0,
+      open: 0,
+      paused: 0,
+      conflicts: [],
+    };
+    expect(keysToInvalidate({ type: 'transfer-finished', batch })).toEqual([
+      ['transfers'],
+      ['list', 'dst'],
+      ['search'],
+    ]);
+    expect(
+      keysToInvalidate({ type: 'transfer-finished', batch: { ...batch, destination: { path: '/tmp/x' } } }),
+    ).toEqual([['transfers']]);
   });
 
   it('maps accounts-changed to the account list and every search', () => {

@@ -1,7 +1,7 @@
 /**
  * Query-cache keys, general to specific, so an engine event invalidates exactly what changed:
  * `['list', account, folder, sortBy, direction, page]`, `['stat', account, item]`, `['accounts']`,
- * `['search', text, page]` (a search spans every account, so any index change makes it stale).
+ * `['search', text, page]`, `['transfers']` (a search spans every account, so any index change makes it stale).
  */
 import type { EngineEvent, Sort } from '../../../common/contract';
 
@@ -15,6 +15,8 @@ export const queryKeys = {
   stat: (accountId: string, itemId: string) => ['stat', accountId, itemId] as const,
   statAccount: (accountId: string) => ['stat', accountId] as const,
   searches: () => ['search'] as const,
+  /** Every transfer batch with its jobs (listTransfers). */
+  transfers: () => ['transfers'] as const,
   /** One page of the results of the search box's `text`. */
   searchPage: (text: string, page: number) => ['search', text, page] as const,
 };
@@ -37,6 +39,17 @@ export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unk
       return [queryKeys.accounts(), queryKeys.searches()];
     case 'notices-changed':
       return [queryKeys.notices()];
+    case 'transfers-changed':
+      return [queryKeys.transfers()];
+    case 'transfer-finished':
+      // What arrived shows in the destination's folders (and a move's sources left theirs).
+      return 'accountId' in event.batch.destination
+        ? [
+            queryKeys.transfers(),
+            queryKeys.listAccount(event.batch.destination.accountId),
+            queryKeys.searches(),
+          ]
+        : [queryKeys.transfers()];
     default:
       return [];
   }
