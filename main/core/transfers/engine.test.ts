@@ -356,6 +356,54 @@ describe('TransferEngine with Google documents (Drive emulator)', () => {
     expect(job!.computed?.sha256).toBe(createHash('sha256').update(copied).digest('hex'));
   }, 60_000);
 
+  it('copies a selected shortcut as the folder it points to, under its name; into a shortcut goes into its target', async () => {
+    const shortcut = (await drive.findChildren!(drive.rootId, 'Summer photos'))[0]!;
+    expect(shortcut.targetId).not.toBeNull();
+    providers.set(A, drive);
+    const summary = await plan('copy', [shortcut.id]);
+    await engine().runUntilIdle();
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'finished', summary: { failed: 0 } });
+    const targetNames: string[] = [];
+    for await (const page of drive.list(shortcut.targetId!))
+      targetNames.push(...page.filter((item) => item.targetId === null).map((item) => item.name));
+    expect((await fs.readdir(path.join(dir, 'b', 'Summer photos'))).sort()).toEqual(targetNames.sort());
+
+    // A drop onto the shortcut lands in the folder it points to.
+    providers.set(A, providers.get(B)!);
+    providers.set(B, drive);
+    const into = await planBatch(journal, {
+      op: 'copy',
+      origin: 'test',
+      source: { endpoint: A, provider: providers.get(A)!, itemIds: ['Summer photos'] },
+      destination: { endpoint: B, provider: drive, folderId: shortcut.id },
+      conflict: 'rename',
+    });
+    expect(journal.batch(into.batchId)!.destFolderId).toBe(shortcut.targetId);
+  }, 60_000);
+
+  it('leaves no batch behind when planning fails half-way', async () => {
+    const failing = new Proxy(providers.get(A)!, {
+      get(target, key) {
+        if (key === 'list')
+          return () => {
+            throw new SkyfoldError('transient', 'listing failed');
+          };
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await expect(
+      planBatch(journal, {
+        op: 'copy',
+        origin: 'test',
+        source: { endpoint: A, provider: failing, itemIds: ['docs'] },
+        destination: { endpoint: B, provider: providers.get(B)!, folderId: '' },
+        conflict: 'rename',
+      }),
+    ).rejects.toThrow('listing failed');
+    expect(journal.batches()).toEqual([]);
+  });
+
   it("copies a Google Doc within Drive with Drive's own copy (a document again, nothing to hash)", async () => {
     const { documents, plan: doc } = await projectPlan();
     providers.set(A, drive);

@@ -43,27 +43,47 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
     skipped: [],
     conflicts: [],
   };
-  const destinationFolder = await destination.provider.stat(request.destination.folderId);
+  let destinationFolder = await destination.provider.stat(request.destination.folderId);
+  // A shortcut to a folder (Drive) takes items into the folder it points to.
+  if (destinationFolder.targetId !== null)
+    destinationFolder = await destination.provider.stat(destinationFolder.targetId);
   if (destinationFolder.kind !== 'folder') {
     throw new SkyfoldError('invalid_argument', `"${destinationFolder.name}" is not a folder`);
   }
-  const items = await itemsOf(source.provider, source.itemIds);
+  const destinationFolderId = destinationFolder.id;
+  const moveWithin = sameAccount && request.op === 'move';
+  // A selected shortcut stands for the item it points to (under the shortcut's name), except when
+  // it is moved within its account: then the shortcut itself moves.
+  const items = await Promise.all(
+    (await itemsOf(source.provider, source.itemIds)).map(async (item) =>
+      item.targetId === null || moveWithin
+        ? item
+        : { ...(await source.provider.stat(item.targetId)), name: item.name },
+    ),
+  );
   if (sameAccount) {
     for (const item of items) await refuseIntoItself(source.provider, item, destinationFolder);
   }
 
   // Within one account the provider moves items itself (a folder as one job, by id), and copies
   // files itself when it can (folders are created one by one, so each file is verified).
-  const serverMove = sameAccount && request.op === 'move';
+  const serverMove = moveWithin;
   const serverCopy = sameAccount && request.op === 'copy' && source.provider.copy !== undefined;
   const methodFor = (item: ProviderItem): JobMethod =>
     serverMove ? 'server-move' : serverCopy && item.kind === 'file' ? 'server-copy' : 'stream';
 
   /** Plans `incoming` into a destination folder (existing: its id; new: the index of its folder job). */
   const planLevel = async (
-    incoming: readonly ProviderItem[],
+    incoming: ProviderItem[],
     into: { folderId: string | null; parentIndex: number | undefined; pathLength: number },
   ): Promise<void> => {
+    // Shortcuts inside a copied folder are left out: following them could copy a folder into
+    // itself, or the same files twice.
+    for (const item of incoming.filter(
+      (candidate) => candidate.targetId !== null && into.parentIndex !== undefined,
+    ))
+      summary.skipped.push({ name: item.name, reason: 'a shortcut (copy the item it points to instead)' });
+    incoming = incoming.filter((item) => item.targetId === null || into.parentIndex === undefined);
     const children = into.folderId === null ? [] : await listAll(destination.provider, into.folderId);
     const plans = planDestinationNames(
       destination.provider,
@@ -115,18 +135,23 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
     op: request.op,
     origin: request.origin,
     dest: destination.endpoint,
-    destFolderId: request.destination.folderId,
+    destFolderId: destinationFolderId,
     conflict: request.conflict,
   });
-  // Moving items into the folder they are in changes nothing: they are left as they are.
-  const staying = serverMove ? items.filter((item) => item.parentId === destinationFolder.id) : [];
-  for (const item of staying)
-    summary.skipped.push({ name: item.name, reason: 'it is already in this folder' });
-  await planLevel(
-    items.filter((item) => !staying.includes(item)),
-    { folderId: request.destination.folderId, parentIndex: undefined, pathLength: 0 },
-  );
-  journal.addJobs(batchId, jobs);
+  try {
+    // Moving items into the folder they are in changes nothing: they are left as they are.
+    const staying = serverMove ? items.filter((item) => item.parentId === destinationFolderId) : [];
+    for (const item of staying)
+      summary.skipped.push({ name: item.name, reason: 'it is already in this folder' });
+    await planLevel(
+      items.filter((item) => !staying.includes(item)),
+      { folderId: destinationFolderId, parentIndex: undefined, pathLength: 0 },
+    );
+    journal.addJobs(batchId, jobs);
+  } catch (error) {
+    journal.deleteBatch(batchId); // nothing moved: no trace of a plan that could not be made
+    throw error;
+  }
   if (summary.conflicts.length > 0) journal.setBatchConflicts(batchId, summary.conflicts);
   journal.setBatchState(batchId, summary.conflicts.length > 0 ? 'needs-decision' : 'ready');
   return { batchId, ...summary };

@@ -96,6 +96,8 @@ export class Transfers {
   private runAgain = false;
   private changeTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The runner lease while this process holds it. */
+  private leaseToken: string | null = null;
 
   constructor(private readonly deps: TransfersDeps) {
     this.journal = new TransferJournal(deps.stateDb);
@@ -358,6 +360,8 @@ export class Transfers {
     this.closed = true;
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.engine.stopAll();
+    // The next process need not wait for the lease to go stale.
+    if (this.leaseToken !== null) this.journal.releaseRunner(this.leaseToken);
   }
 
   // --- internals ---------------------------------------------------------------------------------
@@ -415,7 +419,11 @@ export class Transfers {
   private async runHoldingLease(): Promise<void> {
     const token = this.journal.acquireRunner({ pid: process.pid, host: os.hostname() });
     if (token === null) return;
-    const heartbeat = setInterval(() => this.journal.heartbeat(token), heartbeatMs);
+    this.leaseToken = token;
+    const heartbeat = setInterval(() => {
+      if (this.closed) clearInterval(heartbeat);
+      else this.journal.heartbeat(token);
+    }, heartbeatMs);
     heartbeat.unref();
     try {
       this.journal.abandonPlanning(Date.now() - abandonedPlanningMs);
@@ -425,7 +433,8 @@ export class Transfers {
       } while (this.runAgain);
     } finally {
       clearInterval(heartbeat);
-      this.journal.releaseRunner(token);
+      this.leaseToken = null;
+      if (!this.closed) this.journal.releaseRunner(token);
     }
   }
 
