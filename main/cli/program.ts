@@ -772,7 +772,15 @@ export function createProgram(io: CliIo): Command {
         const scope = await controlScope(service, batch, options.job);
         const touched = await batchesOf(service, scope);
         await service.controlTransfers({ action: 'cancel', ...scope });
-        await settleBatches(service, [...touched], null); // the runner carries the cancel out
+        // Carried out at once, or by the process running the queue within a second: wait a little.
+        const carriedOut = async () => {
+          const { batches, jobs } = await service.listTransfers({});
+          if (scope.jobId !== undefined)
+            return jobs.some((job) => job.id === scope.jobId && job.state === 'cancelled');
+          return batches.every((batch) => !touched.has(batch.id) || batch.open === 0);
+        };
+        for (let waited = 0; waited < 5_000 && !(await carriedOut()); waited += 250)
+          await new Promise((resolve) => setTimeout(resolve, 250));
         await printBatches(service, options.json ?? false, touched);
       });
     });

@@ -175,6 +175,79 @@ describe('TransferEngine', () => {
   });
 });
 
+describe('TransferEngine cancels, and retries', () => {
+  it('keeps a verified copy and its source when a move is cancelled before the source went', async () => {
+    const summary = await plan('move', ['top.txt']);
+    const stuck = new Proxy(providers.get(A)!, {
+      get(target, key) {
+        if (key === 'trash')
+          return () => {
+            throw new SkyfoldError('permanent', 'the trash is unavailable');
+          };
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const [job] = journal.jobs(summary.batchId);
+    // Copied and verified; the source's trash fails (the job waits in `verified`).
+    journal.updateJob(job!.id, { state: 'copying', attempt: 1 });
+    await engine({ [A]: stuck }).runUntilIdle();
+    expect(journal.job(job!.id)).toMatchObject({ state: 'failed' });
+    journal.commitNow(() => journal.updateJob(job!.id, { state: 'verified', error: null }));
+    journal.setBatchState(summary.batchId, 'ready');
+    journal.requestCancel({ batchId: summary.batchId });
+    await engine().carryOutCancels();
+    expect(journal.job(job!.id)).toMatchObject({
+      state: 'cancelled',
+      note: 'the verified copy at the destination was kept, and so was the source',
+    });
+    expect(await fs.readFile(path.join(dir, 'b/top.txt'), 'utf8')).toBe('top');
+    expect(await fs.readFile(path.join(dir, 'a/top.txt'), 'utf8')).toBe('top');
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('cancels a folder with everything planned inside it; the rest of the batch goes on', async () => {
+    const summary = await plan('copy', ['docs', 'top.txt']);
+    const folder = journal.jobs(summary.batchId).find((job) => job.srcName === 'docs')!;
+    journal.requestCancel({ jobId: folder.id });
+    await engine().runUntilIdle();
+    const states = Object.fromEntries(journal.jobs(summary.batchId).map((job) => [job.srcName, job.state]));
+    expect(states).toEqual({
+      docs: 'cancelled',
+      deep: 'cancelled',
+      'report.pdf': 'cancelled',
+      'note.txt': 'cancelled',
+      'top.txt': 'done',
+    });
+    expect(await tree(path.join(dir, 'b'))).toEqual(['top.txt: 3']);
+    expect(journal.batch(summary.batchId)).toMatchObject({
+      state: 'finished',
+      summary: { done: 1, cancelled: 4 },
+    });
+  });
+
+  it('ends a batch waiting for a decision once all its jobs are cancelled', async () => {
+    await fs.writeFile(path.join(dir, 'b/top.txt'), 'theirs');
+    const summary = await plan('copy', ['top.txt'], null);
+    journal.requestCancel({ batchId: summary.batchId });
+    await engine().runUntilIdle();
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('retries a file inside a folder that failed together with that folder', async () => {
+    const summary = await plan('copy', ['docs']);
+    const jobs = journal.jobs(summary.batchId);
+    journal.commitNow(() => {
+      for (const job of jobs) journal.updateJob(job.id, { state: 'failed' });
+    });
+    const note = jobs.find((job) => job.srcName === 'note.txt')!;
+    expect(journal.retryJobs({ jobId: note.id }).length).toBe(3); // note.txt, deep, docs
+    await engine().runUntilIdle();
+    expect(journal.job(note.id)).toMatchObject({ state: 'done' });
+    expect(await fs.readFile(path.join(dir, 'b/docs/deep/note.txt'), 'utf8')).toBe('note');
+  });
+});
+
 describe('TransferEngine with a cloud (Dropbox emulator)', () => {
   let emulator: DropboxEmulator;
   beforeAll(async () => {

@@ -35,6 +35,10 @@ export interface EngineOptions {
   onChange?: (batchIds: string[]) => void;
   /** A batch ended: every job done, skipped, failed or cancelled. */
   onBatchEnded?: (batchId: string) => void;
+  /** A job's run stopped (ended, paused, waiting to retry, or interrupted). */
+  onJobSettled?: (jobId: number) => void;
+  /** Called each second while running, beside the journal check (settings other processes change). */
+  onWatch?: () => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -70,6 +74,7 @@ export class TransferEngine {
       try {
         const interrupted = journal.interruptedAmong([...running.keys()]);
         for (const id of interrupted) running.get(id)?.controller.abort();
+        this.options.onWatch?.();
       } catch {
         return; // the journal closed: the loop ends at its next step
       }
@@ -132,29 +137,52 @@ export class TransferEngine {
   }
 
   /**
-   * Cancels the jobs whose cancel was asked for and that do not run (any more): a copy made but
-   * not finished (verifying, or verified but not done) is removed; sources are never touched.
-   * A copy that cannot be removed is named in the job's note.
+   * Cancels the jobs whose cancel was asked for and that do not run (any more). Only an unverified
+   * copy this job made is removed (a verified one is kept, and so is anything a `replace` wrote over:
+   * it holds the id of the user's file); a source is never touched. A move whose source is already
+   * gone ended: it is done.
    */
-  private async carryOutCancels(): Promise<void> {
+  async carryOutCancels(): Promise<void> {
     const { journal } = this.options;
     const requests = journal.cancelRequests().filter((job) => !this.running.has(job.id));
     for (const job of requests) {
+      const batch = journal.batch(job.batchId)!;
+      if (job.kind === 'file' && job.state === 'verified') {
+        if (batch.op === 'copy' || !(await this.sourceExists(job))) {
+          journal.updateJob(job.id, { state: 'done', note: 'it had finished before the cancel' });
+        } else {
+          journal.cancelJob(job.id, 'the verified copy at the destination was kept, and so was the source');
+        }
+        continue;
+      }
       let note: string | null = null;
-      if (
-        job.kind === 'file' &&
-        job.destId !== null &&
-        (job.state === 'verifying' || job.state === 'verified')
-      ) {
-        try {
-          await removeCopy(await this.options.provider(journal.batch(job.batchId)!.dest), job.destId);
-        } catch (error) {
-          note = `the unfinished copy could not be removed: ${error instanceof Error ? error.message : String(error)}`;
+      if (job.kind === 'file' && job.state === 'verifying' && job.destId !== null) {
+        if (job.conflict === 'replace') {
+          note = 'the destination file was being replaced; its previous content is in its version history';
+        } else {
+          try {
+            await removeCopy(await this.options.provider(batch.dest), job.destId);
+          } catch (error) {
+            note = `the unfinished copy could not be removed: ${error instanceof Error ? error.message : String(error)}`;
+          }
         }
       }
       journal.cancelJob(job.id, note);
     }
-    if (requests.length > 0) this.options.onChange?.([...new Set(requests.map((job) => job.batchId))]);
+    if (requests.length > 0) {
+      for (const batchId of new Set(requests.map((job) => job.batchId))) this.finishBatch(batchId);
+      this.options.onChange?.([...new Set(requests.map((job) => job.batchId))]);
+    }
+  }
+
+  private async sourceExists(job: Job): Promise<boolean> {
+    try {
+      await (await this.options.provider(job.src)).stat(job.srcId);
+      return true;
+    } catch (error) {
+      if (error instanceof SkyfoldError && error.code === 'not_found') return false;
+      throw error;
+    }
   }
 
   /** Drops the provider cached for an endpoint (its account was signed in again): the next job opens it anew. */
@@ -201,7 +229,10 @@ export class TransferEngine {
         if (job.kind === 'folder') this.failContent(job);
       }
     }
+    this.options.onJobSettled?.(job.id);
     this.options.onChange?.([batch.id]);
+    // A batch ends as soon as its last job does, not when the whole queue is idle.
+    this.finishBatch(batch.id);
   }
 
   /** A folder that could not be created takes its content with it: those jobs fail (their sources stay). */
@@ -237,31 +268,32 @@ export class TransferEngine {
     };
   }
 
-  /**
-   * Ends the running batches whose jobs all ended: `cancelled` when every job was cancelled, else
-   * `finished` with the counts. Idempotent.
-   */
+  /** Ends every batch whose jobs all ended (see `finishBatch`). Idempotent. */
   finishBatches(): void {
+    for (const batch of this.options.journal.batches()) this.finishBatch(batch.id);
+  }
+
+  /**
+   * Ends a batch (running, or waiting for a decision) once all its jobs ended: `cancelled` when
+   * every job was cancelled, else `finished` with the counts. Idempotent; one indexed count while
+   * jobs are open.
+   */
+  finishBatch(batchId: string): void {
     const { journal } = this.options;
-    for (const batch of journal.batches()) {
-      if (batch.state !== 'ready') continue;
-      const jobs = journal.jobs(batch.id);
-      if (jobs.some((job) => !terminalJobStates.has(job.state))) continue;
-      const count = (state: Job['state']) => jobs.filter((job) => job.state === state).length;
-      const cancelled = count('cancelled');
-      journal.setBatchState(
-        batch.id,
-        jobs.length > 0 && cancelled === jobs.length ? 'cancelled' : 'finished',
-        {
-          done: count('done'),
-          skipped: count('skipped'),
-          failed: count('failed'),
-          cancelled,
-          bytes: jobs.filter((job) => job.state === 'done').reduce((sum, job) => sum + (job.srcSize ?? 0), 0),
-        },
-      );
-      this.options.onChange?.([batch.id]);
-      this.options.onBatchEnded?.(batch.id);
-    }
+    const batch = journal.batch(batchId);
+    if (!batch || (batch.state !== 'ready' && batch.state !== 'needs-decision')) return;
+    if (journal.openJobCount(batchId) > 0) return;
+    const jobs = journal.jobs(batchId);
+    const count = (state: Job['state']) => jobs.filter((job) => job.state === state).length;
+    const cancelled = count('cancelled');
+    journal.setBatchState(batchId, jobs.length > 0 && cancelled === jobs.length ? 'cancelled' : 'finished', {
+      done: count('done'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      cancelled,
+      bytes: jobs.filter((job) => job.state === 'done').reduce((sum, job) => sum + (job.srcSize ?? 0), 0),
+    });
+    this.options.onChange?.([batchId]);
+    this.options.onBatchEnded?.(batchId);
   }
 }

@@ -312,6 +312,16 @@ export class TransferJournal {
     );
   }
 
+  /** How many jobs of a batch have not ended. */
+  openJobCount(batchId: string): number {
+    return this.sql(
+      `SELECT count(*) FROM transfer_jobs
+       WHERE batch_id = ? AND state NOT IN ('done', 'skipped', 'failed', 'cancelled')`,
+    )
+      .pluck()
+      .get(batchId) as number;
+  }
+
   /** When the next job waiting out a retry pause (in a running batch, not paused) may start; null if none. */
   nextRetryAt(now: number): number | null {
     return this.sql(
@@ -384,12 +394,22 @@ export class TransferJournal {
   }
 
   /**
-   * Starts failed jobs again from the beginning (attempts counted anew) and reopens their batches.
+   * Starts failed jobs again from the beginning (attempts counted anew), with the failed folders
+   * they go into, and reopens their batches.
    * Returns their ids. Idempotent (a job that is not failed is left as it is).
    */
   retryJobs(scope: JobScope): number[] {
     return this.db.transaction(() => {
-      const ids = this.jobIdsIn(scope, 'failed');
+      // A job inside a folder that failed needs that folder: it is retried too.
+      const ids = this.sql(
+        `WITH RECURSIVE above(id) AS (
+           SELECT value FROM json_each(?)
+           UNION SELECT j.parent_job FROM transfer_jobs j JOIN above ON j.id = above.id
+           WHERE j.parent_job IS NOT NULL)
+         SELECT j.id FROM transfer_jobs j JOIN above USING (id) WHERE j.state = 'failed' ORDER BY j.id`,
+      )
+        .pluck()
+        .all(JSON.stringify(this.jobIdsIn(scope, 'failed'))) as number[];
       const retry = this.sql(
         `UPDATE transfer_jobs SET state = 'queued', attempt = 0, verify_failures = 0, not_before = NULL,
            paused = NULL, error = NULL, note = NULL, dest_id = NULL, dest_hashes = NULL, computed = NULL,
@@ -412,11 +432,25 @@ export class TransferJournal {
    */
   requestCancel(scope: JobScope): number[] {
     return this.db.transaction(() => {
-      const ids = this.jobIdsIn(scope, 'open');
+      // A folder's content goes with it (it could never start without its folder).
+      const ids = this.withOpenDescendants(this.jobIdsIn(scope, 'open'));
       const request = this.sql('UPDATE transfer_jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?');
       for (const id of ids) request.run(this.now(), id);
       return ids;
     })();
+  }
+
+  /** `ids` and the open jobs below them (in the folders they create), in id order. */
+  private withOpenDescendants(ids: readonly number[]): number[] {
+    return this.sql(
+      `WITH RECURSIVE below(id) AS (
+         SELECT value FROM json_each(?)
+         UNION SELECT j.id FROM transfer_jobs j JOIN below ON j.parent_job = below.id)
+       SELECT j.id FROM transfer_jobs j JOIN below USING (id)
+       WHERE j.state NOT IN ('done', 'skipped', 'failed', 'cancelled') ORDER BY j.id`,
+    )
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
   }
 
   /** Open jobs whose cancel was asked for. */

@@ -74,6 +74,8 @@ export interface ControlScope {
 const heartbeatMs = 5_000;
 /** A batch left in `planning` longer than this was abandoned by a crash. */
 const abandonedPlanningMs = 10 * 60_000;
+/** How often a batch run by another process is looked at, for `whenEnded`. */
+const endedPollMs = 500;
 /** Progress reaches the UI at most this often. */
 const changeIntervalMs = 250;
 /** Uploads that never finished, and drag-out copies, are removed after this long. */
@@ -98,6 +100,8 @@ export class Transfers {
   private closed = false;
   /** The runner lease while this process holds it. */
   private leaseToken: string | null = null;
+  /** The CLI's --bwlimit for this process, over the setting. */
+  private processLimit: number | null = null;
 
   constructor(private readonly deps: TransfersDeps) {
     this.journal = new TransferJournal(deps.stateDb);
@@ -110,6 +114,8 @@ export class Transfers {
       onProgress: (jobId, bytes) => this.recordProgress(jobId, bytes),
       onChange: () => this.changed(),
       onBatchEnded: (batchId) => this.batchEnded(batchId),
+      onJobSettled: (jobId) => this.progress.delete(jobId),
+      onWatch: () => this.applyBandwidthLimit(),
     });
   }
 
@@ -179,12 +185,12 @@ export class Transfers {
         this.journal.retryJobs(jobScope);
         break;
       case 'cancel':
-        // Carried out by the process running the queue (this one, or another within a second).
         await this.engine.interrupt(this.journal.requestCancel(jobScope));
+        await this.carryOutCancels();
         break;
     }
     this.changed();
-    if (action !== 'pause') {
+    if (action === 'resume' || action === 'retry') {
       this.engine.wake();
       void this.run().catch(() => undefined);
     }
@@ -214,9 +220,10 @@ export class Transfers {
     };
   }
 
-  /** Limits the transfers this process runs to `bytesPerSecond`, whatever the setting says (until it changes). */
+  /** Limits the transfers this process runs to `bytesPerSecond`, whatever the setting says. */
   limitThisProcess(bytesPerSecond: number): void {
-    this.bucket.setRate(bytesPerSecond);
+    this.processLimit = bytesPerSecond;
+    this.applyBandwidthLimit();
   }
 
   /** Changes settings (absent: unchanged, null: cleared); the bandwidth limit applies at once. */
@@ -227,9 +234,8 @@ export class Transfers {
     };
     write(bandwidthKey, change.bandwidthLimit);
     write(conflictKey, change.conflictDefault);
-    const settings = this.settings();
-    this.bucket.setRate(settings.bandwidthLimit);
-    return settings;
+    this.applyBandwidthLimit();
+    return this.settings();
   }
 
   /**
@@ -258,14 +264,25 @@ export class Transfers {
     };
   }
 
-  /** Resolves with the batch once it ended (finished or cancelled). */
+  /**
+   * Resolves with the batch once it ended (finished or cancelled), whoever runs it: this process
+   * tells at once, another one is noticed within `endedPollMs`.
+   */
   whenEnded(batchId: string): Promise<Batch> {
     const batch = this.journal.batch(batchId);
     if (!batch) return Promise.reject(new SkyfoldError('not_found', `no transfer batch ${batchId}`));
-    if (batch.state === 'finished' || batch.state === 'cancelled') return Promise.resolve(batch);
+    if (hasEnded(batch)) return Promise.resolve(batch);
     return new Promise((resolve) => {
+      const poll = setInterval(() => {
+        const now = this.closed ? undefined : this.journal.batch(batchId);
+        if (now && hasEnded(now)) finish(now);
+      }, endedPollMs);
+      const finish = (ended: Batch) => {
+        clearInterval(poll);
+        resolve(ended);
+      };
       const waiters = this.endedWaiters.get(batchId) ?? [];
-      waiters.push(resolve);
+      waiters.push(finish);
       this.endedWaiters.set(batchId, waiters);
     });
   }
@@ -365,6 +382,27 @@ export class Transfers {
   }
 
   // --- internals ---------------------------------------------------------------------------------
+
+  /**
+   * Carries out asked cancels now when no other process runs the queue (this one's run does it
+   * on its next turn, another process's within a second).
+   */
+  private async carryOutCancels(): Promise<void> {
+    if (this.running) return this.engine.wake();
+    const token = this.journal.acquireRunner({ pid: process.pid, host: os.hostname() });
+    if (token === null) return;
+    try {
+      await this.engine.carryOutCancels();
+    } finally {
+      this.journal.releaseRunner(token);
+    }
+  }
+
+  private applyBandwidthLimit(): void {
+    if (this.closed) return;
+    const limit = this.processLimit ?? this.settings().bandwidthLimit;
+    if (this.bucket.bytesPerSecond !== limit) this.bucket.setRate(limit);
+  }
 
   private scopeOf(scope: ControlScope): JobScope {
     if (scope.jobId !== undefined) {
