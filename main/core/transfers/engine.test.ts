@@ -369,6 +369,35 @@ describe('TransferEngine within one account (server-side copy and move)', () => 
     expect(await dropbox.findChildren!(inner.id, 'a.bin')).toHaveLength(1); // the source stays
   }, 60_000);
 
+  it('moves a folder onto a folder of its name by merging: the content moves in, the emptied source goes', async () => {
+    const stamp = randomBytes(4).toString('hex');
+    const from = await dropbox.mkdir(dropbox.rootId, `from-${stamp}`, { conflict: 'fail' });
+    const to = await dropbox.mkdir(dropbox.rootId, `to-${stamp}`, { conflict: 'fail' });
+    const moving = await dropbox.mkdir(from.id, 'Photos', { conflict: 'fail' });
+    const existing = await dropbox.mkdir(to.id, 'Photos', { conflict: 'fail' });
+    const { Readable } = await import('node:stream');
+    await dropbox.write(moving.id, 'new.txt', Readable.from([Buffer.from('new')]), {
+      conflict: 'fail',
+      size: 3,
+    });
+    await dropbox.write(existing.id, 'old.txt', Readable.from([Buffer.from('old')]), {
+      conflict: 'fail',
+      size: 3,
+    });
+    const provider = noStreaming(dropbox);
+    providers.set(A, provider);
+    const summary = await planWithin(provider, 'move', [moving.id], to.id);
+    await engine().runUntilIdle();
+    expect(journal.jobs(summary.batchId).map((job) => [job.srcName, job.method, job.state])).toEqual([
+      ['Photos', 'stream', 'done'],
+      ['new.txt', 'server-move', 'done'],
+    ]);
+    const names: string[] = [];
+    for await (const page of dropbox.list(existing.id)) names.push(...page.map((item) => item.name));
+    expect(names.sort()).toEqual(['new.txt', 'old.txt']);
+    expect(await dropbox.findChildren!(from.id, 'Photos')).toEqual([]);
+  }, 60_000);
+
   it("moves a folder as one job by the provider's own move, and leaves items moved into their own folder", async () => {
     const stamp = randomBytes(4).toString('hex');
     const docs = await dropbox.mkdir(dropbox.rootId, `tree-${stamp}`, { conflict: 'fail' });
@@ -476,6 +505,19 @@ describe('TransferEngine with Google documents (Drive emulator)', () => {
     ).rejects.toThrow('listing failed');
     expect(journal.batches()).toEqual([]);
   });
+
+  it('moves a Google Doc out of Drive as an export, and keeps the document itself', async () => {
+    const { plan: doc } = await projectPlan();
+    providers.set(A, drive);
+    const summary = await plan('move', [doc.id]);
+    await engine().runUntilIdle();
+    expect(journal.jobs(summary.batchId)[0]).toMatchObject({
+      state: 'done',
+      note: expect.stringContaining('the document is kept'),
+    });
+    expect(await drive.stat(doc.id)).toMatchObject({ name: 'Project plan' });
+    expect((await fs.stat(path.join(dir, 'b', 'Project plan.docx'))).size).toBeGreaterThan(0);
+  }, 60_000);
 
   it("copies a Google Doc within Drive with Drive's own copy (a document again, nothing to hash)", async () => {
     const { documents, plan: doc } = await projectPlan();

@@ -109,7 +109,10 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
       if (plan.outcome === 'write' && plan.renamed) {
         summary.renamed.push({ from: item.name, to: plan.name, reason: plan.renamed.reason });
       }
-      const method = methodFor(item);
+      const merged = plan.outcome === 'write' && plan.existing === 'merge';
+      // A folder moved within its account onto a folder of its name merges into it: that folder
+      // job finds the existing one, and the content is moved into it item by item.
+      const method = merged && item.kind === 'folder' ? 'stream' : methodFor(item);
       const sent = method === 'stream' ? asStreamed(item) : item;
       jobs.push(jobFor(sent, name, plan, into, request, method));
       if (item.kind === 'file') {
@@ -118,8 +121,7 @@ export async function planBatch(journal: TransferJournal, request: PlanRequest):
         continue;
       }
       summary.folders++;
-      if (serverMove) continue; // the folder moves with everything in it
-      const merged = plan.outcome === 'write' && plan.existing === 'merge';
+      if (serverMove && !merged) continue; // the folder moves with everything in it
       const existingFolder = merged
         ? children.find((child) => child.kind === 'folder' && child.name === name)
         : undefined;

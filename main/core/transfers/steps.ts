@@ -122,15 +122,20 @@ async function serverMove(job: Job, batch: Batch, context: StepContext, set: Set
     sourceThere = false;
   }
   if (!sourceThere) {
-    // Path-addressed ids change with a move: a namesake of the right kind is the moved item.
-    const moved = there.find((item) => item.kind === job.kind);
+    // Local ids are paths, so they change with a move: there, a namesake of the right kind left
+    // by a move whose record was lost is the moved item. Cloud ids do not change.
+    const moved = provider.kind === 'local' ? there.find((item) => item.kind === job.kind) : undefined;
     if (moved) return set({ state: 'done', destId: moved.id });
     throw new SkyfoldError('not_found', `"${job.srcName}" is gone from the source`);
   }
   if (there.length > 0) {
     if (job.conflict === 'skip')
       return set({ state: 'skipped', note: `"${job.destName}" exists at the destination` });
-    if (job.conflict === 'rename') return set({ destName: await freeName(provider, parentId, job.destName) });
+    // Only a file replaces a file (it goes to the trash, recoverable); anything else in the way
+    // keeps its name and the moved item takes a free one.
+    const replaceable =
+      job.conflict === 'replace' && there.every((item) => item.kind === 'file' && job.kind === 'file');
+    if (!replaceable) return set({ destName: await freeName(provider, parentId, job.destName) });
     for (const item of there) await provider.trash(item.id);
   }
   try {
@@ -152,7 +157,7 @@ async function serverCopy(job: Job, batch: Batch, context: StepContext, set: Set
   const provider = await context.provider(batch.dest);
   const parentId = requireParent(job);
   const file = await provider.stat(job.srcId);
-  if (exportFormatsFor(file.mimeType).length > 0) return copyDocument(job, provider, parentId, set);
+  if (exportFormatsFor(file.mimeType).length > 0) return copyDocument(job, provider, file, parentId, set);
   const expected = await sourceHashes(provider, file);
   const there = job.attempt > 1 ? await childrenNamed(provider, parentId, job.destName) : [];
   const ours = there.find(
@@ -181,25 +186,35 @@ async function serverCopy(job: Job, batch: Batch, context: StepContext, set: Set
 }
 
 /**
- * Copies a Google-native document within Drive (it has no bytes, so no hash to verify): a later
- * attempt takes a document of the same type and name at the destination as the copy.
+ * Copies a Google-native document within Drive (it has no bytes, so no hash to verify). A later
+ * attempt takes a document of the same type under our name as the copy (ours, from a lost answer);
+ * anything else there follows the conflict choice.
  */
 async function copyDocument(
   job: Job,
   provider: Provider,
+  source: ProviderItem,
   parentId: string,
   set: Setter,
 ): Promise<Job | null> {
   const done = (id: string) =>
     set({ state: 'verified', destId: id, note: 'a Google document: no bytes to verify' });
-  if (job.attempt > 1) {
-    const there = (await childrenNamed(provider, parentId, job.destName)).find(
-      (item) => item.id !== job.srcId,
-    );
-    if (there) return done(there.id);
+  const there = job.attempt > 1 ? await childrenNamed(provider, parentId, job.destName) : [];
+  const ours = there.find((item) => item.id !== source.id && item.mimeType === source.mimeType);
+  if (ours) return done(ours.id);
+  if (there.length > 0) {
+    if (job.conflict === 'skip')
+      return set({ state: 'skipped', note: `"${job.destName}" exists at the destination` });
+    if (job.conflict === 'rename') return set({ destName: await freeName(provider, parentId, job.destName) });
+    for (const item of there.filter((candidate) => candidate.kind === 'file')) await provider.trash(item.id);
   }
-  const copied = await provider.copy!(job.srcId, { parentId, name: job.destName, conflict: 'rename' });
-  return done(copied.id);
+  try {
+    return done((await provider.copy!(job.srcId, { parentId, name: job.destName, conflict: 'fail' })).id);
+  } catch (error) {
+    if (error instanceof SkyfoldError && error.code === 'conflict')
+      return set({ attempt: Math.max(job.attempt, 2) }); // look again
+    throw error;
+  }
 }
 
 /** The hashes a file's provider reports for it, asking for one when its listing carried none. */
@@ -340,6 +355,9 @@ async function finishFile(job: Job, batch: Batch, context: StepContext, set: Set
     if (error instanceof SkyfoldError && error.code === 'not_found') return set({ state: 'done' });
     throw error;
   }
+  // A Google document left Drive as an export (no comments, history or sharing): it stays.
+  if (exportFormatsFor(now.mimeType).length > 0)
+    return set({ state: 'done', note: 'a Google document: the copy is an export, so the document is kept' });
   // Only the file that was copied is trashed: a changed or replaced source is kept.
   if (now.size !== job.srcSize || now.modifiedAt !== job.srcModified) {
     return set({ state: 'done', note: 'the source changed after the copy; it is kept' });
