@@ -331,6 +331,46 @@ describe('files from and to the desktop', () => {
     ).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
+  it('moves a dropped file within the folder of a local account it lies in on disk, never over itself', async () => {
+    const { home } = await twoAccounts();
+    const year = await service.resolvePath({ accountId: home.id, path: '/photos/2024' });
+    const list = path.join(base, 'home', 'photos', 'list.txt');
+    // Onto the folder it is in, with replace: left as it is.
+    const staying = await service.startTransfer({
+      op: 'move',
+      source: { paths: [list] },
+      destination: {
+        accountId: home.id,
+        folderId: (await service.resolvePath({ accountId: home.id, path: '/photos' })).id,
+      },
+      conflict: 'replace',
+    });
+    expect(staying.skipped).toEqual([{ name: 'list.txt', reason: 'it is already in this folder' }]);
+    await service.runTransfers();
+    expect(await fs.readFile(list, 'utf8')).toBe('list');
+    // Into a folder below: a move on disk (the account's own move), nothing in a trash.
+    const moved = await service.startTransfer({
+      op: 'move',
+      source: { paths: [list] },
+      destination: { accountId: home.id, folderId: year.id },
+    });
+    await service.runTransfers();
+    expect((await service.listTransfers({ batchId: moved.batchId })).jobs[0]).toMatchObject({
+      method: 'server-move',
+      state: 'done',
+    });
+    expect(await fs.readFile(path.join(base, 'home', 'photos', '2024', 'list.txt'), 'utf8')).toBe('list');
+    await expect(fs.stat(path.join(base, 'home', '.skyfold-trash'))).rejects.toThrow();
+    // A folder cannot go into itself this way either.
+    await expect(
+      service.startTransfer({
+        op: 'move',
+        source: { paths: [path.join(base, 'home', 'photos')] },
+        destination: { accountId: home.id, folderId: year.id },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
   it('receives a web drop (announce, bytes, finish), copies it, and removes the received files after', async () => {
     const { backup } = await twoAccounts();
     const files = [

@@ -124,16 +124,22 @@ export class Transfers {
    * remembered one applies (settings). Throws what the providers throw.
    */
   async plan(request: TransferRequest): Promise<TransferPlanDto> {
-    const source = endpointOf(request.source);
-    const destination = endpointOf(request.destination);
+    const { source, destination } = await this.onOneDisk(
+      { endpoint: endpointOf(request.source), ids: request.source.itemIds },
+      { endpoint: endpointOf(request.destination), ids: [request.destination.folderId] },
+    );
     const plan = await planBatch(this.journal, {
       op: request.op,
       origin: request.origin,
-      source: { endpoint: source, provider: await this.providerOf(source), itemIds: request.source.itemIds },
+      source: {
+        endpoint: source.endpoint,
+        provider: await this.providerOf(source.endpoint),
+        itemIds: source.ids,
+      },
       destination: {
-        endpoint: destination,
-        provider: await this.providerOf(destination),
-        folderId: request.destination.folderId,
+        endpoint: destination.endpoint,
+        provider: await this.providerOf(destination.endpoint),
+        folderId: destination.ids[0]!,
       },
       conflict: request.conflict ?? this.settings().conflictDefault,
     });
@@ -402,6 +408,57 @@ export class Transfers {
     if (this.closed) return;
     const limit = this.processLimit ?? this.settings().bandwidthLimit;
     if (this.bucket.bytesPerSecond !== limit) this.bucket.setRate(limit);
+  }
+
+  /**
+   * Two local ends where one folder holds the other (a file dropped from a folder onto the local
+   * account it lies in, `cp ~/a ~/a/b`) are named from the outer one: then the planner sees ONE
+   * place, so a move is a rename on disk, a folder cannot go into itself, and a file moved onto
+   * itself stays as it is (it is never "copied" over itself and then trashed). Ids are relative
+   * `/`-separated paths there.
+   */
+  private async onOneDisk(
+    source: { endpoint: string; ids: readonly string[] },
+    destination: { endpoint: string; ids: readonly string[] },
+  ): Promise<{ source: typeof source; destination: typeof destination }> {
+    const sourceRoot = await this.localRoot(source.endpoint);
+    const destinationRoot = await this.localRoot(destination.endpoint);
+    if (sourceRoot === null || destinationRoot === null || source.endpoint === destination.endpoint)
+      return { source, destination };
+    if (sourceRoot === destinationRoot) {
+      // The same folder: named as the account, when one end is one (its index follows the change).
+      const endpoint =
+        JSON.parse(source.endpoint).account !== undefined ? source.endpoint : destination.endpoint;
+      return { source: { ...source, endpoint }, destination: { ...destination, endpoint } };
+    }
+    const within = (outer: string, inner: string) => {
+      const relative = path.relative(outer, inner);
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    };
+    const rebase = (from: string, to: string, ids: readonly string[]) =>
+      ids.map((id) =>
+        path
+          .relative(to, path.join(from, ...id.split('/').filter(Boolean)))
+          .split(path.sep)
+          .join('/'),
+      );
+    if (within(sourceRoot, destinationRoot))
+      return {
+        source,
+        destination: { endpoint: source.endpoint, ids: rebase(destinationRoot, sourceRoot, destination.ids) },
+      };
+    if (within(destinationRoot, sourceRoot))
+      return {
+        source: { endpoint: destination.endpoint, ids: rebase(sourceRoot, destinationRoot, source.ids) },
+        destination,
+      };
+    return { source, destination };
+  }
+
+  /** The real path of a local end (a folder on this computer, or a local-folder account); null for a cloud. */
+  private async localRoot(endpoint: string): Promise<string | null> {
+    const provider = await this.providerOf(endpoint);
+    return provider instanceof LocalProvider ? provider.rootPath : null;
   }
 
   private scopeOf(scope: ControlScope): JobScope {
