@@ -80,10 +80,10 @@ export const contractSchemas = {
   /** Files, folders and bytes under a folder, from the index. Throws not_found, invalid_argument (not a folder). */
   diskUsage: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
   /**
-   * Copies or moves items into a folder (any two accounts, the same included, or folders on this
-   * computer): plans the batch (every name decided, problems listed) and starts it; resolves with the
-   * plan. Local `paths` (absolute; dropped from the desktop) must share one parent folder; a local
-   * destination `path` is a folder on this computer. Within one account the provider's server-side
+   * Copies or moves items of an account (any two accounts, the same included), or files on this
+   * computer, into a folder of an account: plans the batch (every name decided, problems listed) and starts it; resolves with the
+   * plan. Local `paths` (absolute; files dropped on the desktop app's window, refused over the web
+   * host's WebSocket) must share one parent folder. Within one account the provider's server-side
    * copy or move is used. Without `conflict` (and no remembered choice, getTransferSettings), names
    * taken at the destination make the batch wait for decideTransfer. Files are streamed, verified by
    * hash at both ends, and a move removes a source only once its copy is verified. Throws not_found
@@ -96,10 +96,7 @@ export const contractSchemas = {
         z.object({ accountId: id, itemIds: z.array(id).min(1).max(10_000) }).strict(),
         z.object({ paths: z.array(localPath).min(1).max(10_000) }).strict(),
       ]),
-      destination: z.union([
-        z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
-        z.object({ path: localPath }).strict(),
-      ]),
+      destination: z.object({ accountId: id, folderId: z.string().max(1024) }).strict(),
       conflict: z.enum(conflictChoices).optional(),
     })
     .strict(),

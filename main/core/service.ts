@@ -379,12 +379,12 @@ export class SkyfoldService implements ContractHandlers {
     conflict,
   }: MethodArgs<'startTransfer'>): Promise<MethodResults['startTransfer']> {
     if ('accountId' in source) this.requireAccount(source.accountId);
-    if ('accountId' in destination) this.requireAccount(destination.accountId);
+    this.requireAccount(destination.accountId);
     return this.planTransfer({
       op,
       origin: 'ui',
       source: 'accountId' in source ? source : await localSource(source.paths),
-      destination: 'accountId' in destination ? destination : { path: destination.path, folderId: '' },
+      destination,
       conflict: conflict ?? null,
     });
   }

@@ -168,6 +168,32 @@ describe('web host', () => {
     expect((await get(`/?token=${host.token}`, { Host: `attacker.test:${host.port}` })).status).toBe(403);
   });
 
+  it('refuses transfers that name files on this computer over the WebSocket (the desktop app only)', async () => {
+    await fs.writeFile(path.join(base, 'secret.txt'), 'private');
+    const account = await service.addLocalAccount({ path: path.join(base, 'renderer'), name: 'Shared' });
+    const ws = await connect({ Cookie: cookie(), Origin: host.origin });
+    ws.send(
+      JSON.stringify({
+        kind: 'call',
+        id: 9,
+        method: 'startTransfer',
+        args: {
+          op: 'copy',
+          source: { paths: [path.join(base, 'secret.txt')] },
+          destination: { accountId: account.id, folderId: account.rootId },
+        },
+      }),
+    );
+    expect(await nextMessage(ws)).toMatchObject({
+      kind: 'result',
+      id: 9,
+      ok: false,
+      error: { code: 'invalid_argument', message: expect.stringMatching(/desktop app only/) },
+    });
+    ws.close();
+    expect(await fs.readdir(path.join(base, 'renderer'))).toEqual(['index.html']);
+  });
+
   it('carries contract calls and events over the WebSocket', async () => {
     const ws = await connect({ Cookie: cookie(), Origin: host.origin });
     ws.send(JSON.stringify({ kind: 'call', id: 7, method: 'listAccounts', args: {} }));

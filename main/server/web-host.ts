@@ -190,10 +190,30 @@ function serveContract(ws: WebSocket, service: ContractHandlers & EventSource): 
       ws.close(1003, 'expected a JSON contract call');
       return;
     }
-    void invokeContract(service, call.method, call.args).then((outcome) =>
-      send({ kind: 'result', id: call.id, ...outcome }),
-    );
+    const outcome = namesLocalPaths(call)
+      ? Promise.resolve({
+          ok: false as const,
+          error: {
+            code: 'invalid_argument' as const,
+            message:
+              'files on this computer are named by the desktop app only; the web host receives them as uploads',
+          },
+        })
+      : invokeContract(service, call.method, call.args);
+    void outcome.then((result) => send({ kind: 'result', id: call.id, ...result }));
   });
+}
+
+/**
+ * Whether a call names files on this computer (`startTransfer` from `paths`): only the desktop
+ * app may, for files dropped on its window. A page in a browser, even with the cookie, must not
+ * be able to read any file of this user's by naming it.
+ */
+function namesLocalPaths(call: CallMessage): boolean {
+  const source = (call.args as { source?: unknown } | null)?.source;
+  return (
+    call.method === 'startTransfer' && typeof source === 'object' && source !== null && 'paths' in source
+  );
 }
 
 /**
