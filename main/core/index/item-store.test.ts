@@ -195,3 +195,30 @@ describe('ItemStore lookups', () => {
     expect(store.ancestors('acc', store.get('acc', 'x')!).map((i) => i.id)).toEqual(['y']);
   });
 });
+
+describe('ItemStore hashes', () => {
+  const db = openDatabase(':memory:', { migrations: indexMigrations, synchronous: 'NORMAL' });
+  const hashes = new ItemStore(db);
+  const stored = (id: string) =>
+    JSON.parse(
+      (db.prepare("SELECT hashes FROM items WHERE account_id = 'h' AND id = ?").pluck().get(id) as string) ??
+        'null',
+    ) as Record<string, string> | null;
+
+  it('keeps computed hashes across listings of the same content, and drops them when the content changed', () => {
+    hashes.upsert('h', [item('f', { size: 5, modifiedAt: 10, hashes: { md5: 'm1' } })], 1);
+    expect(hashes.addHashes('h', 'f', 5, { sha256: 's1' })).toBe(true);
+    expect(hashes.addHashes('h', 'f', 6, { sha256: 'wrong size' })).toBe(false);
+    // The same content listed again (with or without its hash): both kept.
+    hashes.upsert('h', [item('f', { size: 5, modifiedAt: 10, hashes: { md5: 'm1' } })], 1);
+    hashes.upsert('h', [item('f', { size: 5, modifiedAt: 10 })], 1);
+    expect(stored('f')).toEqual({ md5: 'm1', sha256: 's1' });
+    // Same size and time (a copy keeps the time) but another md5: other content, the sha256 goes.
+    hashes.upsert('h', [item('f', { size: 5, modifiedAt: 10, hashes: { md5: 'm2' } })], 1);
+    expect(stored('f')).toEqual({ md5: 'm2' });
+    // Another size: only what the listing says.
+    hashes.addHashes('h', 'f', 5, { sha256: 's2' });
+    hashes.upsert('h', [item('f', { size: 7, modifiedAt: 10 })], 1);
+    expect(stored('f')).toBeNull();
+  });
+});

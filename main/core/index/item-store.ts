@@ -72,9 +72,13 @@ export class ItemStore {
         mime_type = excluded.mime_type, target_id = excluded.target_id,
         -- Known hashes (the provider's, and those Skyfold computed while transferring) survive a
         -- listing, merged with what it carries, but only while the content looks the same.
+        -- A hash the listing reports that differs from the known one means other content.
         hashes = CASE
           WHEN items.hashes IS NOT NULL AND items.size IS excluded.size
             AND items.modified_at IS excluded.modified_at
+            AND NOT EXISTS (
+              SELECT 1 FROM json_each(coalesce(excluded.hashes, '{}')) AS reported
+              WHERE json_extract(items.hashes, '$.' || reported.key) <> reported.value)
             THEN json_patch(items.hashes, coalesce(excluded.hashes, '{}'))
           ELSE excluded.hashes END,
         -- A late write from an older crawl must not pull a row back into an older generation.
@@ -187,7 +191,6 @@ export class ItemStore {
     return this.childIdsStatement.all(accountId, parentId) as string[];
   }
 
-  /** Whether the item is in the index. */
   /**
    * Adds hashes computed from a file's bytes (a transfer's) to its row, when the row is that file
    * and still has `size` bytes. Returns whether a row took them. Idempotent.
@@ -203,6 +206,7 @@ export class ItemStore {
     );
   }
 
+  /** Whether the item is in the index. */
   has(accountId: string, id: string): boolean {
     return this.hasStatement.get(accountId, id) !== undefined;
   }
