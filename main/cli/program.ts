@@ -785,33 +785,26 @@ export function createProgram(io: CliIo): Command {
       });
     });
 
-  transfers
-    .command('resume')
-    .description('resume paused transfers and run every unfinished one (after a crash, a kill or a pause)')
-    .argument('[batch]', 'a batch id (or the start of one)')
-    .addOption(jobOption())
-    .option('--json', 'one JSON summary per batch')
-    .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
-      await withService(async (service) => {
-        const scope = await controlScope(service, batch, options.job);
-        await service.controlTransfers({ action: 'resume', ...scope });
-        await runAndReport(service, scope, options.json ?? false);
+  /** `transfers resume` and `transfers retry`: the control, then the run to the end, reported. */
+  const runningControl = (action: 'resume' | 'retry', description: string) =>
+    transfers
+      .command(action)
+      .description(description)
+      .argument('[batch]', 'a batch id (or the start of one)')
+      .addOption(jobOption())
+      .option('--json', 'one JSON summary per batch')
+      .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
+        await withService(async (service) => {
+          const scope = await controlScope(service, batch, options.job);
+          await service.controlTransfers({ action, ...scope });
+          await runAndReport(service, scope, options.json ?? false);
+        });
       });
-    });
-
-  transfers
-    .command('retry')
-    .description('start failed transfers again (all, one batch, or one job) and report them')
-    .argument('[batch]', 'a batch id (or the start of one)')
-    .addOption(jobOption())
-    .option('--json', 'one JSON summary per batch')
-    .action(async (batch: string | undefined, options: { job?: number; json?: boolean }) => {
-      await withService(async (service) => {
-        const scope = await controlScope(service, batch, options.job);
-        await service.controlTransfers({ action: 'retry', ...scope });
-        await runAndReport(service, scope, options.json ?? false);
-      });
-    });
+  runningControl(
+    'resume',
+    'resume paused transfers and run every unfinished one (after a crash, a kill or a pause)',
+  );
+  runningControl('retry', 'start failed transfers again (all, one batch, or one job) and report them');
 
   transfers
     .command('limit')

@@ -35,6 +35,18 @@ import { useUploads, type UploadEntry } from './TransferUi';
 /** Rows shown for a batch's files before "and N more". */
 const shownJobs = 200;
 
+/** The answers to names taken at the destination, as the conflict prompt offers them. */
+const conflictButtons: ReadonlyArray<{
+  choice: ConflictChoiceDto;
+  label: string;
+  title: string;
+  secondary: boolean;
+}> = [
+  { choice: 'rename', label: 'Rename', title: 'Keep both: the new ones get another name', secondary: false },
+  { choice: 'replace', label: 'Replace', title: 'The ones at the destination are replaced', secondary: true },
+  { choice: 'skip', label: 'Skip', title: 'Leave those out', secondary: true },
+];
+
 type Control = MethodArgs<'controlTransfers'>;
 
 export function TransfersToggle({
@@ -424,33 +436,18 @@ function ConflictPrompt({
         </ul>
       ) : null}
       <div className="conflict-actions">
-        <button
-          type="button"
-          className="button button-small"
-          disabled={busy}
-          title="Keep both: the new ones get another name"
-          onClick={() => onDecide('rename', remember)}
-        >
-          Rename
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={busy}
-          title="The ones at the destination are replaced"
-          onClick={() => onDecide('replace', remember)}
-        >
-          Replace
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={busy}
-          title="Leave those out"
-          onClick={() => onDecide('skip', remember)}
-        >
-          Skip
-        </button>
+        {conflictButtons.map(({ choice, label, title, secondary }) => (
+          <button
+            key={choice}
+            type="button"
+            className={`button button-small${secondary ? ' button-secondary' : ''}`}
+            disabled={busy}
+            title={title}
+            onClick={() => onDecide(choice, remember)}
+          >
+            {label}
+          </button>
+        ))}
       </div>
       <label className="conflict-remember">
         <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.target.checked)} />
