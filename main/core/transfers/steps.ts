@@ -470,7 +470,10 @@ async function findOurs(
   destination: Provider,
   signal: AbortSignal | undefined,
 ): Promise<{ item: ProviderItem; computed: Hashes } | null> {
-  const sameSize = candidates.filter((item) => item.kind === 'file' && item.size === file.size);
+  // An export's length is known only once read: any file of ours by that name may be it.
+  const sameSize = candidates.filter(
+    (item) => item.kind === 'file' && (file.size === null || item.size === file.size),
+  );
   if (sameSize.length === 0) return null;
   const types = destination.features.hashTypes;
   if (types.length === 0) return null;

@@ -147,7 +147,7 @@ async function verify(api: DropboxApi, uploaded: Uploaded, expected: string): Pr
       { cause: error },
     );
   }
-  throw new SkyfoldError('transient', `${wrong}; its previous revision ${previous.rev} was restored`);
+  throw new StoredBytesMismatch(`${wrong}; its previous revision ${previous.rev} was restored`);
 }
 
 async function upload(

@@ -601,7 +601,10 @@ export class GdriveProvider implements Provider {
           'cleanup',
         ).catch(() => undefined);
       throw new StoredBytesMismatch(
-        `Google Drive stored different bytes (md5 ${file.md5Checksum}, sent ${expected}); the new file was removed`,
+        `Google Drive stored different bytes (md5 ${file.md5Checksum}, sent ${expected}); ` +
+          (replaceId
+            ? 'the file now holds them: its previous content is its previous revision'
+            : 'the new file was removed'),
       );
     }
     return file;

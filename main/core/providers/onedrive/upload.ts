@@ -646,10 +646,7 @@ async function verify(api: OnedriveApi, uploaded: Uploaded, expected: string, si
     await trashById(api, item.id, 'removing a corrupted upload').catch(() => undefined);
     throw new StoredBytesMismatch(`${wrong}; the new file was removed`);
   }
-  throw new SkyfoldError(
-    'transient',
-    `${wrong}, replacing a file: its previous content is in its version history`,
-  );
+  throw new StoredBytesMismatch(`${wrong}, replacing a file: its previous content is in its version history`);
 }
 
 function sameTime(item: DriveItem, epochMs: number): boolean {
