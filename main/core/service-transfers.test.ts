@@ -406,6 +406,29 @@ describe('files from and to the desktop', () => {
     await vi.waitFor(async () => expect(await fs.readdir(path.join(base, 'data', 'uploads'))).toEqual([]));
   });
 
+  it('keeps received files while a dropped file failed, so a retry can finish it', async () => {
+    const { backup } = await twoAccounts();
+    const { uploadId } = await service.beginUpload({
+      destination: { accountId: backup.id, folderId: backup.rootId },
+      files: [{ path: 'x.txt', size: 1 }],
+    });
+    await service.receiveUpload(uploadId, 0, Readable.from([Buffer.from('x')]), 1);
+    const plan = await service.finishUpload({ uploadId });
+    await service.controlTransfers({ action: 'pause', batchId: plan.batchId });
+    // The destination folder is gone when the copy runs: the job fails (not_found).
+    await fs.rm(path.join(base, 'backup'), { recursive: true });
+    await service.controlTransfers({ action: 'resume', batchId: plan.batchId });
+    await service.runTransfers();
+    expect((await service.listTransfers({ batchId: plan.batchId })).batches[0]!.summary?.failed).toBe(1);
+    expect(await fs.readdir(path.join(base, 'data', 'uploads'))).toEqual([uploadId]);
+    // Once the folder is back, a retry finishes it from the files kept; then they go.
+    await fs.mkdir(path.join(base, 'backup'));
+    await service.controlTransfers({ action: 'retry', batchId: plan.batchId });
+    await service.runTransfers();
+    expect(await fs.readFile(path.join(base, 'backup', 'x.txt'), 'utf8')).toBe('x');
+    await vi.waitFor(async () => expect(await fs.readdir(path.join(base, 'data', 'uploads'))).toEqual([]));
+  });
+
   it('refuses dropped paths that would leave the drop', async () => {
     const { backup } = await twoAccounts();
     for (const bad of ['../escape.txt', 'a/../../b', '/etc/passwd', 'a//b', 'x/./y']) {

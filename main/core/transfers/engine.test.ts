@@ -114,6 +114,22 @@ describe('TransferEngine', () => {
     expect(journal.jobs(skipped.batchId)).toEqual([]);
   });
 
+  it('gives a folder a free name when a file took its name after the plan', async () => {
+    const summary = await plan('copy', ['docs']);
+    await fs.writeFile(path.join(dir, 'b/docs'), 'a file');
+    await engine().runUntilIdle();
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'finished', summary: { failed: 0 } });
+    expect(await tree(path.join(dir, 'b'))).toEqual([
+      'docs (2)/deep/note.txt: 4',
+      'docs (2)/report.pdf: 200000',
+      'docs: 6',
+    ]);
+    expect(journal.jobs(summary.batchId)[0]).toMatchObject({
+      destName: 'docs (2)',
+      note: 'a file has the name "docs" there',
+    });
+  });
+
   it('refuses a folder moved into itself', async () => {
     providers.set(B, providers.get(A)!);
     await expect(plan('move', ['docs'], 'rename', 'docs/deep')).rejects.toMatchObject({

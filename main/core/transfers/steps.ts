@@ -373,10 +373,17 @@ async function finishFile(job: Job, batch: Batch, context: StepContext, set: Set
 async function createFolder(job: Job, batch: Batch, context: StepContext): Promise<Job | null> {
   const destination = await context.provider(batch.dest);
   const parentId = requireParent(job);
-  const there = (await childrenNamed(destination, parentId, job.destName)).find(
-    (item) => item.kind === 'folder',
-  );
-  let folder = there;
+  const namesakes = await childrenNamed(destination, parentId, job.destName);
+  let folder = namesakes.find((item) => item.kind === 'folder');
+  if (!folder && namesakes.length > 0) {
+    // A file took the name since the plan: the folder takes a free one (the file stays).
+    const name = await freeName(destination, parentId, job.destName);
+    context.journal.updateJob(job.id, {
+      destName: name,
+      note: `a file has the name "${job.destName}" there`,
+    });
+    return context.journal.job(job.id)!;
+  }
   if (!folder) {
     try {
       folder = await destination.mkdir(parentId, job.destName, { conflict: 'fail' });

@@ -504,7 +504,9 @@ export class Transfers {
     if (!batch) return;
     for (const [jobId, entry] of this.progress) if (entry.batchId === batchId) this.progress.delete(jobId);
     this.meters.delete(batchId);
-    if (batch.origin.startsWith(uploadOrigin))
+    // Received files go with their batch, unless some failed: they stay for a retry (a day).
+    const failed = (batch.summary as { failed?: number } | null)?.failed ?? 0;
+    if (batch.origin.startsWith(uploadOrigin) && failed === 0)
       void this.uploads.remove(batch.origin.slice(uploadOrigin.length)).catch(() => undefined);
     this.deps.ended(this.toBatchDto(batch, this.journal.batchStats().get(batchId), Date.now()));
     for (const resolve of this.endedWaiters.get(batchId) ?? []) resolve(batch);
