@@ -242,6 +242,32 @@ describe('TransferEngine cancels, and retries', () => {
     });
   });
 
+  it('halts a run at once (a lost lease): running jobs stop where they stand, and resume later', async () => {
+    const summary = await plan('copy', ['docs']);
+    const running = engine();
+    let halted = false;
+    const slow = new Proxy(providers.get(A)!, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key === 'read')
+          return async (...args: unknown[]) => {
+            if (!halted) {
+              halted = true;
+              running.halt();
+            }
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    providers.set(A, slow);
+    await running.runUntilIdle();
+    expect(journal.batch(summary.batchId)!.state).toBe('ready');
+    expect(journal.openJobCount(summary.batchId)).toBeGreaterThan(0);
+    await engine().runUntilIdle();
+    expect(journal.batch(summary.batchId)).toMatchObject({ state: 'finished', summary: { failed: 0 } });
+  });
+
   it('ends a batch waiting for a decision once all its jobs are cancelled', async () => {
     await fs.writeFile(path.join(dir, 'b/top.txt'), 'theirs');
     const summary = await plan('copy', ['top.txt'], null);

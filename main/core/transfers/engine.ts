@@ -52,6 +52,8 @@ export class TransferEngine {
   private readonly running = new Map<number, { controller: AbortController; run: Promise<void> }>();
   /** Ends the current wait of `runUntilIdle` (a job was resumed or retried). */
   private wakeUp: () => void = () => undefined;
+  /** Set by `halt`: the current run ends. */
+  private halted = false;
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
@@ -60,6 +62,7 @@ export class TransferEngine {
 
   async runUntilIdle(): Promise<void> {
     const { journal } = this.options;
+    this.halted = false;
     const slots = new SlotTable({
       global: this.options.maxActive ?? 6,
       large: this.options.maxLarge ?? 4,
@@ -93,6 +96,10 @@ export class TransferEngine {
     const { running } = this;
     for (;;) {
       const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+      if (this.halted) {
+        await Promise.all([...running.values()].map((entry) => entry.run));
+        return;
+      }
       await this.carryOutCancels();
       const now = this.now();
       const ready = journal.startableJobs(now, [...running.keys()], perBatch);
@@ -193,6 +200,16 @@ export class TransferEngine {
   /** Interrupts every running job without waiting (the process is closing its journal). */
   stopAll(): void {
     for (const entry of this.running.values()) entry.controller.abort();
+  }
+
+  /**
+   * Ends the current `runUntilIdle` at once: running jobs are interrupted where they stand (the
+   * journal resumes them, like after a crash). For a runner whose lease was taken over.
+   */
+  halt(): void {
+    this.halted = true;
+    this.stopAll();
+    this.wake();
   }
 
   /** Makes a waiting `runUntilIdle` look at the journal again (jobs were resumed or retried). */

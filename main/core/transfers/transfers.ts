@@ -519,7 +519,8 @@ export class Transfers {
     this.leaseToken = token;
     const heartbeat = setInterval(() => {
       if (this.closed) clearInterval(heartbeat);
-      else this.journal.heartbeat(token);
+      // Taken over (this process slept past the stale limit): another runner owns the queue now.
+      else if (!this.journal.heartbeat(token)) this.engine.halt();
     }, heartbeatMs);
     heartbeat.unref();
     try {
