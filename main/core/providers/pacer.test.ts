@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SkyfoldError } from '../../../common/errors';
 import { Pacer } from './pacer';
+import { StoredBytesMismatch } from './stored-bytes';
 
 function fakeClock() {
   let now = 0;
@@ -77,6 +78,14 @@ describe('Pacer', () => {
     ).rejects.toThrow('gone');
     await expect(pacer.call(async () => Promise.reject(new TypeError('bug')))).rejects.toThrow('bug');
     expect(attempts).toBe(1);
+    // Stored bytes that differ are transient for the transfer, not for this call: not repeated.
+    await expect(
+      pacer.call(async () => {
+        attempts++;
+        throw new StoredBytesMismatch('other bytes');
+      }),
+    ).rejects.toBeInstanceOf(StoredBytesMismatch);
+    expect(attempts).toBe(2);
   });
 
   it('gives up after maxRetries with the last error', async () => {

@@ -5,6 +5,7 @@
  * that got it.
  */
 import { SkyfoldError, retryableCodes } from '../../../common/errors';
+import { StoredBytesMismatch } from './stored-bytes';
 import type { PacerInfo } from './types';
 
 export interface PacerOptions {
@@ -63,6 +64,8 @@ export class Pacer implements PacerInfo {
         if (
           !(error instanceof SkyfoldError) ||
           !retryableCodes.has(error.code) ||
+          // The same bytes would be refused again: the caller sends them anew.
+          error instanceof StoredBytesMismatch ||
           attempt >= this.options.maxRetries
         ) {
           throw error;
