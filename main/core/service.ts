@@ -22,7 +22,7 @@ import { LocalProvider } from './providers/local/local-provider';
 import { caseInsensitiveKinds } from './providers/kinds';
 import type { Provider } from './providers/types';
 import { AccountSyncer, type SyncTiming } from './sync/account-syncer';
-import { localSource, Transfers, type TransferRequest } from './transfers/transfers';
+import { localSource, refOf, Transfers, type TransferRequest } from './transfers/transfers';
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
@@ -498,8 +498,8 @@ export class SkyfoldService implements ContractHandlers {
     const jobs = this.transfers.journal.jobs(batchId).filter((job) => job.state === 'done');
     if (jobs.length === 0) return;
     const accountOf = (endpoint: string): string | null => {
-      const parsed = JSON.parse(endpoint) as { account?: string };
-      return parsed.account !== undefined && this.accounts.get(parsed.account) ? parsed.account : null;
+      const ref = refOf(endpoint);
+      return 'accountId' in ref && this.accounts.get(ref.accountId) ? ref.accountId : null;
     };
     const destination = accountOf(batch.dest);
     const sources = new Set(jobs.map((job) => accountOf(job.src)));

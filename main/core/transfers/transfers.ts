@@ -207,7 +207,7 @@ export class Transfers {
    * account's new connection.
    */
   resumeAfterReconnect(accountId: string): void {
-    const endpoint = JSON.stringify({ account: accountId });
+    const endpoint = endpointOf({ accountId });
     this.engine.forgetProvider(endpoint);
     if (this.journal.resumeReconnected(endpoint) === 0) return;
     this.changed();
@@ -427,8 +427,7 @@ export class Transfers {
       return { source, destination };
     if (sourceRoot === destinationRoot) {
       // The same folder: named as the account, when one end is one (its index follows the change).
-      const endpoint =
-        JSON.parse(source.endpoint).account !== undefined ? source.endpoint : destination.endpoint;
+      const endpoint = 'accountId' in refOf(source.endpoint) ? source.endpoint : destination.endpoint;
       return { source: { ...source, endpoint }, destination: { ...destination, endpoint } };
     }
     const within = (outer: string, inner: string) => {
@@ -638,7 +637,8 @@ function hasEnded(batch: Batch): boolean {
   return batch.state === 'finished' || batch.state === 'cancelled';
 }
 
-function refOf(endpoint: string): EndpointRef {
+/** An endpoint as stored in the journal, read back. Throws permanent for anything else. */
+export function refOf(endpoint: string): EndpointRef {
   const parsed = JSON.parse(endpoint) as { account?: unknown; path?: unknown };
   if (typeof parsed.account === 'string') return { accountId: parsed.account };
   if (typeof parsed.path === 'string') return { path: parsed.path };
