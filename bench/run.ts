@@ -22,6 +22,8 @@
  * Run: npm run bench  (prints a Markdown table; copy it into BENCHMARKS.md)
  *      npm run bench -- index  (index and search figures as JSON lines, bench/index-search.ts)
  *      npm run bench -- transfers  (transfer figures as JSON lines, bench/transfers.ts)
+ *      npm run bench -- merged  (merged-view pages vs. one folder's, bench/merged-view.ts)
+ *      npm run bench -- thumbnails  (a grid of 60 thumbnails, first and cached, bench/thumbnails.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -74,6 +76,16 @@ async function rawWalk(dir: string): Promise<number> {
 // `npm run bench -- index`: the index and search figures only (bench/index-search.ts).
 if (process.argv[2] === 'index') {
   await import('./index-search');
+  process.exit(0);
+}
+// `npm run bench -- merged`: the merged browser's pages (bench/merged-view.ts).
+if (process.argv[2] === 'merged') {
+  await import('./merged-view');
+  process.exit(0);
+}
+// `npm run bench -- thumbnails`: a grid screen's thumbnails, first and cached (bench/thumbnails.ts).
+if (process.argv[2] === 'thumbnails') {
+  await import('./thumbnails');
   process.exit(0);
 }
 // `npm run bench -- transfers`: the transfer figures only (bench/transfers.ts).

@@ -104,7 +104,7 @@ export async function measureCopies(): Promise<CopyFigures> {
     const engine = new TransferEngine({
       journal,
       provider: async (endpoint) => endpoints.get(endpoint)!,
-      maxActive: concurrency,
+      maxActive: () => concurrency,
     });
     const copyWithEngine = async (items: readonly ProviderItem[], folderId: string) => {
       await planBatch(journal, {

@@ -7,18 +7,24 @@
  * UI. The transports never change. Every argument is validated in main with these schemas.
  */
 import { z } from 'zod';
+import { isAllowedClientUrl, type CloudClientSettingsDto } from './client-settings';
 import {
   cloudProviderKinds,
   type AccountDto,
   type CloudProviderKind,
   type DiskUsageDto,
   type FolderPage,
+  type IndexInfoDto,
+  type ItemDetailsDto,
   type ItemDto,
+  type MergedPage,
+  type TrashedItemDto,
 } from './dto';
 import type { MethodName } from './methods';
 import { searchCategories, searchSortKeys, type SearchResultDto } from './search';
 import {
   conflictChoices,
+  maxTransferConcurrency,
   transferActions,
   transferOps,
   type TransferBatchDto,
@@ -33,8 +39,15 @@ const id = z.string().min(1).max(1024);
 const accountRef = z.object({ accountId: id }).strict();
 const localPath = z.string().min(1).max(4096);
 const transferBatchId = z.string().min(1).max(64);
+/** A name as the user typed it; each provider decides what it stores (or refuses, saying why). */
+const itemName = z.string().min(1).max(1024);
+const itemRef = z.object({ accountId: id, itemId: id }).strict();
 
-export const sortKeys = ['name', 'size', 'modified'] as const;
+/**
+ * Orders of a folder's rows. `type`: by the kind of file (`fileTypeKey`, common/file-types.ts), then
+ * name. `account`: by the account's name, then name (in one account's folder, the same as `name`).
+ */
+export const sortKeys = ['name', 'size', 'modified', 'type', 'account'] as const;
 export type SortKey = (typeof sortKeys)[number];
 export const sortSchema = z.object({ by: z.enum(sortKeys), direction: z.enum(['asc', 'desc']) }).strict();
 export type Sort = z.infer<typeof sortSchema>;
@@ -44,6 +57,12 @@ const epochMs = z.number().int().min(-8.64e15).max(8.64e15);
 
 /** The largest row range one listFolder call returns; the UI pages through bigger folders. */
 export const maxPageRows = 1000;
+
+/** An OAuth or API endpoint: https, or http on this computer only (emulators). */
+const clientUrl = z
+  .string()
+  .max(2048)
+  .refine(isAllowedClientUrl, 'must be an https URL (http only for 127.0.0.1 or localhost)');
 
 /** Argument schemas, one per contract method. Unknown keys are refused (`strict`). */
 export const contractSchemas = {
@@ -126,13 +145,40 @@ export const contractSchemas = {
   /** The transfer settings: the bandwidth limit and the remembered conflict choice. */
   getTransferSettings: z.object({}).strict(),
   /**
-   * Changes transfer settings (absent keys stay; null clears). `bandwidthLimit` in bytes per second
-   * applies at once to running transfers. Returns the settings now.
+   * Changes transfer settings (absent keys stay; null clears: no bandwidth limit, the default
+   * concurrency, no remembered choice). `bandwidthLimit` in bytes per second and `concurrency` apply
+   * to running transfers within a second (a lower concurrency lets running jobs finish and starts
+   * none until below it). Returns the settings now.
    */
   setTransferSettings: z
     .object({
       bandwidthLimit: z.number().int().min(1024).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+      concurrency: z.number().int().min(1).max(maxTransferConcurrency).nullable().optional(),
       conflictDefault: z.enum(conflictChoices).nullable().optional(),
+    })
+    .strict(),
+  /**
+   * Each cloud's OAuth client: the client id and endpoints sign-in uses and where each came from
+   * (environment, settings, default), and what is saved in the settings (common/client-settings.ts).
+   * Throws invalid_argument when settings.json in the data directory is not valid.
+   */
+  getClientSettings: z.object({}).strict(),
+  /**
+   * Saves one cloud's OAuth client in the settings (absent keys stay; null clears). The environment
+   * (SKYFOLD_<KIND>_CLIENT_ID, _CLIENT_SECRET, _ENDPOINT, _AUTH_URL, _TOKEN_URL, _REVOKE_URL) still
+   * wins over what is saved. `endpoint` is one base URL serving every path of the provider (an
+   * emulator); the three URLs override single endpoints. Applies to the next sign-in and to accounts
+   * opened from then on. Returns every cloud's settings now. Throws invalid_argument.
+   */
+  setClientSettings: z
+    .object({
+      provider: z.enum(cloudProviderKinds),
+      clientId: z.string().trim().min(1).max(512).nullable().optional(),
+      clientSecret: z.string().trim().min(1).max(512).nullable().optional(),
+      endpoint: clientUrl.nullable().optional(),
+      authUrl: clientUrl.nullable().optional(),
+      tokenUrl: clientUrl.nullable().optional(),
+      revokeUrl: clientUrl.nullable().optional(),
     })
     .strict(),
   /**
@@ -175,8 +221,68 @@ export const contractSchemas = {
       limit: z.number().int().min(1).max(maxPageRows),
     })
     .strict(),
+  /**
+   * A row range of the merged view of `path` ("/" = the top): every account's folders at that path
+   * (names compared case-insensitively, a Drive's same-named folders included) listed as one folder.
+   * Child folders of the same name are ONE row carrying every account's folder; files are one row
+   * each, same-named files of different accounts side by side. Folders first, then files, each group
+   * in `sort` order. `accounts` limits the view (default: every account). From the index alone.
+   * Throws not_found when no account has a folder at `path`, invalid_argument (a malformed path).
+   */
+  listMerged: z
+    .object({
+      path: z.string().max(32768),
+      accounts: z.array(id).min(1).max(256).optional(),
+      sort: sortSchema,
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      limit: z.number().int().min(1).max(maxPageRows),
+    })
+    .strict(),
   /** One item from the index. Throws not_found. */
   stat: z.object({ accountId: id, itemId: z.string().max(1024) }).strict(),
+  /**
+   * What the properties panel shows beyond the item: its path, the hashes the index knows, and its
+   * page in the provider's web UI (an address Skyfold builds from the provider and the item's id,
+   * never one taken from file data; null where the provider has none, e.g. local folders). Throws not_found.
+   */
+  itemDetails: itemRef,
+  /**
+   * Opens the item's page in the provider's web UI in the system browser (itemDetails' `webUrl`).
+   * Where the host cannot open a browser itself (the web host) it resolves `opened: false` and the
+   * page opens the address. Throws not_found, invalid_argument (no web page for this item).
+   */
+  openInBrowser: itemRef,
+  /**
+   * Creates a folder named `name` in `parentId` and records it in the index; resolves with it.
+   * Not idempotent. Throws not_found (account, parent), conflict (the name is taken),
+   * invalid_argument (the provider refuses the name: the message says why).
+   */
+  createFolder: z.object({ accountId: id, parentId: z.string().max(1024), name: itemName }).strict(),
+  /**
+   * Renames an item in its folder and records it in the index; resolves with it (the same name: no
+   * change). Throws not_found, conflict (the name is taken), invalid_argument (name refused, the root).
+   */
+  renameItem: z.object({ accountId: id, itemId: id, name: itemName }).strict(),
+  /**
+   * Moves items (of any accounts) to their provider's trash and removes them from the index. Resolves
+   * with each trashed item and whether `restoreItems` can bring it back. Items already gone count as
+   * trashed. Throws not_found (account), invalid_argument (a root); a failure part way leaves the
+   * items before it trashed (the error says how many).
+   */
+  trashItems: z.object({ items: z.array(itemRef).min(1).max(10_000) }).strict(),
+  /**
+   * Brings items trashed by `trashItems` back to where they were (undo) and records them in the
+   * index. Throws not_found (no longer in the trash), conflict (their name was taken meanwhile),
+   * permanent (the provider cannot restore this item: the message says where to do it).
+   */
+  restoreItems: z.object({ items: z.array(itemRef).min(1).max(10_000) }).strict(),
+  /** Where the data directory is and how big the index is. */
+  getIndexInfo: z.object({}).strict(),
+  /**
+   * Forgets the index and lists every account again (the old rows serve browsing and search until
+   * each account's new listing is complete). Returns at once; sync states report progress.
+   */
+  rebuildIndex: z.object({}).strict(),
   /** The item at a `/`-separated path in an account ("" or "/" = root). Throws not_found. */
   resolvePath: z.object({ accountId: id, path: z.string().max(32768) }).strict(),
   /**
@@ -225,11 +331,22 @@ export interface MethodResults {
   listTransfers: { batches: TransferBatchDto[]; jobs: TransferJobDto[] };
   getTransferSettings: TransferSettingsDto;
   setTransferSettings: TransferSettingsDto;
+  getClientSettings: CloudClientSettingsDto[];
+  setClientSettings: CloudClientSettingsDto[];
   beginUpload: { uploadId: string };
   finishUpload: TransferPlanDto;
   cacheForDrag: { paths: string[] };
   listFolder: FolderPage;
+  listMerged: MergedPage;
   stat: ItemDto;
+  itemDetails: ItemDetailsDto;
+  openInBrowser: { url: string; opened: boolean };
+  createFolder: ItemDto;
+  renameItem: ItemDto;
+  trashItems: { trashed: TrashedItemDto[] };
+  restoreItems: { restored: ItemDto[] };
+  getIndexInfo: IndexInfoDto;
+  rebuildIndex: null;
   resolvePath: ItemDto;
   search: SearchResultDto;
 }

@@ -88,3 +88,55 @@ export interface FolderPage {
   offset: number;
   items: ItemDto[];
 }
+
+/**
+ * One row of the merged view: a file (one item), or a folder name that one or more accounts have at
+ * the same path (every such folder, in account order).
+ */
+export interface MergedRowDto {
+  /** The row's name as the first of its items spells it. */
+  name: string;
+  kind: ItemKind;
+  /** One item for a file; one per account's folder (several where a Drive has same-named folders). */
+  items: ItemDto[];
+}
+
+export interface MergedPage {
+  /** The path listed, normalized ("/" or "/Photos/2024"). */
+  path: string;
+  /** The folders at `path`, one per account that has it (several in a Drive with same-named folders). */
+  folders: ItemDto[];
+  /** Number of rows in the merged folder. */
+  total: number;
+  offset: number;
+  rows: MergedRowDto[];
+}
+
+export interface ItemDetailsDto {
+  item: ItemDto;
+  /** The names from the account's root down to the item, joined with "/" ("/" for the root). */
+  path: string;
+  /** Hashes the index knows (reported by the provider or computed by a transfer), by type (md5, sha256, dropbox, quickxor...). */
+  hashes: Record<string, string>;
+  /** The item's page in the provider's web UI, built by Skyfold; null where there is none. */
+  webUrl: string | null;
+}
+
+export interface TrashedItemDto {
+  accountId: string;
+  itemId: string;
+  name: string;
+  /** Whether restoreItems can bring it back (false: the provider's own trash page can). */
+  restorable: boolean;
+}
+
+export interface IndexInfoDto {
+  /** The data directory (index.db, state.db, caches). */
+  dataDir: string;
+  /** Bytes of index.db with its write-ahead log. */
+  indexBytes: number;
+  /** Items indexed over every account. */
+  items: number;
+  /** Bytes of cached thumbnails. */
+  thumbnailBytes: number;
+}

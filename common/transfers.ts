@@ -11,9 +11,18 @@ export type ConflictChoiceDto = (typeof conflictChoices)[number];
 export const transferActions = ['pause', 'resume', 'cancel', 'retry'] as const;
 export type TransferActionDto = (typeof transferActions)[number];
 
+/** Transfers running at once over all accounts: the default, and the range a setting may take. */
+export const defaultTransferConcurrency = 6;
+export const maxTransferConcurrency = 16;
+
 export interface TransferSettingsDto {
   /** Bytes per second over all transfers; null = unlimited. */
   bandwidthLimit: number | null;
+  /**
+   * Transfers running at once over all accounts (1..maxTransferConcurrency; each account's pacer may
+   * allow fewer on it). `defaultTransferConcurrency` until set.
+   */
+  concurrency: number;
   /** The conflict choice remembered from a decision (used when a transfer names none); null = ask. */
   conflictDefault: ConflictChoiceDto | null;
 }

@@ -6,7 +6,16 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodePng } from '../shared/png';
-import { api, childNamed, rejection, reasonOf, startHarness, statusOf, type Harness } from './test-support';
+import {
+  api,
+  childNamed,
+  CLIENT_ID,
+  rejection,
+  reasonOf,
+  startHarness,
+  statusOf,
+  type Harness,
+} from './test-support';
 
 const FOLDER = 'application/vnd.google-apps.folder';
 let h: Harness;
@@ -317,7 +326,7 @@ describe('files.get and downloads', () => {
     expect(reasonOf(error)).toBe('fileNotDownloadable');
   });
 
-  it('serves a real PNG thumbnail through thumbnailLink', async () => {
+  it('serves a real PNG thumbnail through thumbnailLink, to a credentialed request', async () => {
     const { data } = await h.drive.files.list({
       q: "name = 'beach.png'",
       fields: 'files(thumbnailLink,hasThumbnail,imageMediaMetadata)',
@@ -325,13 +334,31 @@ describe('files.get and downloads', () => {
     const file = data.files![0]!;
     expect(file.hasThumbnail).toBe(true);
     expect(file.imageMediaMetadata).toMatchObject({ width: 640, height: 427 });
-    const res = await fetch(file.thumbnailLink!);
+    const auth = { headers: { Authorization: `Bearer ${h.token}` } };
+    const res = await fetch(file.thumbnailLink!, auth);
     expect(res.headers.get('content-type')).toBe('image/png');
     const image = decodePng(Buffer.from(await res.arrayBuffer()));
     expect(image?.width).toBe(220);
-    const big = await fetch(file.thumbnailLink!.replace(/=s220$/, '=s64'));
+    const big = await fetch(file.thumbnailLink!.replace(/=s220$/, '=s64'), auth);
     expect(decodePng(Buffer.from(await big.arrayBuffer()))?.width).toBe(64);
-    expect((await fetch(file.thumbnailLink!.replace(/\.[^.]+=/, '.forged='))).status).toBe(404);
+    expect((await fetch(file.thumbnailLink!.replace(/\.[^.]+=/, '.forged='), auth)).status).toBe(404);
+    // The file is not shared publicly: no token, or another user's, is refused.
+    expect((await fetch(file.thumbnailLink!)).status).toBe(403);
+    const bob = h.emulator.admin.issueTokens('bob@example.com', { clientId: CLIENT_ID }).access_token;
+    const asBob = { headers: { Authorization: `Bearer ${bob}` } };
+    expect((await fetch(file.thumbnailLink!, asBob)).status).toBe(403);
+  });
+
+  it('has no thumbnailLink for folders and documents', async () => {
+    const { data } = await h.drive.files.list({
+      q: "name = 'Documents' or name = 'Project plan'",
+      fields: 'files(name,thumbnailLink,hasThumbnail)',
+    });
+    expect(data.files).toHaveLength(2);
+    for (const file of data.files!) {
+      expect(file.hasThumbnail).toBe(false);
+      expect(file.thumbnailLink).toBeUndefined();
+    }
   });
 });
 

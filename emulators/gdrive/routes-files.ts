@@ -392,6 +392,11 @@ export function registerFileRoutes(router: Router, api: DriveApi): void {
       sendText(ctx.res, 404, 'Not Found');
       return;
     }
+    // No emulated file is shared publicly, so the link wants a credentialed request by its owner.
+    if (!ownedBy(ctx, claim.email)) {
+      sendText(ctx.res, 403, 'Forbidden');
+      return;
+    }
     const png = await api.thumbnails.render(
       `${record.id}:${record.headRevision}`,
       record.content,
@@ -399,4 +404,13 @@ export function registerFileRoutes(router: Router, api: DriveApi): void {
     );
     sendBuffer(ctx.res, 200, png, 'image/png', { 'Cache-Control': 'private, max-age=86400' });
   });
+
+  /** Whether the request carries a valid token (able to read content) of the user `email`. */
+  const ownedBy = (ctx: RequestContext, email: string): boolean => {
+    try {
+      return api.authorize(ctx, 'content').user.email === email;
+    } catch {
+      return false;
+    }
+  };
 }

@@ -5,7 +5,7 @@
  *   [:/a/b[:]]                              a path relative to it (names percent-decoded one by one;
  *                                           the closing `:` may be left out when nothing follows)
  *   [/action[/more...]]                     children, content, delta, search, createUploadSession, copy,
- *                                           thumbnails[/{set}[/{size}[/content]]]
+ *                                           restore, thumbnails[/{set}[/{size}[/content]]]
  * Functions take OData parameters: `delta(token='...')`, `search(q='...')` (quotes doubled inside).
  */
 import { GraphError, itemNotFound } from './errors';
@@ -18,6 +18,7 @@ export const ACTIONS = [
   'search',
   'createUploadSession',
   'copy',
+  'restore',
   'thumbnails',
 ] as const;
 

@@ -31,7 +31,7 @@ import {
 import { driveItemJson, driveJson, eTagOf, itemContext, metadataBase, parseSelect, project } from './render';
 import { getContent, getThumbnails } from './routes-content';
 import { commitUploadSession, createUploadSession } from './routes-sessions';
-import { copyItem, createChild, deleteItem, putContent, updateItem } from './routes-write';
+import { copyItem, createChild, deleteItem, putContent, restoreItem, updateItem } from './routes-write';
 import type { Item, OnedriveStore } from './store';
 
 export type { GraphDeps } from './context';
@@ -110,6 +110,7 @@ const ACTION_HANDLERS: Record<Action, Partial<Record<string, Handler>>> = {
   search: { GET: search },
   createUploadSession: { POST: createUploadSession },
   copy: { POST: copyItem },
+  restore: { POST: restoreItem },
   thumbnails: { GET: getThumbnails },
 };
 

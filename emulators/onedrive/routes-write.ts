@@ -19,6 +19,11 @@
  *       The root: 400 `invalidRequest` (?). `If-Match` -> 412.
  *   DELETE {item}   204; the item and its subtree go to the recycle bin (`quota.deleted`), then read as
  *       404. The root: 400 `invalidRequest` (?). `If-Match` -> 412.
+ *   POST items/{id}/restore   `{parentReference?: {id | path}, name?}` (driveItem-restore, OneDrive
+ *       Personal) -> 200 with the driveItem, back with its subtree and the same ids, in the folder it
+ *       was deleted from (or `parentReference`) under its name (or `name`). Only the recycle bin's
+ *       entries: an item inside a deleted folder, a live item, an unknown id: 404 `itemNotFound` (?).
+ *       The name taken: 409 `nameAlreadyExists`; the folder it was in deleted too: 404 (?).
  *   POST {item}/copy   `{parentReference: {driveId?, id | path}?, name?}` -> 202 + `Location` (copy.ts).
  *       Refused upfront: a taken name (409 `nameAlreadyExists`: Personal ignores conflictBehavior on
  *       copy, driveItem-copy docs), no space (507 (?)), a folder into itself (400 (?)), the root (400 (?)).
@@ -325,6 +330,26 @@ export function deleteItem(req: DriveRequest): void {
   checkIfMatch(ctx, item);
   store.recycle(item);
   sendEmpty(ctx.res, 204);
+}
+
+// ---- restore -------------------------------------------------------------------------------------------
+
+export async function restoreItem(req: DriveRequest): Promise<void> {
+  const { ctx, store, deps, address } = req;
+  takeWrite(deps, store);
+  const body = await readJson(ctx, true);
+  const entry = address.base.kind === 'id' && !address.path ? store.recycled(address.base.id) : undefined;
+  if (!entry) throw itemNotFound();
+  const parent =
+    body.parentReference === undefined
+      ? store.get(entry.parentId)
+      : referencedFolder(store, body.parentReference);
+  if (!parent || parent.kind !== 'folder') throw itemNotFound();
+  const name = optionalString(body.name, 'name') ?? entry.item.name;
+  checkName(name, `${store.pathOf(parent)}/${name}`);
+  if (store.child(parent, name)) throw nameAlreadyExists();
+  store.restore(entry.item, parent, name);
+  sendDriveItem(req, 200, entry.item);
 }
 
 // ---- copy -----------------------------------------------------------------------------------------------

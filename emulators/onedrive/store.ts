@@ -116,6 +116,8 @@ export class OnedriveStore {
   readonly epoch = randomBytes(6).toString('base64url');
   private readonly byId = new Map<string, Item>();
   private readonly tombstones = new Map<string, Tombstone>();
+  /** Ids (lower-cased) of the items deleted on their own: the recycle bin's entries. */
+  private readonly recycleBin = new Set<string>();
   private readonly log: ChangeEvent[] = [];
   private nextNumber = 102;
   private recording = false;
@@ -179,6 +181,11 @@ export class OnedriveStore {
   /** A deleted item by id. */
   tombstone(id: string): Tombstone | undefined {
     return this.tombstones.get(id.toLowerCase());
+  }
+
+  /** The recycle bin's entry `id` (an item deleted on its own, not one inside a deleted folder). */
+  recycled(id: string): Tombstone | undefined {
+    return this.recycleBin.has(id.toLowerCase()) ? this.tombstone(id) : undefined;
   }
 
   child(folder: FolderItem, name: string): Item | undefined {
@@ -364,7 +371,25 @@ export class OnedriveStore {
       },
       true,
     );
+    this.recycleBin.add(item.id.toLowerCase());
     this.deletedBytes += bytes;
+  }
+
+  /**
+   * Brings the recycle bin's entry `item` back with its subtree (same ids), into `parent` under
+   * `name` (free: the caller checked); each item gets a change.
+   */
+  restore(item: Item, parent: FolderItem, name: string): void {
+    this.recycleBin.delete(item.id.toLowerCase());
+    this.deletedBytes -= this.size(item);
+    item.name = name;
+    this.attach(parent, item);
+    this.forEachInSubtree(item, (node) => {
+      this.tombstones.delete(node.id.toLowerCase());
+      this.byId.set(node.id.toLowerCase(), node);
+      node.version++;
+      this.record(node);
+    });
   }
 
   /** Ids of the folders from `top` down to `node`'s parent (`node` below `top`, detached). */

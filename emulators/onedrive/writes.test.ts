@@ -350,6 +350,62 @@ describe('PATCH (rename, move) and DELETE', () => {
     await expectGraphError(await call(h, 'DELETE', '/v1.0/me/drive/root'), 400, 'invalidRequest');
     await expectGraphError(await call(h, 'POST', '/v1.0/me/drive/root'), 405, 'BadRequest');
   });
+
+  it('restores a deleted folder with its subtree and ids (POST restore), reported by delta', async () => {
+    const folder = await mkdir(h, 'Album');
+    const photo = await upload(h, 'Album/photo.jpg', 'jpeg bytes');
+    const deltaLink = (await graphJson(h, '/v1.0/me/drive/root/delta?token=latest'))[
+      '@odata.deltaLink'
+    ] as string;
+    expect((await call(h, 'DELETE', `/v1.0/me/drive/items/${folder.id}`)).status).toBe(204);
+    // Only the recycle bin's entries: not an item inside a deleted folder.
+    await expectGraphError(
+      await call(h, 'POST', `/v1.0/me/drive/items/${photo.id}/restore`, { json: {} }),
+      404,
+      'itemNotFound',
+    );
+    const restored = await call(h, 'POST', `/v1.0/me/drive/items/${folder.id}/restore`, { json: {} });
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({ id: folder.id, name: 'Album', folder: { childCount: 1 } });
+    expect(await graphJson(h, '/v1.0/me/drive/root:/Album/photo.jpg')).toMatchObject({
+      id: photo.id,
+      size: 10,
+    });
+    expect((await graphJson<Drive>(h, '/v1.0/me/drive')).quota.deleted).toBe(0);
+    const changed = (await graphJson<Page>(h, deltaLink)).value;
+    expect(changed.filter((item) => !item.deleted).map((item) => item.id)).toEqual(
+      expect.arrayContaining([folder.id, photo.id]),
+    );
+    // Live again: no longer in the recycle bin.
+    await expectGraphError(
+      await call(h, 'POST', `/v1.0/me/drive/items/${folder.id}/restore`, { json: {} }),
+      404,
+      'itemNotFound',
+    );
+  });
+
+  it('refuses to restore onto a taken name (409), and restores elsewhere or renamed when asked', async () => {
+    const file = await upload(h, 'report.txt', 'first');
+    expect((await call(h, 'DELETE', `/v1.0/me/drive/items/${file.id}`)).status).toBe(204);
+    await upload(h, 'REPORT.txt', 'second');
+    await expectGraphError(
+      await call(h, 'POST', `/v1.0/me/drive/items/${file.id}/restore`),
+      409,
+      'nameAlreadyExists',
+    );
+    const folder = await mkdir(h, 'Old');
+    const moved = await call(h, 'POST', `/v1.0/me/drive/items/${file.id}/restore`, {
+      json: { parentReference: { id: folder.id }, name: 'report (old).txt' },
+    });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ id: file.id, name: 'report (old).txt', size: 5 });
+    expect(await names(`/v1.0/me/drive/items/${folder.id}/children`)).toEqual(['report (old).txt']);
+    await expectGraphError(
+      await call(h, 'POST', '/v1.0/me/drive/items/NOPE!999/restore', { json: {} }),
+      404,
+      'itemNotFound',
+    );
+  });
 });
 
 describe('names', () => {

@@ -21,6 +21,8 @@ import { SkyfoldError } from '../../common/errors';
 import { parseSearchQuery, searchSyntaxHelp } from '../../common/search-query';
 import {
   conflictChoices,
+  defaultTransferConcurrency,
+  maxTransferConcurrency,
   type ConflictChoiceDto,
   type TransferBatchDto,
   type TransferOpDto,
@@ -808,22 +810,30 @@ export function createProgram(io: CliIo): Command {
 
   transfers
     .command('limit')
-    .description('show or set the bandwidth limit of every transfer (the app and the CLI)')
+    .description('show or set the bandwidth limit and the number of transfers at once (the app and the CLI)')
     .argument('[rate]', 'bytes per second, e.g. 512K or 2M; "off" for none')
-    .option('--json', 'print {"bandwidthLimit": bytes per second or null}')
-    .action(async (rate: string | undefined, options: { json?: boolean }) => {
+    .option(
+      '--concurrency <n>',
+      `transfers at once over all accounts, 1-${maxTransferConcurrency} ("default": ${defaultTransferConcurrency})`,
+      (value) => (value === 'default' ? null : parseOption(value, parseConcurrency)),
+    )
+    .option('--json', 'print {"bandwidthLimit": bytes per second or null, "concurrency": n}')
+    .action(async (rate: string | undefined, options: { concurrency?: number | null; json?: boolean }) => {
       await withService(async (service) => {
         const settings =
-          rate === undefined
+          rate === undefined && options.concurrency === undefined
             ? await service.getTransferSettings()
             : await service.setTransferSettings({
-                bandwidthLimit: rate === 'off' ? null : parseOption(rate, parseRate),
+                ...(rate === undefined
+                  ? {}
+                  : { bandwidthLimit: rate === 'off' ? null : parseOption(rate, parseRate) }),
+                ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
               });
-        if (options.json) return printJsonLine({ bandwidthLimit: settings.bandwidthLimit });
+        const { bandwidthLimit, concurrency } = settings;
+        if (options.json) return printJsonLine({ bandwidthLimit, concurrency });
         io.stdout(
-          settings.bandwidthLimit === null
-            ? 'No bandwidth limit.\n'
-            : `Bandwidth limit: ${humanSize(settings.bandwidthLimit)}/s\n`,
+          `${bandwidthLimit === null ? 'No bandwidth limit.' : `Bandwidth limit: ${humanSize(bandwidthLimit)}/s`}\n` +
+            `Transfers at once: ${concurrency}\n`,
         );
       });
     });
@@ -911,6 +921,13 @@ function parseLimit(value: string): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPageRows)
     throw new InvalidArgumentError(`"${value}" is not a number from 1 to ${maxPageRows}`);
   return limit;
+}
+
+function parseConcurrency(value: string): number {
+  const concurrency = Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxTransferConcurrency)
+    throw new RangeError(`"${value}" is not a number from 1 to ${maxTransferConcurrency}`);
+  return concurrency;
 }
 
 /** Parses an option's value with `parse`, turning its RangeError into commander's usage error. */

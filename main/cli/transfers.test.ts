@@ -396,14 +396,22 @@ describe('skyfold cp / mv / transfers', () => {
       );
     });
 
-    it('shows and sets the bandwidth limit', async () => {
-      expect((await cli('transfers', 'limit')).stdout).toBe('No bandwidth limit.\n');
-      expect((await cli('transfers', 'limit', '2M')).stdout).toBe('Bandwidth limit: 2.1 MB/s\n');
+    it('shows and sets the bandwidth limit and the transfers at once', async () => {
+      expect((await cli('transfers', 'limit')).stdout).toBe('No bandwidth limit.\nTransfers at once: 6\n');
+      expect((await cli('transfers', 'limit', '2M')).stdout).toBe(
+        'Bandwidth limit: 2.1 MB/s\nTransfers at once: 6\n',
+      );
+      expect((await cli('transfers', 'limit', '--concurrency', '3')).stdout).toBe(
+        'Bandwidth limit: 2.1 MB/s\nTransfers at once: 3\n',
+      );
       expect(jsonLines((await cli('transfers', 'limit', '--json')).stdout)).toEqual([
-        { bandwidthLimit: 2097152 },
+        { bandwidthLimit: 2097152, concurrency: 3 },
       ]);
-      expect((await cli('transfers', 'limit', 'off')).stdout).toBe('No bandwidth limit.\n');
+      expect((await cli('transfers', 'limit', 'off', '--concurrency', 'default')).stdout).toBe(
+        'No bandwidth limit.\nTransfers at once: 6\n',
+      );
       expect((await cli('transfers', 'limit', '12')).status).toBe(2); // below 1K: a usage error
+      expect((await cli('transfers', 'limit', '--concurrency', '17')).status).toBe(2);
     });
   });
 });

@@ -291,7 +291,11 @@ describe('queue control', () => {
       state: 'finished',
     });
     expect(await fs.readFile(path.join(base, 'backup', 'list.txt'), 'utf8')).toBe('list');
-    expect(await service.getTransferSettings()).toEqual({ bandwidthLimit: null, conflictDefault: 'replace' });
+    expect(await service.getTransferSettings()).toEqual({
+      bandwidthLimit: null,
+      concurrency: 6,
+      conflictDefault: 'replace',
+    });
     await expect(
       service.decideTransfer({ batchId: decided.batchId, conflict: 'skip' }),
     ).rejects.toMatchObject({
@@ -489,4 +493,57 @@ describe('files from and to the desktop', () => {
     await vi.waitFor(() => expect(indexed(backup.id, copy.id)).toMatchObject({ sha256 }));
     expect(indexed(home.id, list.id)).toMatchObject({ sha256 });
   });
+});
+
+describe('transfer concurrency', () => {
+  it('is 6 until set, keeps 1..16, refuses other values, and null brings back the default', async () => {
+    expect((await service.getTransferSettings()).concurrency).toBe(6);
+    expect(await service.setTransferSettings({ concurrency: 3 })).toMatchObject({ concurrency: 3 });
+    const other = SkyfoldService.open({ dataDir: path.join(base, 'data') });
+    try {
+      expect((await other.getTransferSettings()).concurrency).toBe(3); // stored in the data directory
+    } finally {
+      other.close();
+    }
+    for (const concurrency of [0, 17, 2.5]) {
+      const answer = await invokeContract(service, 'setTransferSettings', { concurrency });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    }
+    await service.setTransferSettings({ bandwidthLimit: 4096 });
+    expect(await service.setTransferSettings({ concurrency: null })).toMatchObject({
+      concurrency: 6,
+      bandwidthLimit: 4096,
+    });
+  });
+
+  it('applies to a running queue: one file at a time, then both once raised', async () => {
+    const more = randomBytes(300_000);
+    await fs.writeFile(path.join(base, 'home', 'photos', '2024', 'dunes.jpg'), more);
+    const { home, backup } = await twoAccounts();
+    await service.setTransferSettings({ bandwidthLimit: 64 * 1024, concurrency: 1 });
+    const year = await service.resolvePath({ accountId: home.id, path: '/photos/2024' });
+    const files = await service.listFolder({
+      accountId: home.id,
+      folderId: year.id,
+      sort: { by: 'name', direction: 'asc' },
+      offset: 0,
+      limit: 10,
+    });
+    const plan = await service.startTransfer({
+      op: 'copy',
+      source: { accountId: home.id, itemIds: files.items.map((item) => item.id) },
+      destination: { accountId: backup.id, folderId: backup.rootId },
+    });
+    const flowing = async () =>
+      (await service.listTransfers({ batchId: plan.batchId })).jobs.filter((job) => job.bytesDone > 0).length;
+    await vi.waitFor(async () => expect(await flowing()).toBe(1), { timeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await flowing()).toBe(1);
+
+    await service.setTransferSettings({ concurrency: 2 });
+    await vi.waitFor(async () => expect(await flowing()).toBe(2), { timeout: 2_000 });
+    await service.setTransferSettings({ bandwidthLimit: null });
+    await service.runTransfers();
+    expect((await fs.readFile(path.join(base, 'backup', 'dunes.jpg'))).equals(more)).toBe(true);
+  }, 15_000);
 });

@@ -11,10 +11,16 @@ import { providerLabels, type AccountDto, type DiskUsageDto, type ItemDto } from
 import { SkyfoldError } from '../../common/errors';
 import { numberedName, splitPath } from '../../common/names';
 import { AccountStore, type StoredAccount } from './accounts/account-store';
+import { FileOps } from './file-ops';
 import { openCloudProvider, signInCloud, signOutCloud, type CloudDependencies } from './accounts/cloud';
 import { openDefaultTokenStore, type AuthStateChange, type CloudKind, type TokenStore } from './auth';
+import { loadSettings } from './auth/client-config';
+import { describeClientSettings, saveClientSettings } from './auth/client-settings';
 import { openDatabase, type SqliteDatabase } from './index/database';
 import { ItemStore } from './index/item-store';
+import { indexSize } from './index/index-info';
+import { MergedView } from './index/merged-view';
+import { webUrl } from './providers/web-links';
 import { SearchEngine } from './index/search';
 import { indexMigrations, stateMigrations } from './index/migrations';
 import { SyncStateStore } from './index/sync-state-store';
@@ -23,6 +29,11 @@ import { caseInsensitiveKinds } from './providers/kinds';
 import type { Provider } from './providers/types';
 import { AccountSyncer, type SyncTiming } from './sync/account-syncer';
 import { localSource, refOf, Transfers, type TransferRequest } from './transfers/transfers';
+import type { ThumbnailSize } from '../../common/uploads';
+import type { Preview } from './media/media-responses';
+import { planPreview, type PreviewRefusal } from './media/preview-policy';
+import { checkedThumbnail, mayHaveThumbnail, type Thumbnail } from './providers/thumbnail-image';
+import { ThumbnailCache } from './thumbnails/thumbnail-cache';
 
 export interface ServiceOptions {
   /** Where state.db and index.db live. Created when missing. */
@@ -76,6 +87,11 @@ export class SkyfoldService implements ContractHandlers {
   private readonly needsReconnect = new Set<string>();
   /** Built on the first search (it loads every name into memory), then kept current from the index. */
   private searchEngine: SearchEngine | undefined;
+  /** The merged view, made on first use. */
+  private mergedView: MergedView | undefined;
+  /** The browser's file operations and the thumbnail cache, made on first use. */
+  private fileOpsInstance: FileOps | undefined;
+  private thumbnailCacheInstance: ThumbnailCache | undefined;
 
   private constructor(
     private readonly stateDb: SqliteDatabase,
@@ -158,6 +174,21 @@ export class SkyfoldService implements ContractHandlers {
   }
 
   // --- contract ------------------------------------------------------------------------------
+
+  async getClientSettings(): Promise<MethodResults['getClientSettings']> {
+    return describeClientSettings(this.cloud.env, await loadSettings(this.cloud.dataDir));
+  }
+
+  /** Saved in settings.json's `oauth` section: the next sign-in and accounts opened later use it. */
+  async setClientSettings({
+    provider,
+    ...change
+  }: MethodArgs<'setClientSettings'>): Promise<MethodResults['setClientSettings']> {
+    return describeClientSettings(
+      this.cloud.env,
+      await saveClientSettings(this.cloud.dataDir, provider, change),
+    );
+  }
 
   /** Non-fatal notices gathered so far, oldest first. */
   async listNotices(): Promise<string[]> {
@@ -302,6 +333,7 @@ export class SkyfoldService implements ContractHandlers {
     this.quotas.delete(accountId);
     this.quotaCheckedAt.delete(accountId);
     this.needsReconnect.delete(accountId);
+    this.pruneThumbnails();
     this.emit({ type: 'accounts-changed' });
     return null;
   }
@@ -352,6 +384,88 @@ export class SkyfoldService implements ContractHandlers {
     };
   }
 
+  // --- the merged browser (issue 8) ------------------------------------------------------------
+
+  /**
+   * A page of the merged view of `path` over every account, or over `accounts` (listed in the order
+   * the accounts were added). From the index alone. Throws not_found (an unknown account, no folder
+   * at the path), invalid_argument (a malformed path).
+   */
+  async listMerged({
+    path: mergedPath,
+    accounts: only,
+    sort,
+    offset,
+    limit,
+  }: MethodArgs<'listMerged'>): Promise<MethodResults['listMerged']> {
+    for (const accountId of only ?? []) this.requireAccount(accountId);
+    const accounts = this.accounts.list().filter((account) => !only || only.includes(account.id));
+    this.mergedView ??= new MergedView(this.indexDb, this.items);
+    return this.mergedView.list(accounts, mergedPath, sort, offset, limit);
+  }
+
+  /**
+   * The item with its path from the account's root (as far as the index knows its folders), its
+   * known hashes and its provider web page (providers/web-links.ts). Throws not_found.
+   */
+  async itemDetails({ accountId, itemId }: MethodArgs<'itemDetails'>): Promise<MethodResults['itemDetails']> {
+    const account = this.requireAccount(accountId);
+    const item = this.requireItem(accountId, itemId);
+    const folderNames = this.items
+      .ancestors(accountId, item)
+      .filter((folder) => folder.parentId !== null)
+      .map((folder) => folder.name);
+    return {
+      item,
+      path: item.parentId === null ? '/' : `/${[...folderNames, item.name].join('/')}`,
+      hashes: this.items.hashes(accountId, itemId),
+      webUrl: webUrl(account.provider, item, folderNames),
+    };
+  }
+
+  /**
+   * Opens the item's web page with the host's `openBrowser` (`opened: true`); without one (the web
+   * host) only returns the address. Throws not_found, invalid_argument (the item has no web page).
+   */
+  async openInBrowser({
+    accountId,
+    itemId,
+  }: MethodArgs<'openInBrowser'>): Promise<MethodResults['openInBrowser']> {
+    const { item, webUrl: url } = await this.itemDetails({ accountId, itemId });
+    if (url === null)
+      throw new SkyfoldError(
+        'invalid_argument',
+        `"${item.name || '/'}" has no page in its provider's web UI`,
+      );
+    if (!this.openBrowser) return { url, opened: false };
+    await this.openBrowser(url);
+    return { url, opened: true };
+  }
+
+  async getIndexInfo(): Promise<MethodResults['getIndexInfo']> {
+    return {
+      dataDir: this.cloud.dataDir,
+      ...indexSize(this.indexDb, path.join(this.cloud.dataDir, 'index.db')),
+      thumbnailBytes: await this.thumbnailCacheBytes(),
+    };
+  }
+
+  /** The thumbnail cache's size on disk. */
+  private async thumbnailCacheBytes(): Promise<number> {
+    return this.thumbnailCache.totalBytes();
+  }
+
+  /**
+   * Lists every account again from scratch, in the background (a full crawl: the old rows serve
+   * browsing and search until each account's listing completes, then rows it did not see are
+   * swept). Resolves at once; accounts' sync states report progress. Safe to repeat: a request
+   * during a crawl makes one more full crawl after it.
+   */
+  async rebuildIndex(): Promise<null> {
+    for (const account of this.accounts.list()) void this.syncer(account).sync({ full: true });
+    return null;
+  }
+
   async stat({ accountId, itemId }: MethodArgs<'stat'>): Promise<ItemDto> {
     this.requireAccount(accountId);
     return this.requireItem(accountId, itemId);
@@ -370,6 +484,32 @@ export class SkyfoldService implements ContractHandlers {
         .map((account) => ({ id: account.id, name: account.name, provider: account.provider })),
     );
     return this.searchEngine.search(query, { offset, limit });
+  }
+
+  /** The browser's file operations (file-ops.ts), made on first use. */
+  private get fileOps(): FileOps {
+    this.fileOpsInstance ??= new FileOps({
+      stores: { items: this.items, syncState: this.syncStore },
+      provider: (accountId) => this.connection(this.requireAccount(accountId)),
+      changed: (accountId) => this.emit({ type: 'index-changed', accountId }),
+    });
+    return this.fileOpsInstance;
+  }
+
+  async createFolder({ accountId, parentId, name }: MethodArgs<'createFolder'>): Promise<ItemDto> {
+    return this.fileOps.createFolder(accountId, parentId, name);
+  }
+
+  async renameItem({ accountId, itemId, name }: MethodArgs<'renameItem'>): Promise<ItemDto> {
+    return this.fileOps.rename(accountId, itemId, name);
+  }
+
+  async trashItems({ items }: MethodArgs<'trashItems'>): Promise<MethodResults['trashItems']> {
+    return this.fileOps.trash(items);
+  }
+
+  async restoreItems({ items }: MethodArgs<'restoreItems'>): Promise<MethodResults['restoreItems']> {
+    return this.fileOps.restore(items);
   }
 
   async startTransfer({
@@ -415,10 +555,12 @@ export class SkyfoldService implements ContractHandlers {
 
   async setTransferSettings({
     bandwidthLimit,
+    concurrency,
     conflictDefault,
   }: MethodArgs<'setTransferSettings'>): Promise<MethodResults['setTransferSettings']> {
     return this.transfers.updateSettings({
       ...(bandwidthLimit === undefined ? {} : { bandwidthLimit }),
+      ...(concurrency === undefined ? {} : { concurrency }),
       ...(conflictDefault === undefined ? {} : { conflictDefault }),
     });
   }
@@ -446,6 +588,66 @@ export class SkyfoldService implements ContractHandlers {
 
   /** Where `cacheForDrag` puts files: hosts drag out only files inside it. */
   readonly dragCacheDir: string;
+
+  /** Thumbnails on disk (`<dataDir>/thumbnails/`): made on first use (see `thumbnailCache`). */
+  /**
+   * The thumbnail cache, made on first use; it then forgets the thumbnails of accounts removed
+   * meanwhile (by another process too). removeAccount forgets an account's thumbnails at once.
+   */
+  private get thumbnailCache(): ThumbnailCache {
+    if (this.thumbnailCacheInstance) return this.thumbnailCacheInstance;
+    const cache = new ThumbnailCache({ dir: path.join(this.cloud.dataDir, 'thumbnails') });
+    this.thumbnailCacheInstance = cache;
+    this.pruneThumbnails();
+    return cache;
+  }
+
+  /** Drops the cached thumbnails of accounts that are no longer there. Never throws. */
+  private pruneThumbnails(): void {
+    const ids = this.accounts.list().map((account) => account.id);
+    void this.thumbnailCacheInstance?.keepOnly(ids).catch(() => undefined);
+  }
+
+  /**
+   * The thumbnail of a file (a shortcut: of its target), `size` pixels on its longest side at most:
+   * from the disk cache, else from the provider's thumbnail service (and kept, "none" included, until
+   * the file's modification time or size change in the index). Null when there is none: the provider
+   * offers no thumbnails, the file is not a raster image (the provider is asked only for those:
+   * `mayHaveThumbnail`), or the provider has none for it. Throws not_found (account, or item not in
+   * the index or gone), invalid_argument (a folder), and the provider's errors (never kept: the next
+   * request asks again). Safe to repeat.
+   */
+  async openThumbnail(accountId: string, itemId: string, size: ThumbnailSize): Promise<Thumbnail | null> {
+    const account = this.requireAccount(accountId);
+    const listed = this.requireItem(accountId, itemId);
+    const item = listed.targetId === null ? listed : this.requireItem(accountId, listed.targetId);
+    if (item.kind !== 'file') throw new SkyfoldError('invalid_argument', `"${item.name}" is a folder`);
+    if (!mayHaveThumbnail(item.name, item.mimeType)) return null;
+    return this.thumbnailCache.get(
+      { accountId, itemId: item.id, size, version: `${item.modifiedAt}:${item.size}` },
+      async () => {
+        const provider = await this.connection(account);
+        if (!provider.features.thumbnails || !provider.thumbnail) return null;
+        return checkedThumbnail(await provider.thumbnail(item.id, size));
+      },
+    );
+  }
+
+  /**
+   * A file's bytes for the preview panel (a shortcut: its target's), when preview-policy.ts allows
+   * its type and size (as the index knows them): a refusal otherwise. Throws not_found (account or
+   * item), invalid_argument (a folder), and the provider's read errors. Safe to repeat.
+   */
+  async openPreview(accountId: string, itemId: string): Promise<Preview | PreviewRefusal> {
+    const account = this.requireAccount(accountId);
+    const listed = this.requireItem(accountId, itemId);
+    const item = listed.targetId === null ? listed : this.requireItem(accountId, listed.targetId);
+    if (item.kind !== 'file') throw new SkyfoldError('invalid_argument', `"${item.name}" is a folder`);
+    const plan = planPreview(item);
+    if ('refused' in plan) return plan;
+    const provider = await this.connection(account);
+    return { ...plan, name: item.name, stream: await provider.read(item.id, plan.range) };
+  }
 
   /**
    * Stores the bytes of file `index` of an upload announced by beginUpload (the web host's PUT).

@@ -12,6 +12,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import type { EngineEvent } from '../../common/contract';
+import type { MediaSource } from '../core/media/media-responses';
 import type { ContractHandlers } from '../core/service';
 import { appScheme } from './app-origin';
 import { forwardEvents, registerIpc, type DragCacheHost } from './ipc';
@@ -19,7 +20,7 @@ import { createAppProtocolHandler, registerAppScheme } from './protocol';
 import { createMainWindow, hardenSession, secureWebContents } from './window';
 
 /** The engine as the host uses it (SkyfoldService in production, a fake in tests). */
-export interface HostService extends ContractHandlers, DragCacheHost {
+export interface HostService extends ContractHandlers, DragCacheHost, MediaSource {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   startBackgroundSync(): void;
   close(): void;
@@ -97,7 +98,10 @@ export function launch(options: HostOptions): Host {
   const started = app.whenReady().then(() => {
     try {
       hardenSession(session.defaultSession);
-      protocol.handle(appScheme, createAppProtocolHandler({ root: options.rendererDir }));
+      protocol.handle(
+        appScheme,
+        createAppProtocolHandler({ root: options.rendererDir, media: () => service }),
+      );
       service = options.openService({ dataDir: options.dataDir });
       disposeIpc = registerIpc(service, ipcMain);
       service.startBackgroundSync();

@@ -6,10 +6,15 @@
  * - Every response carries a strict Content-Security-Policy; the page cannot load remote code.
  * - A request whose decoded path would leave the renderer folder (`..`, encoded slashes, absolute
  *   paths, NUL) is refused before touching the disk; so is any other host.
+ * - `/thumbnail` and `/preview` (common/uploads.ts) are answered by the engine, with the answers
+ *   media-responses.ts decides for both hosts (and their own headers: CSP sandbox, nosniff).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import type { CustomScheme, Protocol } from 'electron';
+import { previewPath, thumbnailPath } from '../../common/uploads';
+import { mediaResponse, type MediaSource } from '../core/media/media-responses';
 import { appHost, appScheme } from './app-origin';
 
 /** The policy every page we serve runs under. No inline or remote script, no plugins, no framing. */
@@ -72,6 +77,8 @@ const contentTypes: Readonly<Record<string, string>> = {
 export interface AppProtocolOptions {
   /** Absolute path of the built renderer folder (out/renderer). */
   root: string;
+  /** The engine for `/thumbnail` and `/preview` (undefined while it is not open: 503). */
+  media?: () => MediaSource | undefined;
 }
 
 /**
@@ -85,6 +92,8 @@ export function createAppProtocolHandler(
   return async (request) => {
     try {
       if (request.method !== 'GET' && request.method !== 'HEAD') return failure(405, 'method not allowed');
+      const media = await mediaAnswer(options.media, request);
+      if (media) return media;
       const file = resolveRequestPath(root, request.url);
       if (typeof file === 'number') return failure(file, file === 403 ? 'forbidden' : 'bad request');
       if (file === null) return failure(404, 'not found');
@@ -130,6 +139,21 @@ export function resolveRequestPath(root: string, url: string): string | null | 4
   const rel = path.relative(root, target);
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return 403;
   return target;
+}
+
+/** The engine's answer when `request` is for a byte route of our host, else null. */
+async function mediaAnswer(source: AppProtocolOptions['media'], request: Request): Promise<Response | null> {
+  const url = URL.canParse(request.url) ? new URL(request.url) : null;
+  if (!source || url?.protocol !== `${appScheme}:` || url.host !== appHost) return null;
+  if (url.pathname !== thumbnailPath && url.pathname !== previewPath) return null;
+  const engine = source();
+  if (!engine) return failure(503, 'the engine is not running');
+  const answer = await mediaResponse(engine, request.method, url);
+  if (!answer) return null;
+  const body = Buffer.isBuffer(answer.body)
+    ? answer.body
+    : answer.body && (Readable.toWeb(answer.body) as ReadableStream<Uint8Array>);
+  return new Response(body, { status: answer.status, headers: answer.headers });
 }
 
 function failure(status: number, message: string): Response {

@@ -12,7 +12,8 @@
  *
  * File bytes travel beside the contract (common/uploads.ts): `PUT /upload/<uploadId>/<index>` streams
  * one dropped file into the engine, `GET /download?account=..&item=..` streams one file out as a
- * browser download.
+ * browser download, `GET /thumbnail` and `GET /preview` serve thumbnails and preview bytes (the
+ * answers media-responses.ts decides for both hosts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
@@ -23,8 +24,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvent } from '../../common/contract';
 import { toErrorDto, type ErrorCode } from '../../common/errors';
 import type { CallMessage, ServerMessage } from '../../common/rpc';
-import { downloadPath, uploadPathPrefix } from '../../common/uploads';
+import { downloadPath, previewPath, thumbnailPath, uploadPathPrefix } from '../../common/uploads';
 import { invokeContract } from '../core/contract-dispatch';
+import { contentDisposition, mediaResponse, type MediaSource } from '../core/media/media-responses';
 import type { ContractHandlers } from '../core/service';
 
 export interface EventSource {
@@ -53,7 +55,7 @@ export interface FileTransferHost {
 }
 
 export interface WebHostOptions {
-  service: ContractHandlers & EventSource & FileTransferHost;
+  service: ContractHandlers & EventSource & FileTransferHost & MediaSource;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 = any free port. */
@@ -138,6 +140,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return void serveUpload(options.service, request, response, url.pathname);
     }
     if (url.pathname === downloadPath) return void serveDownload(options.service, request, response, url);
+    if (url.pathname === thumbnailPath || url.pathname === previewPath)
+      return void serveMedia(options.service, request, response, url);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return refuse(response, 405, 'Method not allowed.');
     response.setHeader('Cache-Control', 'no-store');
@@ -292,6 +296,25 @@ async function serveDownload(
   pipeline(download.stream, response, () => undefined);
 }
 
+/**
+ * `GET /thumbnail` and `GET /preview`: the answer media-responses.ts decides (the same as Electron's
+ * app:// protocol gives), its headers over the app's. A stream is piped like a download's.
+ */
+async function serveMedia(
+  service: MediaSource,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  url: URL,
+): Promise<void> {
+  const answer = await mediaResponse(service, request.method ?? 'GET', url);
+  if (!answer) return refuse(response, 404, 'Not found.');
+  response.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+  if (answer.body === null || Buffer.isBuffer(answer.body))
+    return void response.end(answer.body ?? undefined);
+  pipeline(answer.body, response, () => undefined);
+}
+
 /** A plain `type/subtype` MIME type (no parameters, nothing that could break the header). */
 const plainMimeType = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/;
 
@@ -299,24 +322,9 @@ function safeMimeType(mimeType: string | null): string {
   return mimeType && plainMimeType.test(mimeType) ? mimeType : 'application/octet-stream';
 }
 
-/**
- * `Content-Disposition: attachment` for a file called `name` (RFC 6266): the exact name as UTF-8 in
- * `filename*` (RFC 8187 percent-encoding) and an ASCII look-alike in `filename` for old clients. Control
- * characters and path separators become `_`; quotes, backslashes and `%` never reach the quoted form, so
- * no name can end the header or add a parameter.
- */
+/** `Content-Disposition: attachment` for a file called `name` (see `contentDisposition`). */
 export function attachmentDisposition(name: string): string {
-  const clean =
-    name
-      .replace(/\p{Cs}/gu, '\uFFFD') // lone surrogates cannot be encoded as UTF-8
-      .replace(/[\p{Cc}/\\]/gu, '_')
-      .trim() || 'download';
-  const fallback = clean.replace(/[^\x20-\x7e]|["%\\]/g, '_');
-  const encoded = encodeURIComponent(clean).replace(
-    /['()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+  return contentDisposition('attachment', name);
 }
 
 /** The HTTP status for an engine error code; anything unexpected is a 500. */

@@ -22,6 +22,9 @@ import type {
   ProviderItem,
 } from '../../main/core/providers/types';
 
+/** Providers whose API cannot restore a trashed folder (`restore` throws permanent). */
+const noFolderRestoreKinds: ReadonlySet<string> = new Set(['dropbox']);
+
 /** The items a `listAll` part lists (its upserts). */
 const listedIn = (part: { changes: readonly ProviderChange[] }): ProviderItem[] =>
   part.changes.flatMap((change) => (change.kind === 'upsert' ? [change.item] : []));
@@ -369,6 +372,49 @@ export function defineProviderConformance(name: string, options: ConformanceOpti
       await provider.trash(folder.id);
       expect(await names()).toEqual([]);
       await expectCode(provider.trash(file.id), 'not_found');
+    });
+
+    it('restores a trashed file where it was (restore); again is safe; a taken name is a conflict', async (context) => {
+      const restore = provider.restore?.bind(provider);
+      if (!restore) return context.skip('the provider has no restore: its own trash page restores');
+      const file = await write(scratch, 'note.txt', 'remember');
+      await provider.trash(file.id);
+      const restored = await restore(file.id);
+      expect(restored).toMatchObject({ name: 'note.txt', kind: 'file', parentId: scratch, size: 8 });
+      expect(await names()).toEqual(['note.txt']);
+      expect(await contentOf(restored.id)).toBe('remember');
+      expect((await restore(restored.id)).id).toBe(restored.id);
+      expect(await names()).toEqual(['note.txt']);
+
+      await provider.trash(restored.id);
+      const intruder = await write(scratch, 'note.txt', 'newer');
+      await expectCode(restore(restored.id), 'conflict');
+      expect(await contentOf(intruder.id)).toBe('newer');
+    });
+
+    it('restores a trashed folder with its content (restore)', async (context) => {
+      const restore = provider.restore?.bind(provider);
+      if (!restore) return context.skip('the provider has no restore: its own trash page restores');
+      const folder = await provider.mkdir(scratch, 'album', { conflict: 'fail' });
+      await write(folder.id, 'photo.txt', 'pixels');
+      await provider.trash(folder.id);
+      if (noFolderRestoreKinds.has(provider.kind)) {
+        await expectCode(restore(folder.id), 'permanent');
+        return context.skip(
+          "Dropbox's API restores files only: trashed folders are restored at dropbox.com (Deleted files)",
+        );
+      }
+      const restored = await restore(folder.id);
+      expect(restored).toMatchObject({ name: 'album', kind: 'folder', parentId: scratch });
+      expect(await names()).toEqual(['album']);
+      const [photo] = await listAll(provider, restored.id);
+      expect(photo?.name).toBe('photo.txt');
+      expect(await contentOf(photo!.id)).toBe('pixels');
+      expect((await restore(folder.id)).id).toBe(restored.id);
+
+      await provider.trash(restored.id);
+      await provider.mkdir(scratch, 'album', { conflict: 'fail' });
+      await expectCode(restore(restored.id), 'conflict');
     });
 
     it.each([

@@ -217,55 +217,12 @@ export interface ClientConfigSources {
  */
 export function resolveClientConfig(kind: CloudKind, sources: ClientConfigSources = {}): OAuthClientConfig {
   const env = sources.env ?? process.env;
-  const prefix = `SKYFOLD_${kind.toUpperCase()}_`;
-  const fromEnv = (name: string): string | undefined => {
-    const value = env[prefix + name]?.trim();
-    return value ? value : undefined;
-  };
+  const prefix = envPrefix(kind);
+  const fromEnv = envReader(kind, env);
   const file = sources.settings?.oauth?.[kind] ?? {};
-
-  const tenant = fromEnv('TENANT') ?? file.tenant ?? 'common';
-  if (!/^[A-Za-z0-9.-]+$/.test(tenant)) {
-    throw new SkyfoldError('invalid_argument', `${prefix}TENANT is not a tenant name or id: ${tenant}`);
-  }
-  const defaults = defaultsFor(kind, tenant);
-
-  // Endpoints: from the highest layer that sets any of them.
-  const layers: Array<{ name: string; endpoint?: string; auth?: string; token?: string; revoke?: string }> = [
-    { name: 'override', endpoint: sources.overrides?.endpoint ?? undefined },
-    {
-      name: 'environment',
-      endpoint: fromEnv('ENDPOINT'),
-      auth: fromEnv('AUTH_URL'),
-      token: fromEnv('TOKEN_URL'),
-      revoke: fromEnv('REVOKE_URL'),
-    },
-    {
-      name: 'settings',
-      endpoint: file.endpoint,
-      auth: file.authUrl,
-      token: file.tokenUrl,
-      revoke: file.revokeUrl,
-    },
-  ];
-  const layer = layers.find(
-    (candidate) => candidate.endpoint || candidate.auth || candidate.token || candidate.revoke,
-  );
-  let endpoint: string | null = null;
-  let endpoints: Pick<KindDefaults, 'authorizationUrl' | 'tokenUrl' | 'revokeUrl'> = defaults;
-  if (layer) {
-    if (layer.endpoint) {
-      endpoint = normalizeEndpoint(layer.endpoint, `${layer.name} endpoint`);
-      endpoints = endpointsUnder(kind, endpoint, tenant);
-    }
-    endpoints = {
-      authorizationUrl: layer.auth
-        ? checkUrl(layer.auth, `${layer.name} authorize URL`)
-        : endpoints.authorizationUrl,
-      tokenUrl: layer.token ? checkUrl(layer.token, `${layer.name} token URL`) : endpoints.tokenUrl,
-      revokeUrl: layer.revoke ? checkUrl(layer.revoke, `${layer.name} revoke URL`) : endpoints.revokeUrl,
-    };
-  }
+  const defaults = defaultsFor(kind, tenantOf(kind, sources));
+  const endpoints = resolveEndpoints(kind, sources);
+  const { endpoint } = endpoints;
 
   const clientId = fromEnv('CLIENT_ID') ?? file.clientId;
   if (!clientId) throw missingClientError(kind);
@@ -302,7 +259,9 @@ export function resolveClientConfig(kind: CloudKind, sources: ClientConfigSource
     kind,
     clientId,
     clientSecret,
-    ...endpoints,
+    authorizationUrl: endpoints.authorizationUrl,
+    tokenUrl: endpoints.tokenUrl,
+    revokeUrl: endpoints.revokeUrl,
     scopes,
     redirectPort,
     redirectHost,
@@ -310,6 +269,102 @@ export function resolveClientConfig(kind: CloudKind, sources: ClientConfigSource
     endpoint,
     authorizeParams: { ...defaults.authorizeParams },
   };
+}
+
+/** Where a value of the configuration came from. */
+export type ConfigSource = 'override' | 'environment' | 'settings' | 'default';
+
+export interface ResolvedEndpoints {
+  source: ConfigSource;
+  endpoint: string | null;
+  authorizationUrl: string;
+  tokenUrl: string;
+  revokeUrl: string | null;
+}
+
+/**
+ * The endpoints of `kind`, from the highest source that sets any of them (see the module comment),
+ * and which source that was. Pure. Throws SkyfoldError `invalid_argument` for a malformed URL or tenant.
+ */
+export function resolveEndpoints(kind: CloudKind, sources: ClientConfigSources = {}): ResolvedEndpoints {
+  const fromEnv = envReader(kind, sources.env ?? process.env);
+  const file = sources.settings?.oauth?.[kind] ?? {};
+  const tenant = tenantOf(kind, sources);
+  const defaults = defaultsFor(kind, tenant);
+  const layers: Array<{
+    name: ConfigSource;
+    endpoint?: string;
+    auth?: string;
+    token?: string;
+    revoke?: string;
+  }> = [
+    { name: 'override', endpoint: sources.overrides?.endpoint ?? undefined },
+    {
+      name: 'environment',
+      endpoint: fromEnv('ENDPOINT'),
+      auth: fromEnv('AUTH_URL'),
+      token: fromEnv('TOKEN_URL'),
+      revoke: fromEnv('REVOKE_URL'),
+    },
+    {
+      name: 'settings',
+      endpoint: file.endpoint,
+      auth: file.authUrl,
+      token: file.tokenUrl,
+      revoke: file.revokeUrl,
+    },
+  ];
+  const layer = layers.find(
+    (candidate) => candidate.endpoint || candidate.auth || candidate.token || candidate.revoke,
+  );
+  const base = { endpoint: null, ...pickUrls(defaults) };
+  if (!layer) return { source: 'default', ...base };
+  const endpoint = layer.endpoint ? normalizeEndpoint(layer.endpoint, `${layer.name} endpoint`) : null;
+  const derived = endpoint ? endpointsUnder(kind, endpoint, tenant) : pickUrls(defaults);
+  return {
+    source: layer.name,
+    endpoint,
+    authorizationUrl: layer.auth
+      ? checkUrl(layer.auth, `${layer.name} authorize URL`)
+      : derived.authorizationUrl,
+    tokenUrl: layer.token ? checkUrl(layer.token, `${layer.name} token URL`) : derived.tokenUrl,
+    revokeUrl: layer.revoke ? checkUrl(layer.revoke, `${layer.name} revoke URL`) : derived.revokeUrl,
+  };
+}
+
+function pickUrls(defaults: KindDefaults): Pick<KindDefaults, 'authorizationUrl' | 'tokenUrl' | 'revokeUrl'> {
+  return {
+    authorizationUrl: defaults.authorizationUrl,
+    tokenUrl: defaults.tokenUrl,
+    revokeUrl: defaults.revokeUrl,
+  };
+}
+
+function envPrefix(kind: CloudKind): string {
+  return `SKYFOLD_${kind.toUpperCase()}_`;
+}
+
+/** Reads `SKYFOLD_<KIND>_<name>` from `env`, trimmed; undefined when unset or blank. */
+export function envReader(kind: CloudKind, env: NodeJS.ProcessEnv): (name: string) => string | undefined {
+  const prefix = envPrefix(kind);
+  return (name) => {
+    const value = env[prefix + name]?.trim();
+    return value ? value : undefined;
+  };
+}
+
+function tenantOf(kind: CloudKind, sources: ClientConfigSources): string {
+  const tenant =
+    envReader(kind, sources.env ?? process.env)('TENANT') ??
+    sources.settings?.oauth?.[kind]?.tenant ??
+    'common';
+  if (!/^[A-Za-z0-9.-]+$/.test(tenant)) {
+    throw new SkyfoldError(
+      'invalid_argument',
+      `${envPrefix(kind)}TENANT is not a tenant name or id: ${tenant}`,
+    );
+  }
+  return tenant;
 }
 
 /** loadSettings + resolveClientConfig. */

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Sort } from '../../../common/contract';
 import type { ProviderItem } from '../providers/types';
 import { openDatabase } from './database';
 import { ItemStore } from './item-store';
@@ -39,7 +40,7 @@ describe('ItemStore.listChildren', () => {
     );
     store.upsert('other', [item('intruder.txt')], 1);
   });
-  const names = (by: 'name' | 'size' | 'modified', direction: 'asc' | 'desc', offset = 0, limit = 100) =>
+  const names = (by: Sort['by'], direction: 'asc' | 'desc', offset = 0, limit = 100) =>
     store.listChildren('acc', 'root', { by, direction }, offset, limit).items.map((i) => i.name);
 
   it('puts folders first, then files, in natural case-insensitive name order', () => {
@@ -51,6 +52,44 @@ describe('ItemStore.listChildren', () => {
   it('sorts by size and by modified time, ties by name', () => {
     expect(names('size', 'asc')).toEqual(['alpha', 'Zeta', 'A.txt', 'file2', 'file10', 'b.txt']);
     expect(names('modified', 'desc')).toEqual(['alpha', 'Zeta', 'A.txt', 'file10', 'b.txt', 'file2']);
+  });
+  it('sorts by type (the Type column: extension, Google kind, then "File"), ties by name', () => {
+    store.upsert(
+      'acc',
+      [
+        item('c.TXT', { size: 1 }),
+        item('Budget', { mimeType: 'application/vnd.google-apps.spreadsheet' }),
+        item('README'),
+      ],
+      1,
+    );
+    // "file", "google sheets spreadsheet", "txt file" x3 (A, b, c); the type of file10 is "file" too.
+    expect(names('type', 'asc')).toEqual([
+      'alpha',
+      'Zeta',
+      'file2',
+      'file10',
+      'README',
+      'Budget',
+      'A.txt',
+      'b.txt',
+      'c.TXT',
+    ]);
+    expect(names('type', 'desc')).toEqual([
+      'Zeta',
+      'alpha',
+      'c.TXT',
+      'b.txt',
+      'A.txt',
+      'Budget',
+      'README',
+      'file10',
+      'file2',
+    ]);
+  });
+  it("sorts one account's folder by account as by name", () => {
+    expect(names('account', 'asc')).toEqual(names('name', 'asc'));
+    expect(names('account', 'desc')).toEqual(names('name', 'desc'));
   });
   it('returns row ranges across the folder/file boundary, and the total', () => {
     expect(names('name', 'asc', 1, 3)).toEqual(['Zeta', 'A.txt', 'b.txt']);
@@ -64,7 +103,7 @@ describe('ItemStore.listChildren row ranges', () => {
   it('returns the same rows for every offset and limit as slicing the fully sorted folder', () => {
     const children = Array.from({ length: 37 }, (_, i) =>
       item(`n${i}`, {
-        name: `entry ${(i * 7) % 37}`,
+        name: `entry ${(i * 7) % 37}.${['txt', 'png', 'pdf'][i % 3]}`,
         kind: i % 5 === 0 ? 'folder' : 'file',
         size: i % 4,
         modifiedAt: (i * 13) % 11,
@@ -75,6 +114,8 @@ describe('ItemStore.listChildren row ranges', () => {
       { by: 'name', direction: 'asc' },
       { by: 'size', direction: 'desc' },
       { by: 'modified', direction: 'asc' },
+      { by: 'type', direction: 'desc' },
+      { by: 'account', direction: 'asc' },
     ] as const) {
       const full = store.listChildren('acc', 'root', sort, 0, 1000).items.map((i) => i.id);
       expect(full).toHaveLength(37);
@@ -220,5 +261,43 @@ describe('ItemStore hashes', () => {
     hashes.addHashes('h', 'f', 5, { sha256: 's2' });
     hashes.upsert('h', [item('f', { size: 7, modifiedAt: 10 })], 1);
     expect(stored('f')).toBeNull();
+  });
+
+  it('reads the known hashes of an item', () => {
+    hashes.upsert('h', [item('g', { hashes: { md5: 'm' } }), item('none')], 1);
+    expect(hashes.hashes('h', 'g')).toEqual({ md5: 'm' });
+    expect(hashes.hashes('h', 'none')).toEqual({});
+    expect(hashes.hashes('h', 'missing')).toEqual({});
+  });
+});
+
+describe('ItemStore type sort on an index from before type keys', () => {
+  it('gets every existing row its type key when migrated', async () => {
+    const fs = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skyfold-items-'));
+    const file = path.join(dir, 'index.db');
+    const before = openDatabase(file, { migrations: indexMigrations.slice(0, 5), synchronous: 'NORMAL' });
+    const insert = before.prepare(
+      `INSERT INTO items (account_id, id, parent_id, name, name_key, is_folder, mime_type, crawl_gen)
+       VALUES ('acc', ?, 'root', ?, ?, ?, ?, 1)`,
+    );
+    insert.run('d', 'docs', 'docs', 1, null);
+    insert.run('s', 'Sheet', 'sheet', 0, 'application/vnd.google-apps.spreadsheet');
+    insert.run('p', 'a.pdf', 'a.pdf', 0, null);
+    before.close();
+    const afterDb = openDatabase(file, { migrations: indexMigrations, synchronous: 'NORMAL' });
+    const sorted = new ItemStore(afterDb).listChildren(
+      'acc',
+      'root',
+      { by: 'type', direction: 'desc' },
+      0,
+      10,
+    );
+    // "pdf file" after "google sheets spreadsheet" (by name alone, Sheet would come first).
+    expect(sorted.items.map((i) => i.name)).toEqual(['docs', 'a.pdf', 'Sheet']);
+    afterDb.close();
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });

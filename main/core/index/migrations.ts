@@ -1,3 +1,4 @@
+import { fileTypeKey } from '../../../common/file-types';
 import type { Migration } from './database';
 
 /**
@@ -105,6 +106,25 @@ export const indexMigrations: readonly Migration[] = [
     db.exec(`
       ALTER TABLE sync_state ADD COLUMN cursor TEXT;
       ALTER TABLE sync_state ADD COLUMN crawl_next TEXT;
+    `);
+  },
+  // The `type` sort (issue 8): each row's `fileTypeKey` (common/file-types.ts), written by every upsert,
+  // with a browse index like the other sorts'. Ordering by a function of the row instead cost 54 ms
+  // for the first page of a 100,000-file folder and 180 ms for a middle one (every row's key
+  // computed and sorted on each page); the index serves any page in ~1 ms. Existing rows get their
+  // key here; a later change to `fileTypeKey` needs a migration that recomputes it the same way.
+  (db) => {
+    db.function('skyfold_file_type_key', { deterministic: true }, (isFolder, name, mimeType) =>
+      fileTypeKey({
+        kind: isFolder ? 'folder' : 'file',
+        name: String(name),
+        mimeType: typeof mimeType === 'string' ? mimeType : null,
+      }),
+    );
+    db.exec(`
+      ALTER TABLE items ADD COLUMN type_key TEXT NOT NULL DEFAULT '';
+      UPDATE items SET type_key = skyfold_file_type_key(is_folder, name, mime_type);
+      CREATE INDEX items_by_type ON items (account_id, parent_id, is_folder, type_key, name_key);
     `);
   },
 ];

@@ -288,6 +288,23 @@ export interface Provider {
    */
   removePermanently?(id: string): Promise<void>;
 
+  /**
+   * Brings back an item `trash` moved to the trash, to the folder it was in, under its name; returns
+   * it as it is now (its id may change on path-addressed backends). Absent where the service has no
+   * way to (then the user restores it in the provider's own trash). Throws not_found (not in the
+   * trash any more), conflict (its name was taken meanwhile), permanent (this kind of item cannot be
+   * restored: the message says where to do it). Safe to repeat: an item already back is returned.
+   */
+  restore?(id: string): Promise<ProviderItem>;
+
+  /**
+   * A small picture of a file (JPEG or PNG) whose longest side is about `size` pixels (never more),
+   * from the provider's thumbnail service; null when it has none for this file (not an image, too
+   * big, not generated yet). Present exactly when `features.thumbnails`. Throws not_found,
+   * invalid_argument (a folder). Safe to repeat.
+   */
+  thumbnail?(id: string, size: number): Promise<{ mimeType: string; bytes: Buffer } | null>;
+
   /** The account's request pacing, where requests go through a `Pacer` (the clouds). */
   readonly pacer?: PacerInfo;
 

@@ -25,8 +25,11 @@ export interface EngineOptions {
   journal: TransferJournal;
   /** The provider of an endpoint (`{"account": id}`); one instance per account (one pacer, one token). */
   provider(endpoint: string): Promise<Provider>;
-  /** Jobs at once over all accounts. Default 6. */
-  maxActive?: number;
+  /**
+   * Jobs at once over all accounts, asked before each start (a changed setting applies as soon as
+   * the run next looks: a job ends, a wake, or the watch each second). Default 6.
+   */
+  maxActive?: () => number;
   /** Large streams at once. Default 4. */
   maxLarge?: number;
   bucket?: TokenBucket;
@@ -63,14 +66,14 @@ export class TransferEngine {
   async runUntilIdle(): Promise<void> {
     const { journal } = this.options;
     this.halted = false;
+    const maxActive = this.options.maxActive ?? (() => 6);
     const slots = new SlotTable({
-      global: this.options.maxActive ?? 6,
+      global: maxActive,
       large: this.options.maxLarge ?? 4,
       perAccount: (endpoint) => this.providers.get(endpoint)?.pacer?.maxConcurrency ?? 4,
       pausedUntil: (endpoint) => this.providers.get(endpoint)?.pacer?.pausedUntil() ?? 0,
     });
     const { running } = this;
-    const perBatch = 2 * (this.options.maxActive ?? 6);
     // Other processes (the CLI, the app) write pauses, cancels, resumes and new batches to the
     // journal: look at it every second while running.
     const watch = setInterval(() => {
@@ -85,13 +88,13 @@ export class TransferEngine {
     }, watchMs);
     watch.unref();
     try {
-      await this.loop(slots, perBatch);
+      await this.loop(slots, maxActive);
     } finally {
       clearInterval(watch);
     }
   }
 
-  private async loop(slots: SlotTable, perBatch: number): Promise<void> {
+  private async loop(slots: SlotTable, maxActive: () => number): Promise<void> {
     const { journal } = this.options;
     const { running } = this;
     for (;;) {
@@ -102,7 +105,7 @@ export class TransferEngine {
       }
       await this.carryOutCancels();
       const now = this.now();
-      const ready = journal.startableJobs(now, [...running.keys()], perBatch);
+      const ready = journal.startableJobs(now, [...running.keys()], 2 * maxActive());
       const batches = new Map(journal.batches().map((batch) => [batch.id, batch]));
       for (const job of ready) await this.open(job, batches.get(job.batchId)!);
       for (const picked of slots.pickStartable(

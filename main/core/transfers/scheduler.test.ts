@@ -9,7 +9,7 @@ const job = (id: number, batchId: string, accounts: string[], large = false): Sc
   large,
 });
 const limits = (overrides: Partial<SlotLimits> = {}): SlotLimits => ({
-  global: 6,
+  global: () => 6,
   large: 4,
   perAccount: () => 4,
   pausedUntil: () => 0,
@@ -36,7 +36,7 @@ describe('SlotTable', () => {
   });
 
   it('keeps to the global limit and the large-stream cap', () => {
-    const slots = new SlotTable(limits({ global: 3, large: 1, perAccount: () => 10 }));
+    const slots = new SlotTable(limits({ global: () => 3, large: 1, perAccount: () => 10 }));
     const waiting = [
       job(1, 'b', ['a'], true),
       job(2, 'b', ['a'], true),
@@ -56,7 +56,7 @@ describe('SlotTable', () => {
   });
 
   it('lets batches take turns instead of one batch starving the others', () => {
-    const slots = new SlotTable(limits({ global: 4, perAccount: () => 10 }));
+    const slots = new SlotTable(limits({ global: () => 4, perAccount: () => 10 }));
     const waiting = [
       ...[1, 2, 3, 4, 5].map((id) => job(id, 'a-first', ['x'])),
       ...[10, 11].map((id) => job(id, 'b-second', ['y'])),

@@ -20,7 +20,8 @@ export interface SchedulableJob {
 }
 
 export interface SlotLimits {
-  global: number;
+  /** Jobs at once over all accounts (read at each pick: a changed setting applies to the next one). */
+  global: () => number;
   large: number;
   /** Jobs at once on one account (its pacer's concurrency). */
   perAccount: (account: string) => number;
@@ -58,8 +59,9 @@ export class SlotTable {
     const first = this.lastBatch === null ? 0 : batches.findIndex((batch) => batch > this.lastBatch!);
     const turns = first <= 0 ? batches : [...batches.slice(first), ...batches.slice(0, first)];
     const started: SchedulableJob[] = [];
+    const global = this.limits.global();
     let progress = true;
-    while (progress && this.running.size < this.limits.global) {
+    while (progress && this.running.size < global) {
       progress = false;
       for (const batch of turns) {
         const queue = byBatch.get(batch)!;
@@ -70,7 +72,7 @@ export class SlotTable {
         started.push(job!);
         this.lastBatch = batch;
         progress = true;
-        if (this.running.size >= this.limits.global) break;
+        if (this.running.size >= global) break;
       }
     }
     return started;

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   conflictChoices,
+  defaultTransferConcurrency,
+  maxTransferConcurrency,
   type ConflictChoiceDto,
   type TransferActionDto,
   type TransferBatchDto,
@@ -83,6 +85,12 @@ const spoolMaxAgeMs = 24 * 60 * 60_000;
 const uploadOrigin = 'web-upload:';
 const bandwidthKey = 'transfers.bandwidthLimit';
 const conflictKey = 'transfers.conflictDefault';
+const concurrencyKey = 'transfers.concurrency';
+
+/** A settings change: null clears a setting (unlimited, the default concurrency, ask). */
+export type NullableSettings = {
+  [K in keyof TransferSettingsDto]: TransferSettingsDto[K] | null;
+};
 
 export class Transfers {
   readonly journal: TransferJournal;
@@ -102,20 +110,24 @@ export class Transfers {
   private leaseToken: string | null = null;
   /** The CLI's --bwlimit for this process, over the setting. */
   private processLimit: number | null = null;
+  /** The concurrency setting as last read (the journal is shared with other processes). */
+  private concurrency: number;
 
   constructor(private readonly deps: TransfersDeps) {
     this.journal = new TransferJournal(deps.stateDb);
     this.bucket = new TokenBucket(this.settings().bandwidthLimit);
+    this.concurrency = this.settings().concurrency;
     this.uploads = new UploadSpool(deps.uploadsDir);
     this.engine = new TransferEngine({
       journal: this.journal,
       provider: (endpoint) => this.providerOf(endpoint),
       bucket: this.bucket,
+      maxActive: () => this.concurrency,
       onProgress: (jobId, bytes) => this.recordProgress(jobId, bytes),
       onChange: () => this.changed(),
       onBatchEnded: (batchId) => this.batchEnded(batchId),
       onJobSettled: (jobId) => this.progress.delete(jobId),
-      onWatch: () => this.applyBandwidthLimit(),
+      onWatch: () => this.applyLimits(),
     });
   }
 
@@ -218,8 +230,13 @@ export class Transfers {
   settings(): TransferSettingsDto {
     const limit = this.journal.setting(bandwidthKey);
     const conflict = this.journal.setting(conflictKey);
+    const concurrency = Number(this.journal.setting(concurrencyKey));
     return {
       bandwidthLimit: limit === undefined ? null : Number(limit),
+      concurrency:
+        Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= maxTransferConcurrency
+          ? concurrency
+          : defaultTransferConcurrency,
       conflictDefault: (conflictChoices as readonly string[]).includes(conflict ?? '')
         ? (conflict as ConflictChoiceDto)
         : null,
@@ -229,18 +246,22 @@ export class Transfers {
   /** Limits the transfers this process runs to `bytesPerSecond`, whatever the setting says. */
   limitThisProcess(bytesPerSecond: number): void {
     this.processLimit = bytesPerSecond;
-    this.applyBandwidthLimit();
+    this.applyLimits();
   }
 
-  /** Changes settings (absent: unchanged, null: cleared); the bandwidth limit applies at once. */
-  updateSettings(change: Partial<TransferSettingsDto>): TransferSettingsDto {
+  /**
+   * Changes settings (absent: unchanged, null: cleared); the bandwidth limit and the concurrency apply
+   * at once to this process's run (another process's run reads them within a second, `onWatch`).
+   */
+  updateSettings(change: Partial<NullableSettings>): TransferSettingsDto {
     const write = (key: string, value: string | number | null | undefined) => {
       if (value === null) this.journal.deleteSetting(key);
       else if (value !== undefined) this.journal.setSetting(key, String(value));
     };
     write(bandwidthKey, change.bandwidthLimit);
     write(conflictKey, change.conflictDefault);
-    this.applyBandwidthLimit();
+    write(concurrencyKey, change.concurrency);
+    this.applyLimits();
     return this.settings();
   }
 
@@ -404,10 +425,16 @@ export class Transfers {
     }
   }
 
-  private applyBandwidthLimit(): void {
+  /** Applies the bandwidth limit and the concurrency as the settings say now. */
+  private applyLimits(): void {
     if (this.closed) return;
-    const limit = this.processLimit ?? this.settings().bandwidthLimit;
+    const settings = this.settings();
+    const limit = this.processLimit ?? settings.bandwidthLimit;
     if (this.bucket.bytesPerSecond !== limit) this.bucket.setRate(limit);
+    if (settings.concurrency !== this.concurrency) {
+      this.concurrency = settings.concurrency;
+      this.engine.wake();
+    }
   }
 
   /**

@@ -459,6 +459,47 @@ describe('DropboxProvider writes whose answer was lost', () => {
     expect(emulator.admin.faults()[0]!.fired).toBe(1);
     await expect(provider.stat(file.id)).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('restores once: the file back under its id is the answer', async () => {
+    const provider = await connect({ retries: 3 });
+    const parent = await folder(provider);
+    const file = await provider.write(parent.id, 'a.txt', text('a'), { conflict: 'fail' });
+    await provider.trash(file.id);
+    emulator.admin.setFaults('drop POST /2/files/restore times=1');
+    expect(await provider.restore(file.id)).toMatchObject({
+      id: file.id,
+      name: 'a.txt',
+      parentId: parent.id,
+    });
+    expect(emulator.admin.faults()[0]!.fired).toBe(1);
+    expect(await childNames(provider, parent.id)).toEqual(['a.txt']);
+  });
+});
+
+describe('DropboxProvider restore', () => {
+  it('restores a file trashed by another process by its id, where it was', async () => {
+    const trashing = await connect();
+    const parent = await folder(trashing);
+    const file = await trashing.write(parent.id, 'kept.txt', text('kept'), { conflict: 'fail' });
+    await trashing.trash(file.id);
+    const restored = await (await connect()).restore(file.id);
+    expect(restored).toMatchObject({ id: file.id, name: 'kept.txt', parentId: parent.id, size: 4 });
+    expect((await readAll(await trashing.read(restored.id))).toString()).toBe('kept');
+  });
+
+  it('refuses folders: permanent when trashed here, not_found by id elsewhere; both point to dropbox.com', async () => {
+    const trashing = await connect();
+    const gone = await folder(trashing);
+    await trashing.trash(gone.id);
+    await expect(trashing.restore(gone.id)).rejects.toMatchObject({
+      code: 'permanent',
+      message: expect.stringContaining('dropbox.com (Deleted files)'),
+    });
+    await expect((await connect()).restore(gone.id)).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('dropbox.com (Deleted files)'),
+    });
+  });
 });
 
 describe('DropboxProvider ranged reads and lookups', () => {

@@ -13,7 +13,8 @@
  *   so that every create names a target it found free (Dropbox's own conflict, `add` mode with
  *   `strict_conflict`, still catches a race); nothing is overwritten except by a write with
  *   `replace` (`overwrite` mode);
- * - trash = `delete_v2`: Dropbox keeps deleted items restorable (30+ days);
+ * - trash = `delete_v2`: Dropbox keeps deleted items restorable (30+ days); its API restores files
+ *   only (`restore`), by path and revision;
  * - writes (upload, create, copy, move, delete) are not repeated blindly when their answer is lost
  *   (api.ts `idempotent: false`): the provider first checks whether the write took effect (the file
  *   with the bytes sent at its target, the folder at its path, the item at its new place, the id
@@ -41,9 +42,12 @@ import { settle } from '../unconfirmed';
 import { DropboxApi, expectObject } from './api';
 import { DropboxChangeFeed, defaultMaxChangePages, readPage } from './change-feed';
 import { openDownload } from './download';
+import type { Thumbnail } from '../thumbnail-image';
+import { fetchThumbnail } from './thumbnails';
 import { dropboxNameProblem } from './names';
 import { ParentIds } from './parent-ids';
 import { createAtFreeName, metadataAt, metadataOf, trashById } from './places';
+import { TrashedPaths } from './trashed-paths';
 import { uploadFile } from './upload';
 import {
   childPath,
@@ -54,6 +58,7 @@ import {
   lowerPath,
   parentPath,
   readEntry,
+  readFileMetadata,
   rootItem,
   toProviderItem,
   wirePath,
@@ -105,6 +110,8 @@ export class DropboxProvider implements Provider {
     maxPathLength: null,
   };
   readonly changeFeed: DropboxChangeFeed;
+  /** Where the items this provider trashed were: what `restore` needs (see TrashedPaths). */
+  private readonly trashed = new TrashedPaths();
 
   private constructor(
     private readonly api: DropboxApi,
@@ -200,8 +207,7 @@ export class DropboxProvider implements Provider {
 
   async stat(id: string): Promise<ProviderItem> {
     if (id === this.rootId) return rootItem();
-    const entry = await this.metadata(wirePath(id), id);
-    return toProviderItem(entry, await this.parents().idOf(parentPath(lowerPath(entry))));
+    return this.itemOf(await this.metadata(wirePath(id), id));
   }
 
   /**
@@ -224,6 +230,12 @@ export class DropboxProvider implements Provider {
   async read(id: string, range?: ByteRange): Promise<Readable> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder is not a file');
     return openDownload(this.api, wirePath(id), range, `reading ${id}`);
+  }
+
+  /** Dropbox's own thumbnail (files/get_thumbnail_v2, thumbnails.ts): one request. */
+  async thumbnail(id: string, size: number): Promise<Thumbnail | null> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder is not a file');
+    return fetchThumbnail(this.api, wirePath(id), size, `the thumbnail of ${id}`);
   }
 
   async write(
@@ -305,7 +317,49 @@ export class DropboxProvider implements Provider {
 
   async trash(id: string): Promise<void> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
-    await trashById(this.api, wirePath(id), `trashing ${id}`);
+    const deleted = await trashById(this.api, wirePath(id), `trashing ${id}`);
+    if (deleted) this.trashed.remember(id, deleted);
+  }
+
+  /**
+   * Files only: Dropbox's trash is addressed by path, and its API restores files (`files/restore` of
+   * a revision), never folders. The file's last revision comes from `list_revisions` (mode `id`) at
+   * the path it was trashed from (remembered by `trash` in this process, see TrashedPaths), else at
+   * its id; it is restored there unless something has that name now (conflict: Dropbox's restore
+   * would overwrite it; a race with another client remains). Throws permanent for a folder trashed
+   * here, not_found when Dropbox has no deleted file for the id (a folder trashed by another process
+   * reads so too: the message points to dropbox.com). A live item is returned as it is; a lost
+   * answer is checked by the id.
+   */
+  async restore(id: string): Promise<ProviderItem> {
+    const live = await metadataAt(this.api, wirePath(id));
+    if (live) return this.itemOf(live);
+    const trashed = this.trashed.get(id);
+    if (trashed?.folder) {
+      throw new SkyfoldError(
+        'permanent',
+        `Dropbox cannot restore folders through its API: ${restoreAtDropbox(`"${trashed.path}"`)}`,
+      );
+    }
+    // A taken path is refused first: listed there, its revisions would be the newcomer's.
+    if (trashed) await this.refuseRestoreOnto(trashed.path);
+    const revision = await this.lastRevision(id, trashed?.path ?? id);
+    const path = trashed?.path ?? revision.path;
+    if (!trashed) await this.refuseRestoreOnto(path);
+    const restored = await settle(
+      async () =>
+        readFileMetadata(
+          await this.api.rpc(
+            `restoring "${path}"`,
+            (client) => client.filesRestore({ path, rev: revision.rev }),
+            { idempotent: false },
+          ),
+          'the restored file',
+        ),
+      () => metadataAt(this.api, id),
+    );
+    this.trashed.forget(id);
+    return this.itemOf(restored);
   }
 
   async hash(id: string, type: HashType): Promise<string> {
@@ -449,6 +503,46 @@ export class DropboxProvider implements Provider {
     }
   }
 
+  /**
+   * The newest revision of the deleted file `id`, listed at `at` (its path or id), and the path it
+   * had. Throws not_found (no deleted file there), permanent (a folder); both say where to look.
+   */
+  private async lastRevision(id: string, at: string): Promise<{ rev: string; path: string }> {
+    const hint = restoreAtDropbox('it');
+    let listed: unknown;
+    try {
+      listed = await this.api.rpc(`the revisions of ${id}`, (client) =>
+        client.filesListRevisions({ path: at, mode: { '.tag': 'id' }, limit: 1 }),
+      );
+    } catch (error) {
+      if (error instanceof SkyfoldError && error.code === 'invalid_argument') {
+        throw new SkyfoldError('permanent', `Dropbox cannot restore folders through its API: ${hint}`);
+      }
+      if (error instanceof SkyfoldError && error.code === 'not_found') {
+        throw new SkyfoldError('not_found', `Dropbox has no deleted file ${id} to restore: ${hint}`);
+      }
+      throw error;
+    }
+    const { is_deleted: deleted, entries } = expectObject(listed, 'the revisions');
+    const newest = Array.isArray(entries) ? readFileMetadata(entries[0] ?? null, 'a revision') : null;
+    if (!deleted || !newest || newest.id !== id) {
+      throw new SkyfoldError('not_found', `Dropbox has no deleted file ${id} to restore: ${hint}`);
+    }
+    return { rev: newest.rev, path: entryPath(newest) };
+  }
+
+  /** Throws conflict when something is at `path` (Dropbox's restore would overwrite it). */
+  private async refuseRestoreOnto(path: string): Promise<void> {
+    if ((await metadataAt(this.api, path)) !== null) {
+      throw new SkyfoldError('conflict', `"${path}" exists again: rename it to restore the trashed file`);
+    }
+  }
+
+  /** A file or folder entry as an item, its parent's id resolved from its path. */
+  private async itemOf(entry: DropboxEntry): Promise<ProviderItem> {
+    return toProviderItem(entry, await this.parents().idOf(parentPath(lowerPath(entry))));
+  }
+
   /** The metadata at a path or id (never the root). Throws not_found (deleted items included). */
   private metadata(path: string, what: string): Promise<DropboxEntry> {
     return metadataOf(this.api, path, what);
@@ -483,6 +577,11 @@ export class DropboxProvider implements Provider {
     const problem = this.nameProblem(name);
     if (problem) throw new SkyfoldError('invalid_argument', `cannot use "${name}": ${problem}`);
   }
+}
+
+/** Where a user restores what the API cannot: `what` ("it", or a quoted path). */
+function restoreAtDropbox(what: string): string {
+  return `restore ${what} at dropbox.com (Deleted files)`;
 }
 
 /** Bytes the user may store: an individual allocation, or the user's share of a team's (else the team's). */

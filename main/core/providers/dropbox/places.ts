@@ -13,7 +13,7 @@ import type { files } from 'dropbox';
 import { SkyfoldError } from '../../../../common/errors';
 import * as freeNames from '../free-names';
 import { settle } from '../unconfirmed';
-import type { DropboxApi } from './api';
+import { expectObject, type DropboxApi } from './api';
 import { childPath, readEntry, type DropboxEntry } from './wire';
 
 /** The metadata at a path or id (never the root); throws not_found (deleted items included). */
@@ -64,12 +64,20 @@ export function createAtFreeName<T>(
   });
 }
 
-/** `delete_v2` by id, checked when its answer is lost: an id Dropbox no longer finds was deleted. */
-export function trashById(api: DropboxApi, id: string, what: string): Promise<void> {
-  return settle(
+/**
+ * `delete_v2` by id, checked when its answer is lost: an id Dropbox no longer finds was deleted.
+ * Resolves with the item as it was before the deletion (Dropbox's answer), or null when the answer
+ * was lost.
+ */
+export async function trashById(api: DropboxApi, id: string, what: string): Promise<DropboxEntry | null> {
+  const outcome = await settle<{ deleted: DropboxEntry | null }>(
     async () => {
-      await api.rpc(what, (client) => client.filesDeleteV2({ path: id }), { idempotent: false });
+      const result = await api.rpc(what, (client) => client.filesDeleteV2({ path: id }), {
+        idempotent: false,
+      });
+      return { deleted: readEntry(expectObject(result, 'a deletion').metadata, 'the deleted item') };
     },
-    async () => ((await metadataAt(api, id)) === null ? undefined : null),
+    async () => ((await metadataAt(api, id)) === null ? { deleted: null } : null),
   );
+  return outcome.deleted;
 }

@@ -9,7 +9,8 @@
  *   looking for a live child of that name first (a race with another client can still create a
  *   duplicate, which Drive allows; nothing is ever overwritten);
  * - Google-native documents (Docs, Sheets...) have no bytes: they are listed, and read as an export;
- * - trash is `trashed: true`; a trashed item is "not found" for every method here.
+ * - trash is `trashed: true` (`restore`: `trashed: false`); a trashed item is "not found" for every
+ *   other method here.
  *
  * Authentication is injected (`AccessTokenSource`): a 401 invalidates the token and the call is
  * repeated once with a fresh one. The SDK's own retries are off: the account's pacer retries.
@@ -40,7 +41,9 @@ import { readErrorBody } from '../http-errors';
 import { responseBodyStream } from '../http-stream';
 import { checkedRange } from '../byte-range';
 import { Pacer } from '../pacer';
+import { fitThumbnail, type Thumbnail } from '../thumbnail-image';
 import { driveHttpError, toDriveError } from './errors';
+import { fetchThumbnailLink, sizedThumbnailLink, thumbnailFields } from './gdrive-thumbnails';
 import { cancelSession, querySession, startResumableSession, uploadThroughSession } from './resumable-upload';
 import { fileFields, folderMimeType, isGoogleNative, quoteQ, shortcutMimeType, toProviderItem } from './wire';
 
@@ -473,10 +476,75 @@ export class GdriveProvider implements Provider {
     );
   }
 
+  /**
+   * `files.update {trashed: false}` of an item trashed on its own (a folder brings back what it
+   * held), after checking that no live item of its folder has its name (Drive would allow the
+   * duplicate; Skyfold never makes one; a race with another client can still make it). Throws
+   * not_found (deleted for good; in a trashed folder, or its folder is in the trash: restore that
+   * folder), conflict. Safe to repeat: an item not in the trash is returned as it is.
+   */
+  async restore(id: string): Promise<ProviderItem> {
+    const file = await this.api(
+      (headers) =>
+        this.drive.files.get({ fileId: id, fields: `${fileFields},explicitlyTrashed` }, { headers }),
+      `item ${id}`,
+    );
+    if (!file.trashed) return toProviderItem(file, this.rootId);
+    const parentId = file.parents?.[0];
+    if (!file.explicitlyTrashed || !parentId) {
+      throw new SkyfoldError('not_found', `"${file.name}" is in a trashed folder: restore that folder`);
+    }
+    const parent = await this.liveFolder(parentId).catch((error: unknown) => {
+      if (error instanceof SkyfoldError && error.code === 'not_found') {
+        throw new SkyfoldError('not_found', `the folder "${file.name}" was in is in the trash or gone`, {
+          cause: error,
+        });
+      }
+      throw error;
+    });
+    if (await this.childNamed(parentId, file.name!, id)) {
+      throw new SkyfoldError(
+        'conflict',
+        `"${file.name}" exists again in "${parent.name}": rename it to restore`,
+      );
+    }
+    const restored = await this.api(
+      (headers) =>
+        this.drive.files.update(
+          { fileId: id, requestBody: { trashed: false }, fields: fileFields },
+          { headers },
+        ),
+      `restoring "${file.name}"`,
+    );
+    return toProviderItem(restored, this.rootId);
+  }
+
   /** `files.delete` (permanent, a folder with its content). One request; not_found when already gone. */
   async removePermanently(id: string): Promise<void> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be removed');
     await this.api((headers) => this.drive.files.delete({ fileId: id }, { headers }), `removing ${id}`);
+  }
+
+  /**
+   * Drive's own thumbnail (gdrive-thumbnails.ts), sized by Drive to `size` and fetched with the
+   * account's token: two requests (files.get for the link, then the link). Null when Drive has none.
+   */
+  async thumbnail(id: string, size: number): Promise<Thumbnail | null> {
+    const file = await this.api(
+      (headers) => this.drive.files.get({ fileId: id, fields: thumbnailFields }, { headers }),
+      `item ${id}`,
+    );
+    if (file.trashed) throw new SkyfoldError('not_found', `"${file.name}" is in the trash`);
+    if (file.mimeType === folderMimeType)
+      throw new SkyfoldError('invalid_argument', `"${file.name}" is a folder`);
+    if (!file.thumbnailLink) return null;
+    const link = sizedThumbnailLink(file.thumbnailLink, size);
+    const what = `the thumbnail of "${file.name}"`;
+    const bytes = await this.api(
+      async (auth) => ({ data: await fetchThumbnailLink(this.fetchImpl, link, this.apiBaseUrl, auth, what) }),
+      what,
+    );
+    return bytes && fitThumbnail(bytes, size);
   }
 
   async hash(id: string, type: HashType): Promise<string> {

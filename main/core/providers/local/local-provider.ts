@@ -7,7 +7,8 @@
  *   symlinks resolved (symlinks are never listed or followed; rclone skips them by default too).
  * - Writes go to a temporary `.skyfold-part-*` file, are fsync'd, then placed with a no-clobber hard
  *   link (or an atomic rename for `replace`); nothing is ever overwritten unless asked.
- * - Trash is `.skyfold-trash/` in the root: a same-filesystem rename, so it is atomic and undoable.
+ * - Trash is `.skyfold-trash/` in the root: a same-filesystem rename, so it is atomic and undoable
+ *   (`restore`).
  *   `removePermanently` is `fs.rm`, for what the app itself created.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,8 +29,10 @@ import type {
   ProviderItem,
   WriteOptions,
 } from '../types';
+import type { Thumbnail } from '../thumbnail-image';
 import { errnoOf, fsError } from './fs-errors';
 import { isInternalName, localNameProblem, partFilePrefix, trashDirName } from './names';
+import { localThumbnail } from './thumbnails';
 
 /** Conflict-free names tried before giving up (`name (2)` ... `name (N)`). */
 const maxNumberedNames = 10_000;
@@ -54,7 +57,7 @@ export class LocalProvider implements Provider {
       caseInsensitive,
       duplicateNamesAllowed: false,
       maxFileSize: null,
-      thumbnails: false,
+      thumbnails: true,
       permanentDelete: true,
       maxPathLength: localMaxPathLength(rootPath, platform),
     };
@@ -260,6 +263,43 @@ export class LocalProvider implements Provider {
     }
   }
 
+  /**
+   * Moves the item back from the newest `.skyfold-trash` batch whose origin is `id`, to `id` (never
+   * over anything: the name taken is a conflict), then removes the batch. Throws not_found (nothing
+   * trashed from `id`, or the folder it was in is gone), conflict. Safe to repeat: with no batch left
+   * and the item at `id`, the item is returned.
+   */
+  async restore(id: string): Promise<ProviderItem> {
+    if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder is never trashed');
+    this.lexicalPath(id);
+    const batchDir = await this.newestBatchOf(id);
+    if (batchDir === null) {
+      return this.stat(id).catch((error: unknown) => {
+        if (error instanceof SkyfoldError && error.code === 'not_found') {
+          throw new SkyfoldError('not_found', `${this.describe(id)} is not in the trash`, { cause: error });
+        }
+        throw error;
+      });
+    }
+    const parentPath = await this.existingFolderPath(id.slice(0, Math.max(0, id.lastIndexOf('/'))));
+    const targetPath = path.join(parentPath, path.basename(id));
+    try {
+      const [stored] = await fs.readdir(path.join(batchDir, 'item'));
+      if (stored === undefined)
+        throw new SkyfoldError('not_found', `${this.describe(id)}: the trash is empty`);
+      const trashedPath = path.join(batchDir, 'item', stored);
+      const kind = (await fs.lstat(trashedPath)).isDirectory() ? 'folder' : 'file';
+      if (!(await this.placeNoClobber(trashedPath, targetPath, kind, true))) {
+        throw new SkyfoldError('conflict', `${this.describe(id)} exists again: rename it to restore`);
+      }
+      await syncDirectory(parentPath);
+      await fs.rm(batchDir, { recursive: true, force: true });
+    } catch (error) {
+      throw fsError(error, `restoring ${this.describe(id)}`);
+    }
+    return this.stat(id);
+  }
+
   /** Deletes permanently (`fs.rm`, a folder with its content), never into `.skyfold-trash`. */
   async removePermanently(id: string): Promise<void> {
     if (id === this.rootId) throw new SkyfoldError('invalid_argument', 'the root folder cannot be removed');
@@ -270,6 +310,11 @@ export class LocalProvider implements Provider {
     } catch (error) {
       throw fsError(error, this.describe(id));
     }
+  }
+
+  /** Made here from the picture with sharp (thumbnails.ts): one read of the file. */
+  async thumbnail(id: string, size: number): Promise<Thumbnail | null> {
+    return localThumbnail(await this.stat(id), () => this.read(id), size);
   }
 
   async hash(id: string, type: HashType): Promise<string> {
@@ -441,6 +486,23 @@ export class LocalProvider implements Provider {
       );
     }
     return trashPath;
+  }
+
+  /** The newest trash batch folder whose `origin.json` names `id`, or null (unreadable batches skipped). */
+  private async newestBatchOf(id: string): Promise<string | null> {
+    const trashPath = await this.trashFolder();
+    // Batch names start with the time they were made: the greatest is the newest.
+    const batches = (await fs.readdir(trashPath)).sort(
+      (a, b) => parseInt(b, 10) - parseInt(a, 10) || (a < b ? 1 : -1),
+    );
+    for (const batch of batches) {
+      const origin = await fs
+        .readFile(path.join(trashPath, batch, 'origin.json'), 'utf8')
+        .then((text) => (JSON.parse(text) as { id?: unknown }).id)
+        .catch(() => undefined);
+      if (origin === id) return path.join(trashPath, batch);
+    }
+    return null;
   }
 
   private async describeChildren(

@@ -15,7 +15,7 @@
  *   given and finds the item itself under the new spelling (not a conflict);
  * - copies are asynchronous: `POST .../copy` answers 202 with a monitor URL, polled (without our token)
  *   until the job completes with the copy's id;
- * - trash = `DELETE`: the item goes to the recycle bin (restorable for 30 days);
+ * - trash = `DELETE`: the item goes to the recycle bin (restorable for 30 days, `restore`);
  * - writes (uploads, create, rename/move, copy, delete) are not repeated blindly when their answer is
  *   lost (api.ts `idempotent: false`): the provider first checks whether the write took effect (the file
  *   with the bytes sent at its target, the folder at its name, the item at its new place, the id gone),
@@ -42,6 +42,8 @@ import { settle, UnconfirmedError } from '../unconfirmed';
 import { OnedriveApi, readJson } from './api';
 import { OnedriveChangeFeed, defaultMaxChangePages } from './change-feed';
 import { openDownload } from './download';
+import type { Thumbnail } from '../thumbnail-image';
+import { fetchThumbnail } from './thumbnails';
 import { graphErrorCodes } from './errors';
 import { itemPath } from './links';
 import { onedriveNameProblem } from './names';
@@ -243,6 +245,11 @@ export class OnedriveProvider implements Provider {
     return openDownload(this.api, item.id, item.size ?? 0, range, `reading "${item.name}"`);
   }
 
+  /** OneDrive's own thumbnail (thumbnails.ts): two requests; a folder gets its cover, if any. */
+  thumbnail(id: string, size: number): Promise<Thumbnail | null> {
+    return fetchThumbnail(this.api, id, size, `the thumbnail of ${id}`);
+  }
+
   async write(
     parentId: string,
     name: string,
@@ -348,6 +355,30 @@ export class OnedriveProvider implements Provider {
       throw new SkyfoldError('invalid_argument', 'the root folder cannot be trashed');
     }
     await trashById(this.api, id, `trashing ${id}`);
+  }
+
+  /**
+   * `POST items/{id}/restore` (OneDrive Personal): the item comes back from the recycle bin with its
+   * content and ids, where it was and under its name. OneDrive answers 409 when the name is taken
+   * (conflict) and 404 for an item not in the recycle bin (not_found), e.g. one inside a deleted
+   * folder. A live item is returned as it is; a lost answer is checked by the id.
+   */
+  async restore(id: string): Promise<ProviderItem> {
+    const live = await itemOrNull(this.api, id);
+    if (live) return toProviderItem(live, this.rootId);
+    const restored = await settle(
+      async () =>
+        readItem(
+          await this.api.json(
+            `restoring ${id}`,
+            { method: 'POST', path: itemPath(id, { segment: '/restore' }), json: {} },
+            { idempotent: false },
+          ),
+          'the restored item',
+        ),
+      () => itemOrNull(this.api, id),
+    );
+    return toProviderItem(restored, this.rootId);
   }
 
   async hash(id: string, type: HashType): Promise<string> {
