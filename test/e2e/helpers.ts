@@ -9,6 +9,19 @@ import { spawnSync } from 'node:child_process';
 /** The web host's URL, with its access token. */
 export const appUrl = () => process.env.SKYFOLD_E2E_URL!;
 
+/** The breadcrumb buttons of the active pane (the chevrons beside them are menus, left out). */
+export const crumbs = (page: Page): Locator =>
+  page.locator('.pane.active').getByTestId('breadcrumbs').locator('.crumb-button');
+
+/** Dismisses the notices banner (the keyring notice of this machine), for screenshots of the app itself. */
+export async function dismissNotices(page: Page): Promise<void> {
+  const dismiss = page
+    .getByRole('status')
+    .filter({ hasText: 'keyring' })
+    .getByRole('button', { name: 'Dismiss' });
+  if (await dismiss.count()) await dismiss.click();
+}
+
 export const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: `test-results/screenshots/${name}.png` });
 

@@ -68,7 +68,7 @@ const accountStatus = (page: Page, name: string) =>
     .getByTestId('account-row')
     .filter({ has: page.getByRole('button', { name, exact: true }) })
     .getByTestId('account-status');
-const refreshButton = (page: Page) => page.getByRole('button', { name: 'Refresh account' });
+const refreshButton = (page: Page) => page.getByRole('button', { name: 'Refresh', exact: true });
 const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search all accounts' });
 
 /** Opens the Drive account and asks the engine to sync it now, the way a person does. */

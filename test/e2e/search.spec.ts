@@ -4,12 +4,11 @@
  * an inline syntax error, and the keyboard from results back into the browser.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { appUrl, cliNames, cliSearch, screenshot, visibleNames, type CliSearchHit } from './helpers';
+import { appUrl, cliNames, cliSearch, screenshot, visibleNames, type CliSearchHit, crumbs } from './helpers';
 
 const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search all accounts' });
 const results = (page: Page) => page.getByRole('grid', { name: 'Search results' });
 const resultCount = (page: Page) => page.getByTestId('search-count');
-const crumbs = (page: Page) => page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('button');
 const row = (page: Page, name: string) =>
   page
     .getByTestId('file-row')
@@ -94,9 +93,11 @@ test('searches as you type, matching the CLI, with filter chips and an inline sy
   await expect.poll(() => visibleNames(page)).toEqual(cliNames('Demo:/'));
 });
 
-test('typing in the file list starts a search; Enter on a folder result opens it', async ({ page }) => {
+test('Ctrl+F from the file list starts a search; Enter on a folder result opens it', async ({ page }) => {
   await openDemo(page);
   await page.getByRole('grid', { name: 'Files in Demo' }).focus();
+  // Typing in the list selects by name (type-to-select); Ctrl+F goes to the search box.
+  await page.keyboard.press('ControlOrMeta+f');
   await page.keyboard.type('Deeper');
   await expect(searchBox(page)).toBeFocused();
   await expect(searchBox(page)).toHaveValue('Deeper');

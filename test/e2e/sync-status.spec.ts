@@ -70,7 +70,7 @@ async function comeBack(page: Page): Promise<void> {
  */
 async function flushCalls(page: Page, log: RpcLog): Promise<void> {
   const before = log.calls.length;
-  await page.getByRole('button', { name: 'Refresh account' }).click();
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   await expect
     .poll(() => log.calls.slice(before).some((call) => call.method === 'refreshAccount'))
     .toBe(true);

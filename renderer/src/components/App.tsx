@@ -1,47 +1,51 @@
-/** The window: accounts sidebar, the explorer for the chosen folder (or search results), and the connection banner. */
+/**
+ * The window: the sidebar (accounts, folder tree), one or two explorer panes (split view), the
+ * preview/properties panel, the transfers panel, banners and toasts.
+ */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { Sort } from '../../../common/contract';
-import type { AccountDto } from '../../../common/dto';
+import type { AccountDto, ItemDto, TrashedItemDto } from '../../../common/dto';
+import { SkyfoldError } from '../../../common/errors';
 import { useClient } from '../client/context';
+import { useAddAccount } from '../hooks/use-add-account';
 import { useConnectionStatus, useResyncAfterReconnect } from '../hooks/use-connection';
-import { useEngineEvents } from '../hooks/use-engine-events';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
-import { useExplorerLocation } from '../hooks/use-explorer-location';
+import { useEngineEvents } from '../hooks/use-engine-events';
 import { useNow } from '../hooks/use-now';
 import { useSearchShortcuts } from '../hooks/use-search-shortcuts';
+import { useStoredState } from '../hooks/use-stored-state';
 import { useSyncOnFocus } from '../hooks/use-sync-on-focus';
+import { useTheme } from '../hooks/use-theme';
 import { useToasts } from '../hooks/use-toasts';
 import { useTransferNotifications } from '../hooks/use-transfer-notifications';
+import { accountNeedingReconnect, isSignInProvider, withoutAccount } from '../lib/accounts';
 import { desktopBridge } from '../lib/desktop-bridge';
-import { isMacPlatform } from '../lib/drag-drop';
-import { SkyfoldError } from '../../../common/errors';
-import { useAddAccount } from '../hooks/use-add-account';
+import { isMacPlatform, type FolderTarget } from '../lib/drag-drop';
+import { formatCount } from '../lib/format';
 import {
-  accountAfterRemoval,
-  accountNeedingReconnect,
-  isSignInProvider,
-  withoutAccount,
-} from '../lib/accounts';
+  currentLocation,
+  forgetAccount,
+  formatLocationHash,
+  homeLocation,
+  parseLocationHash,
+  startHistory,
+  visit,
+  type PaneHistory,
+  type PaneLocation,
+} from '../lib/pane-location';
 import { queryKeys } from '../lib/query-keys';
 import type { BrowseTarget } from '../lib/search';
-import { defaultSort } from '../lib/sort';
 import { AddAccountDialog } from './AddAccountDialog';
-import { Explorer } from './Explorer';
+import { ExplorerPane } from './ExplorerPane';
+import { PreviewPanel } from './PreviewPanel';
 import { RemoveAccountDialog } from './RemoveAccountDialog';
 import { SearchBox } from './SearchBox';
 import { searchGridId } from './SearchList';
 import { SearchResults } from './SearchResults';
+import { SettingsPage } from './SettingsPage';
 import { Sidebar } from './Sidebar';
-import {
-  ConnectionBanner,
-  ErrorState,
-  LoadingState,
-  NoAccountsState,
-  NoticesBanner,
-  ReconnectBanner,
-} from './States';
+import { ConnectionBanner, ErrorState, LoadingState, NoticesBanner, ReconnectBanner } from './States';
 import { Toasts } from './Toasts';
 import { TransferUiProvider, useUploads } from './TransferUi';
 import { TransfersPanel, TransfersToggle, transfersBadgeCount } from './TransfersPanel';
@@ -76,6 +80,19 @@ export function App() {
   );
 }
 
+/** The folder a pane shows, when it is one account's folder (a target for the other pane's copy/move). */
+function folderTargetOf(
+  location: PaneLocation,
+  accounts: readonly AccountDto[] | undefined,
+): FolderTarget | null {
+  if (location.view !== 'folder') return null;
+  const account = accounts?.find((candidate) => candidate.id === location.accountId);
+  return account ? { accountId: account.id, folderId: location.folderId ?? account.rootId } : null;
+}
+
+const parseSplit = (stored: string | null) => stored === 'true';
+const serializeSplit = (split: boolean) => String(split);
+
 function Window({
   panelOpen,
   onTogglePanel,
@@ -94,6 +111,7 @@ function Window({
   useResyncAfterReconnect(connection);
   useSyncOnFocus(api);
   const status = useConnectionStatus(connection);
+  const [theme, setTheme] = useTheme();
 
   const accounts = useQuery({ queryKey: queryKeys.accounts(), queryFn: () => api.listAccounts({}) });
   const notices = useQuery({ queryKey: queryKeys.notices(), queryFn: () => api.listNotices({}) });
@@ -101,22 +119,62 @@ function Window({
   const { uploads } = useUploads();
   const panelId = useId();
   const [dismissed, setDismissed] = useState<string[]>([]);
-  const [location, navigate] = useExplorerLocation();
-  const [sort, setSort] = useState<Sort>(defaultSort);
-  /** A row to focus in the folder we navigate to: `{folder, item}`. */
-  const [focusHint, setFocusHint] = useState<{ folderId: string; itemId: string } | null>(null);
-
   const list = accounts.data;
   useTransferNotifications(api, list, toasts.push);
-  const account: AccountDto | undefined =
-    list?.find((candidate) => candidate.id === location?.accountId) ?? list?.[0];
-  const folderId = account
-    ? location?.accountId === account.id && location.folderId !== null
-      ? location.folderId
-      : account.rootId
-    : null;
+  const { push } = toasts;
 
-  // Search: the box's text (non-empty = searching), debounced for the engine.
+  // The panes: each with its own history; the first one's place is in the URL hash.
+  const [panes, setPanes] = useState<[PaneHistory, PaneHistory]>(() => [
+    startHistory(parseLocationHash(window.location.hash) ?? homeLocation),
+    startHistory(homeLocation),
+  ]);
+  const [split, setSplit] = useStoredState('skyfold.split', parseSplit, serializeSplit);
+  const [activePane, setActivePane] = useState<0 | 1>(0);
+  const shownPane = split ? activePane : 0;
+  const setPane = useCallback((index: 0 | 1, history: PaneHistory) => {
+    setPanes((current) => (index === 0 ? [history, current[1]] : [current[0], history]));
+  }, []);
+  const navigateActive = useCallback(
+    (location: PaneLocation) =>
+      setPanes((current) => {
+        const next: [PaneHistory, PaneHistory] = [current[0], current[1]];
+        next[shownPane] = visit(current[shownPane], location);
+        return next;
+      }),
+    [shownPane],
+  );
+  const firstLocation = currentLocation(panes[0]);
+  useEffect(() => {
+    const hash = formatLocationHash(firstLocation);
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [firstLocation]);
+  useEffect(() => {
+    const onHashChange = () => {
+      const location = parseLocationHash(window.location.hash);
+      if (location) setPanes((current) => [visit(current[0], location), current[1]]);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  const toggleSplit = useCallback(() => {
+    if (split) setActivePane(0);
+    setSplit(!split);
+  }, [split, setSplit]);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'F3' || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey)
+        return;
+      event.preventDefault();
+      toggleSplit();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [toggleSplit]);
+
+  /** A search result's file to focus in the folder it leads to. */
+  const [reveal, setReveal] = useState<{ location: PaneLocation; itemId: string } | null>(null);
+
+  // Search: the box's text (non-empty = searching in the active pane), debounced for the engine.
   const [searchText, setSearchText] = useState('');
   const searchedText = useDebouncedValue(searchText, 100);
   const searchInput = useRef<HTMLInputElement>(null);
@@ -127,6 +185,10 @@ function Window({
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }, []);
+  const findInSearchBox = useCallback(() => {
+    searchInput.current?.focus();
+    searchInput.current?.select();
+  }, []);
   const typeIntoSearch = useCallback(
     (character: string) => {
       if (!searchInput.current) return;
@@ -135,27 +197,38 @@ function Window({
     },
     [focusSearchBox],
   );
-  const findInSearchBox = useCallback(() => {
-    searchInput.current?.focus();
-    searchInput.current?.select();
-  }, []);
   useSearchShortcuts(findInSearchBox, typeIntoSearch);
   const exitSearch = useCallback(() => {
-    // With nothing focused, the folder's grid takes focus once it is back (FileList's autoFocus).
     searchInput.current?.blur();
-    if (searchText === '') document.querySelector<HTMLElement>('.explorer [role="grid"]')?.focus();
+    if (searchText === '') document.querySelector<HTMLElement>('.pane.active [role="grid"]')?.focus();
     setSearchText('');
   }, [searchText]);
+  /** A search result leads to a folder (of any account). */
+  const browseTo = useCallback(
+    (target: BrowseTarget) => {
+      const owner = list?.find((candidate) => candidate.id === target.accountId);
+      if (!owner) return;
+      setSearchText('');
+      const location: PaneLocation = {
+        view: 'folder',
+        accountId: owner.id,
+        folderId: target.folderId === owner.rootId ? null : target.folderId,
+      };
+      setReveal(target.focusItemId === undefined ? null : { location, itemId: target.focusItemId });
+      navigateActive(location);
+    },
+    [list, navigateActive],
+  );
 
-  const selectAccount = useCallback(
+  // Accounts: add, remove, reconnect.
+  const openAccount = useCallback(
     (chosen: AccountDto) => {
       setSearchText('');
-      setFocusHint(null);
-      navigate({ accountId: chosen.id, folderId: null });
+      navigateActive({ view: 'folder', accountId: chosen.id, folderId: null });
     },
-    [navigate],
+    [navigateActive],
   );
-  const addAccount = useAddAccount(api, selectAccount);
+  const addAccount = useAddAccount(api, openAccount);
   const queryClient = useQueryClient();
   const [removing, setRemoving] = useState<AccountDto | null>(null);
   const remove = useMutation({
@@ -167,11 +240,7 @@ function Window({
       }
     },
     onSuccess: (_result, target) => {
-      if (target.id === account?.id) {
-        const next = list ? accountAfterRemoval(list, target.id) : null;
-        setFocusHint(null);
-        navigate(next ? { accountId: next.id, folderId: null } : null);
-      }
+      setPanes((current) => [forgetAccount(current[0], target.id), forgetAccount(current[1], target.id)]);
       queryClient.setQueryData<AccountDto[]>(queryKeys.accounts(), (old) => withoutAccount(old, target.id));
       void queryClient.invalidateQueries({ queryKey: queryKeys.accounts() });
       setRemoving(null);
@@ -184,34 +253,116 @@ function Window({
     },
     [remove],
   );
-  // The banner names the selected account when it lost access, else any other that did (see accountNeedingReconnect).
-  const broken = accountNeedingReconnect(list, account?.id ?? null);
-  const reconnectProvider = broken && isSignInProvider(broken.provider) ? broken.provider : null;
-
-  const accountId = account?.id;
-  const rootId = account?.rootId;
-  const openFolder = useCallback(
-    (target: string, focusItemId?: string) => {
-      if (accountId === undefined) return;
-      setSearchText('');
-      setFocusHint(focusItemId === undefined ? null : { folderId: target, itemId: focusItemId });
-      navigate({ accountId, folderId: target === rootId ? null : target });
+  const activeLocation = currentLocation(panes[shownPane]);
+  const activeAccountId = activeLocation.view === 'folder' ? activeLocation.accountId : null;
+  const broken = accountNeedingReconnect(list, activeAccountId);
+  const reconnect = useCallback(
+    (account: AccountDto) => {
+      if (isSignInProvider(account.provider)) addAccount.signIn(account.provider);
     },
-    [accountId, rootId, navigate],
+    [addAccount],
   );
 
-  /** A search result leads to a folder (of any account), maybe with a row to select there. */
-  const browseTo = useCallback(
-    (target: BrowseTarget) => {
-      const owner = list?.find((candidate) => candidate.id === target.accountId);
-      if (!owner) return;
-      setSearchText('');
-      setFocusHint(
-        target.focusItemId === undefined ? null : { folderId: target.folderId, itemId: target.focusItemId },
-      );
-      navigate({ accountId: owner.id, folderId: target.folderId === owner.rootId ? null : target.folderId });
+  // Preview and properties follow the active pane's focused item.
+  const [preview, setPreview] = useState<{ open: boolean; tab: 'preview' | 'properties' }>({
+    open: false,
+    tab: 'preview',
+  });
+  const [focusedItem, setFocusedItem] = useState<ItemDto | null>(null);
+  const showPreview = useCallback(
+    (tab: 'preview' | 'properties') =>
+      setPreview((current) => ({ open: !(current.open && current.tab === tab && tab === 'preview'), tab })),
+    [setPreview],
+  );
+  const accountName = useCallback(
+    (accountId: string) => list?.find((candidate) => candidate.id === accountId)?.name ?? 'Removed account',
+    [list],
+  );
+
+  // Trash with undo: the last trash can be restored from its toast or with Ctrl+Z.
+  const [lastTrash, setLastTrash] = useState<readonly TrashedItemDto[] | null>(null);
+  const undoTrash = useCallback(
+    (trashed: readonly TrashedItemDto[]) => {
+      const restorable = trashed.filter((item) => item.restorable);
+      if (restorable.length === 0) return;
+      setLastTrash(null);
+      api
+        .restoreItems({ items: restorable.map(({ accountId, itemId }) => ({ accountId, itemId })) })
+        .then(({ restored }) => {
+          for (const accountId of new Set(restored.map((item) => item.accountId)))
+            void queryClient.invalidateQueries({ queryKey: queryKeys.listAccount(accountId) });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.merged() });
+          push({ text: `Restored ${formatCount(restored.length, 'item')}`, tone: 'success' });
+        })
+        .catch((error: unknown) =>
+          push({
+            text: `Could not restore: ${error instanceof Error ? error.message : String(error)}`,
+            tone: 'error',
+          }),
+        );
     },
-    [list, navigate],
+    [api, queryClient, push],
+  );
+  const onTrashed = useCallback(
+    (trashed: TrashedItemDto[]) => {
+      setLastTrash(trashed);
+      const kept = trashed.filter((item) => !item.restorable).length;
+      const text =
+        trashed.length === 1
+          ? `Moved “${trashed[0]!.name}” to the trash`
+          : `Moved ${formatCount(trashed.length, 'item')} to the trash`;
+      push({
+        text: kept > 0 ? `${text} (${kept} can only be restored from the provider’s own trash)` : text,
+        tone: 'success',
+        action: kept < trashed.length ? { label: 'Undo', run: () => undoTrash(trashed) } : undefined,
+      });
+    },
+    [push, undoTrash],
+  );
+
+  const transfersToggle = (
+    <TransfersToggle
+      open={panelOpen}
+      count={transfersBadgeCount(transfers.data?.batches, uploads)}
+      panelId={panelId}
+      onToggle={onTogglePanel}
+    />
+  );
+  const searchBox = (
+    <SearchBox
+      ref={searchInput}
+      value={searchText}
+      onChange={setSearchText}
+      onExit={exitSearch}
+      onFocusResults={() => document.getElementById(searchGridId)?.focus()}
+    />
+  );
+  const searchResults =
+    searchText === '' ? null : (
+      <SearchResults
+        api={api}
+        text={searchedText}
+        settling={searchedText !== searchText}
+        accounts={list}
+        now={now}
+        onTextChange={(text) => {
+          setSearchText(text);
+          focusSearchBox();
+        }}
+        onBrowse={browseTo}
+        onExit={exitSearch}
+      />
+    );
+  const settings = () => (
+    <SettingsPage
+      api={api}
+      accounts={list ?? []}
+      onAddAccount={addAccount.open}
+      onRemoveAccount={askRemove}
+      onReconnect={reconnect}
+      theme={theme}
+      onThemeChange={setTheme}
+    />
   );
 
   let main;
@@ -232,58 +383,39 @@ function Window({
         <LoadingState label="Connecting to Skyfold…" />
       </main>
     );
-  } else if (!account || folderId === null) {
-    main = (
-      <main className="explorer">
-        <NoAccountsState onAdd={addAccount.open} />
-      </main>
-    );
   } else {
+    const paneIndexes: Array<0 | 1> = split ? [0, 1] : [0];
     main = (
-      <Explorer
-        key={account.id}
-        api={api}
-        account={account}
-        folderId={folderId}
-        sort={sort}
-        onSortChange={setSort}
-        onNavigate={openFolder}
-        actions={
-          <TransfersToggle
-            open={panelOpen}
-            count={transfersBadgeCount(transfers.data?.batches, uploads)}
-            panelId={panelId}
-            onToggle={onTogglePanel}
+      <main className={split ? 'explorer split' : 'explorer'}>
+        {paneIndexes.map((index) => (
+          <ExplorerPane
+            key={index}
+            api={api}
+            accounts={list}
+            name={split ? (index === 0 ? 'Left pane' : 'Right pane') : null}
+            active={index === shownPane}
+            onActivate={() => setActivePane(index)}
+            history={panes[index]}
+            onHistoryChange={(history) => setPane(index, history)}
+            split={split}
+            onToggleSplit={toggleSplit}
+            otherTarget={split ? folderTargetOf(currentLocation(panes[index === 0 ? 1 : 0]), list) : null}
+            searchBox={index === shownPane ? searchBox : undefined}
+            search={index === shownPane ? searchResults : undefined}
+            extraActions={index === paneIndexes.length - 1 ? transfersToggle : undefined}
+            reveal={index === shownPane ? reveal : null}
+            onFocusItem={setFocusedItem}
+            onPreview={showPreview}
+            lastTrash={lastTrash}
+            onTrashed={onTrashed}
+            onUndoTrash={() => (lastTrash ? undoTrash(lastTrash) : undefined)}
+            toast={push}
+            onAddAccount={addAccount.open}
+            settings={settings}
+            mac={mac}
           />
-        }
-        focusItemId={focusHint?.folderId === folderId ? focusHint.itemId : null}
-        searchBox={
-          <SearchBox
-            ref={searchInput}
-            value={searchText}
-            onChange={setSearchText}
-            onExit={exitSearch}
-            onFocusResults={() => document.getElementById(searchGridId)?.focus()}
-          />
-        }
-        search={
-          searchText === '' ? null : (
-            <SearchResults
-              api={api}
-              text={searchedText}
-              settling={searchedText !== searchText}
-              accounts={list}
-              now={now}
-              onTextChange={(text) => {
-                setSearchText(text);
-                focusSearchBox();
-              }}
-              onBrowse={browseTo}
-              onExit={exitSearch}
-            />
-          )
-        }
-      />
+        ))}
+      </main>
     );
   }
 
@@ -292,13 +424,15 @@ function Window({
       <ConnectionBanner status={status} onReconnect={connection.reconnect} />
       <NoticesBanner
         notices={(notices.data ?? []).filter((notice) => !dismissed.includes(notice))}
-        onDismiss={(notice) => setDismissed((list) => [...list, notice])}
+        onDismiss={(notice) => setDismissed((current) => [...current, notice])}
       />
       <div className="layout">
         <Sidebar
+          api={api}
           accounts={list}
-          selectedId={account?.id ?? null}
-          onSelect={selectAccount}
+          location={activeLocation}
+          onNavigate={navigateActive}
+          onSelect={openAccount}
           onAdd={addAccount.open}
           onRemove={askRemove}
           loading={accounts.isPending}
@@ -308,11 +442,24 @@ function Window({
             <ReconnectBanner
               account={broken}
               busy={addAccount.state.step === 'signing-in'}
-              onReconnect={reconnectProvider ? () => addAccount.signIn(reconnectProvider) : null}
+              onReconnect={isSignInProvider(broken.provider) ? () => reconnect(broken) : null}
             />
           ) : null}
           {main}
         </div>
+        {preview.open ? (
+          <PreviewPanel
+            api={api}
+            item={focusedItem}
+            accountName={accountName}
+            tab={preview.tab}
+            onTabChange={(tab) => setPreview({ open: true, tab })}
+            onClose={() => {
+              setPreview((current) => ({ ...current, open: false }));
+              document.querySelector<HTMLElement>('.pane.active [role="grid"]')?.focus();
+            }}
+          />
+        ) : null}
         {panelOpen ? (
           <TransfersPanel
             id={panelId}

@@ -93,6 +93,40 @@ export function UpIcon() {
   );
 }
 
+export function ArrowIcon({ direction }: { direction: 'left' | 'right' }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path
+        d={direction === 'left' ? 'M19 12H5M11.5 5.5 5 12l6.5 6.5' : 'M5 12h14M12.5 5.5 19 12l-6.5 6.5'}
+      />
+    </svg>
+  );
+}
+
+export function GridIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M4.5 4.5h6v6h-6zM13.5 4.5h6v6h-6zM4.5 13.5h6v6h-6zM13.5 13.5h6v6h-6z" />
+    </svg>
+  );
+}
+
+export function ListIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M8.5 6.5h11M8.5 12h11M8.5 17.5h11M4.5 6.5h.01M4.5 12h.01M4.5 17.5h.01" />
+    </svg>
+  );
+}
+
+export function SplitIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M4.5 5.5h15v13h-15zM12 5.5v13" />
+    </svg>
+  );
+}
+
 export function DownloadIcon() {
   return (
     <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">

@@ -1,34 +1,58 @@
 import { useId } from 'react';
+import type { SkyfoldApi } from '../../../common/contract';
 import type { AccountDto } from '../../../common/dto';
 import { useDropTarget } from '../hooks/use-drop-target';
 import { accountSubtitle, quotaSummary } from '../lib/accounts';
 import { displayName } from '../lib/format';
+import type { PaneLocation } from '../lib/pane-location';
+import { FolderTree } from './FolderTree';
 import { PlusIcon, ProviderIcon, TrashIcon } from './Icons';
 import { SyncStatus } from './SyncStatus';
 import { useTransferUi } from './TransferUi';
 
+/**
+ * The sidebar: the "All clouds" home, the accounts (each opens its root, takes drops, can be removed;
+ * their sync state and quota), the folder tree (the merged view, then each account), settings, and
+ * "Add account".
+ */
 export function Sidebar({
+  api,
   accounts,
-  selectedId,
+  location,
+  onNavigate,
   onSelect,
   onAdd,
   onRemove,
   loading,
 }: {
+  api: SkyfoldApi;
   accounts: readonly AccountDto[] | undefined;
-  selectedId: string | null;
+  /** Where the active pane is. */
+  location: PaneLocation;
+  onNavigate: (location: PaneLocation) => void;
   onSelect: (account: AccountDto) => void;
   onAdd: () => void;
   onRemove: (account: AccountDto) => void;
   loading: boolean;
 }) {
   const idPrefix = useId();
+  const selectedId = location.view === 'folder' ? location.accountId : null;
   return (
     <aside className="sidebar">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         Skyfold
       </div>
+      <nav aria-label="Places" className="places">
+        <button
+          type="button"
+          className="place"
+          aria-current={location.view === 'home' ? 'page' : undefined}
+          onClick={() => onNavigate({ view: 'home' })}
+        >
+          All clouds
+        </button>
+      </nav>
       <nav aria-label="Accounts" className="accounts">
         <h2 className="sidebar-heading">Accounts</h2>
         {loading ? <p className="sidebar-note">Loading…</p> : null}
@@ -46,10 +70,24 @@ export function Sidebar({
           ))}
         </ul>
       </nav>
+      {accounts && accounts.length > 0 ? (
+        <div className="sidebar-tree">
+          <h2 className="sidebar-heading">Folders</h2>
+          <FolderTree api={api} accounts={accounts} current={location} onNavigate={onNavigate} />
+        </div>
+      ) : null}
       <div className="sidebar-footer">
         <button type="button" className="add-account-button" data-testid="add-account" onClick={onAdd}>
           <PlusIcon />
           Add account
+        </button>
+        <button
+          type="button"
+          className="add-account-button"
+          aria-current={location.view === 'settings' ? 'page' : undefined}
+          onClick={() => onNavigate({ view: 'settings' })}
+        >
+          Settings
         </button>
       </div>
     </aside>
@@ -91,7 +129,6 @@ function AccountRow({
       <button
         type="button"
         className="account"
-        aria-label={account.name}
         aria-describedby={subtitle ? `${statusId}-location ${statusId}` : statusId}
         aria-current={selected ? 'true' : undefined}
         data-sync={account.sync.state}
@@ -102,12 +139,17 @@ function AccountRow({
         <span className="account-text">
           <span className="account-name">{displayName(account.name)}</span>
           {subtitle ? (
-            <span className="account-location" id={`${statusId}-location`} data-testid="account-location">
+            <span
+              className="account-location"
+              id={`${statusId}-location`}
+              data-testid="account-location"
+              aria-hidden="true"
+            >
               {displayName(subtitle)}
             </span>
           ) : null}
           {account.health === 'needs_reconnect' ? (
-            <span className="account-status" id={statusId} data-testid="account-status">
+            <span className="account-status" id={statusId} data-testid="account-status" aria-hidden="true">
               Needs reconnecting
             </span>
           ) : (
@@ -116,6 +158,7 @@ function AccountRow({
               className="account-status"
               id={statusId}
               testId="account-status"
+              hidden
             />
           )}
         </span>

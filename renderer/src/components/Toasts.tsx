@@ -7,6 +7,18 @@ export function Toasts({ toasts, onDismiss }: { toasts: readonly Toast[]; onDism
       {toasts.map((toast) => (
         <div key={toast.id} className="toast" data-tone={toast.tone} data-testid="toast">
           <span>{toast.text}</span>
+          {toast.action ? (
+            <button
+              type="button"
+              className="button button-small toast-action"
+              onClick={() => {
+                toast.action!.run();
+                onDismiss(toast.id);
+              }}
+            >
+              {toast.action.label}
+            </button>
+          ) : null}
           <button
             type="button"
             className="icon-button toast-close"

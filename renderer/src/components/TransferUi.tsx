@@ -39,8 +39,10 @@ export interface UploadEntry {
   error: string | null;
 }
 
-export interface ClipboardItems extends DraggedItems {
+/** Items cut or copied, one group per account (a merged view's selection spans several). */
+export interface ClipboardItems {
   op: TransferOpDto;
+  groups: DraggedItems[];
 }
 
 export interface TransferUi {
@@ -217,11 +219,13 @@ export function TransferUiProvider({
   const paste = useCallback(
     (target: FolderTarget) => {
       if (!clipboard) return;
-      const { op, ...items } = clipboard;
-      if (items.accountId === target.accountId && items.itemIds.includes(target.folderId)) return;
+      const { op, groups } = clipboard;
       // A cut is used once (the items move away); a copy can be pasted again.
       if (op === 'move') setClipboard(null);
-      void transferItems(items, target, op);
+      for (const items of groups) {
+        if (items.accountId === target.accountId && items.itemIds.includes(target.folderId)) continue;
+        void transferItems(items, target, op);
+      }
     },
     [clipboard, transferItems],
   );

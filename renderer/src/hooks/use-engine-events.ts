@@ -4,8 +4,9 @@ import type { SkyfoldApi } from '../../../common/contract';
 import { keysToInvalidate, queryKeys } from '../lib/query-keys';
 
 /**
- * Searches are refreshed at most this often: during a crawl index-changed comes every 250 ms, and a
- * search scans every account, so each event re-running it would keep the engine busy for nothing.
+ * Searches and the merged view are refreshed at most this often: during a crawl index-changed comes
+ * every 250 ms, and both read every account, so each event re-running them would keep the engine busy
+ * for nothing.
  */
 const searchRefreshMs = 1000;
 
@@ -15,17 +16,20 @@ export function useEngineEvents(api: SkyfoldApi): void {
   useEffect(() => {
     // The first event of a burst schedules one search refresh; the ones after it within the interval join it.
     let searchTimer: ReturnType<typeof setTimeout> | null = null;
-    const searchPrefix = queryKeys.searches()[0];
+    const throttled = new Set<unknown>([queryKeys.searches()[0], queryKeys.merged()[0]]);
+    const pending = new Map<unknown, readonly unknown[]>();
     const unsubscribe = api.onEvent((event) => {
       for (const queryKey of keysToInvalidate(event)) {
-        if (queryKey[0] !== searchPrefix) {
+        if (!throttled.has(queryKey[0])) {
           void queryClient.invalidateQueries({ queryKey });
-        } else if (searchTimer === null) {
-          searchTimer = setTimeout(() => {
-            searchTimer = null;
-            void queryClient.invalidateQueries({ queryKey });
-          }, searchRefreshMs);
+          continue;
         }
+        pending.set(queryKey[0], queryKey);
+        searchTimer ??= setTimeout(() => {
+          searchTimer = null;
+          for (const key of pending.values()) void queryClient.invalidateQueries({ queryKey: key });
+          pending.clear();
+        }, searchRefreshMs);
       }
     });
     return () => {

@@ -4,6 +4,8 @@ export interface Toast {
   id: number;
   text: string;
   tone: 'success' | 'warning' | 'error';
+  /** A button beside the text (e.g. Undo); pressing it also dismisses the toast. */
+  action?: { label: string; run: () => void };
 }
 
 /** Short messages in a corner; each goes away by itself after `timeoutMs` (errors stay twice as long). */

@@ -13,25 +13,36 @@ export interface KeyInfo {
 
 /**
  * What a key press in the list does. `focused` is the focused row (null when none), `total` the row
- * count, `pageRows` how many rows fit in the viewport (PageUp/PageDown step).
+ * count, `pageRows` how many rows fit in the viewport (PageUp/PageDown step). In a grid of tiles
+ * (`columns` > 1) Left/Right step one tile and Up/Down one line of tiles.
  */
 export function listKeyAction(
   event: KeyInfo,
   focused: number | null,
   total: number,
   pageRows: number,
+  columns = 1,
 ): ListKeyAction {
   if (isGoUpKey(event)) return { type: 'up' };
   if (event.altKey || event.ctrlKey || event.metaKey) return { type: 'none' };
   if (total <= 0) return { type: 'none' };
   const last = total - 1;
   const clamp = (index: number) => Math.max(0, Math.min(last, index));
-  const step = Math.max(1, pageRows - 1);
+  const step = Math.max(1, pageRows - 1) * Math.max(1, columns);
+  const line = Math.max(1, columns);
   switch (event.key) {
     case 'ArrowDown':
-      return { type: 'focus', index: focused === null ? 0 : clamp(focused + 1) };
+      return { type: 'focus', index: focused === null ? 0 : clamp(focused + line) };
     case 'ArrowUp':
-      return { type: 'focus', index: focused === null ? 0 : clamp(focused - 1) };
+      return { type: 'focus', index: focused === null ? 0 : clamp(focused - line) };
+    case 'ArrowRight':
+      return line > 1
+        ? { type: 'focus', index: focused === null ? 0 : clamp(focused + 1) }
+        : { type: 'none' };
+    case 'ArrowLeft':
+      return line > 1
+        ? { type: 'focus', index: focused === null ? 0 : clamp(focused - 1) }
+        : { type: 'none' };
     case 'Home':
       return { type: 'focus', index: 0 };
     case 'End':

@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ItemDto } from '../../../common/dto';
-import { indexOfLoaded, itemAt, pageRange, pageSize, pagesForRange } from './paging';
-
-function item(id: string): ItemDto {
-  return {
-    accountId: 'a',
-    id,
-    parentId: 'root',
-    name: id,
-    kind: 'file',
-    size: 1,
-    modifiedAt: 0,
-    mimeType: null,
-    targetId: null,
-  };
-}
+import { pageRange, pageSize, pagesForRange } from './paging';
 
 describe('pagesForRange', () => {
   it('uses pages of 200 rows', () => {
@@ -51,26 +36,5 @@ describe('pageRange', () => {
   it('gives listFolder offset and limit', () => {
     expect(pageRange(0)).toEqual({ offset: 0, limit: 200 });
     expect(pageRange(367)).toEqual({ offset: 73_400, limit: 200 });
-  });
-});
-
-describe('itemAt / indexOfLoaded', () => {
-  const pages = new Map<number, ItemDto[]>([
-    [0, [item('a0'), item('a1')]],
-    [5, [item('f0'), item('f1'), item('f2')]],
-  ]);
-  it('finds rows of loaded pages', () => {
-    expect(itemAt(pages, 1, 3)?.id).toBe('a1');
-    expect(itemAt(pages, 16, 3)?.id).toBe('f1');
-  });
-  it('gives undefined for rows not loaded (placeholders)', () => {
-    expect(itemAt(pages, 2, 3)).toBeUndefined(); // page 0 came back short
-    expect(itemAt(pages, 7, 3)).toBeUndefined(); // page 2 not loaded
-    expect(itemAt(pages, -1, 3)).toBeUndefined();
-  });
-  it('finds a loaded item by id', () => {
-    expect(indexOfLoaded(pages, 'f2', 3)).toBe(17);
-    expect(indexOfLoaded(pages, 'a0', 3)).toBe(0);
-    expect(indexOfLoaded(pages, 'missing', 3)).toBe(-1);
   });
 });

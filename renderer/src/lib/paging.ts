@@ -1,5 +1,4 @@
 /** Which rows to fetch for a virtualized list that shows a window of a large folder (pure). */
-import type { ItemDto } from '../../../common/dto';
 
 /** Rows per listFolder call. Small enough to answer fast, large enough that a screenful needs one or two. */
 export const pageSize = 200;
@@ -20,22 +19,4 @@ export function pagesForRange(first: number, last: number, total: number, size =
 /** The listFolder `offset`/`limit` of a page. */
 export function pageRange(page: number, size = pageSize): { offset: number; limit: number } {
   return { offset: page * size, limit: size };
-}
-
-/** Loaded rows, by page index. */
-export type LoadedPages = ReadonlyMap<number, readonly ItemDto[]>;
-
-/** The item at row `index`, or undefined while its page is not loaded. */
-export function itemAt(pages: LoadedPages, index: number, size = pageSize): ItemDto | undefined {
-  if (index < 0) return undefined;
-  return pages.get(Math.floor(index / size))?.[index % size];
-}
-
-/** The row index of the item with `id` among the loaded pages, or -1. */
-export function indexOfLoaded(pages: LoadedPages, id: string, size = pageSize): number {
-  for (const [page, items] of pages) {
-    const at = items.findIndex((item) => item.id === id);
-    if (at !== -1) return page * size + at;
-  }
-  return -1;
 }

@@ -26,6 +26,7 @@ describe('keysToInvalidate', () => {
       ['list', 'acc'],
       ['stat', 'acc'],
       ['accounts'],
+      ['merged'],
       ['search'],
     ]);
   });
@@ -57,6 +58,7 @@ describe('keysToInvalidate', () => {
     expect(keysToInvalidate({ type: 'transfer-finished', batch })).toEqual([
       ['transfers'],
       ['list', 'dst'],
+      ['merged'],
       ['search'],
     ]);
     expect(
@@ -65,7 +67,7 @@ describe('keysToInvalidate', () => {
   });
 
   it('maps accounts-changed to the account list and every search', () => {
-    expect(keysToInvalidate({ type: 'accounts-changed' })).toEqual([['accounts'], ['search']]);
+    expect(keysToInvalidate({ type: 'accounts-changed' })).toEqual([['accounts'], ['merged'], ['search']]);
   });
 
   it('invalidates exactly the changed account’s queries in a real cache', async () => {
@@ -86,6 +88,23 @@ describe('keysToInvalidate', () => {
     }
     const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
     expect(stale).toEqual([true, true, true, false, false, true, true]);
+  });
+});
+
+describe('keys of the folder tree and the breadcrumb menus', () => {
+  it('go stale with the listings they come from', async () => {
+    const client = new QueryClient();
+    const keys = [
+      queryKeys.subfolders('a', 'root'),
+      queryKeys.folderTrail('a', 'sub'),
+      queryKeys.mergedSubfolders('/Photos'),
+      queryKeys.subfolders('b', 'root'),
+    ];
+    for (const key of keys) client.setQueryData(key, 'data');
+    for (const queryKey of keysToInvalidate({ type: 'index-changed', accountId: 'a' })) {
+      await client.invalidateQueries({ queryKey });
+    }
+    expect(keys.map((key) => client.getQueryState(key)?.isInvalidated)).toEqual([true, true, true, false]);
   });
 });
 

@@ -12,11 +12,35 @@ export const queryKeys = {
   listFolder: (accountId: string, folderId: string) => ['list', accountId, folderId] as const,
   listPage: (accountId: string, folderId: string, sort: Sort, page: number) =>
     ['list', accountId, folderId, sort.by, sort.direction, page] as const,
+  /** The child folders of a folder, by name (the folder tree, breadcrumb menus). */
+  subfolders: (accountId: string, folderId: string) => ['list', accountId, folderId, 'folders'] as const,
+  /** A folder with its ancestors (listFolder's head, for the folder tree's way to the folder). */
+  folderTrail: (accountId: string, folderId: string) => ['list', accountId, folderId, 'trail'] as const,
+  /** Every page of the merged view (any account's index change can change it). */
+  merged: () => ['merged'] as const,
+  mergedPage: (path: string, sort: Sort, page: number) =>
+    ['merged', path, sort.by, sort.direction, page] as const,
+  /** The merged folder rows inside a merged folder, by name (the folder tree, breadcrumb menus). */
+  mergedSubfolders: (path: string) => ['merged', path, 'folders'] as const,
   stat: (accountId: string, itemId: string) => ['stat', accountId, itemId] as const,
   statAccount: (accountId: string) => ['stat', accountId] as const,
+  /** The properties panel's itemDetails: under the item's stat, so an index change of its account refreshes it. */
+  itemDetails: (accountId: string, itemId: string) => ['stat', accountId, itemId, 'details'] as const,
+  /**
+   * A text preview's bytes, keyed by the item's version (size and modification time) rather than
+   * invalidated by events: they are fetched again only when the file itself changed.
+   */
+  previewText: (accountId: string, itemId: string, size: number | null, modifiedAt: number | null) =>
+    ['preview', accountId, itemId, size, modifiedAt] as const,
   searches: () => ['search'] as const,
   /** Every transfer batch with its jobs (listTransfers). */
   transfers: () => ['transfers'] as const,
+  /** The transfer settings (limits, the remembered conflict choice). */
+  transferSettings: () => ['transfer-settings'] as const,
+  /** Each cloud's OAuth client (getClientSettings). */
+  clientSettings: () => ['client-settings'] as const,
+  /** The data directory and the index's size: under the accounts, so index changes refresh it. */
+  indexInfo: () => ['accounts', 'index-info'] as const,
   /** One page of the results of the search box's `text`. */
   searchPage: (text: string, page: number) => ['search', text, page] as const,
 };
@@ -33,10 +57,11 @@ export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unk
         queryKeys.listAccount(event.accountId),
         queryKeys.statAccount(event.accountId),
         queryKeys.accounts(),
+        queryKeys.merged(),
         queryKeys.searches(),
       ];
     case 'accounts-changed':
-      return [queryKeys.accounts(), queryKeys.searches()];
+      return [queryKeys.accounts(), queryKeys.merged(), queryKeys.searches()];
     case 'notices-changed':
       return [queryKeys.notices()];
     case 'transfers-changed':
@@ -47,6 +72,7 @@ export function keysToInvalidate(event: EngineEvent): ReadonlyArray<readonly unk
         ? [
             queryKeys.transfers(),
             queryKeys.listAccount(event.batch.destination.accountId),
+            queryKeys.merged(),
             queryKeys.searches(),
           ]
         : [queryKeys.transfers()];

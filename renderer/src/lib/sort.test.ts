@@ -12,6 +12,11 @@ describe('toggleSort', () => {
   });
   it('starts another column in its natural direction: largest and newest first', () => {
     expect(toggleSort({ by: 'name', direction: 'asc' }, 'size')).toEqual({ by: 'size', direction: 'desc' });
+    expect(toggleSort({ by: 'size', direction: 'desc' }, 'type')).toEqual({ by: 'type', direction: 'asc' });
+    expect(toggleSort({ by: 'size', direction: 'desc' }, 'account')).toEqual({
+      by: 'account',
+      direction: 'asc',
+    });
     expect(toggleSort({ by: 'name', direction: 'desc' }, 'modified')).toEqual({
       by: 'modified',
       direction: 'desc',

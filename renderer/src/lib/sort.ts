@@ -3,9 +3,9 @@ import type { Sort, SortKey } from '../../../common/contract';
 
 export const defaultSort: Sort = { by: 'name', direction: 'asc' };
 
-/** The direction a column starts in when first clicked: names A-Z, sizes largest and dates newest first. */
+/** The direction a column starts in when first clicked: names, types and accounts A-Z; sizes largest and dates newest first. */
 export function initialDirection(by: SortKey): Sort['direction'] {
-  return by === 'name' ? 'asc' : 'desc';
+  return by === 'size' || by === 'modified' ? 'desc' : 'asc';
 }
 
 /** Clicking a column header: the same column flips its direction, another column starts in its own default. */
