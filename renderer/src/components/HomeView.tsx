@@ -9,6 +9,7 @@ import { accountSubtitle, providerLabels, quotaSummary } from '../lib/accounts';
 import { displayName } from '../lib/format';
 import type { PaneLocation } from '../lib/pane-location';
 import { PlusIcon, ProviderIcon } from './Icons';
+import { QuotaMeter } from './QuotaMeter';
 import { SyncStatus } from './SyncStatus';
 import './navigation.css';
 
@@ -113,18 +114,8 @@ function AccountCard({ account, onOpen }: { account: AccountDto; onOpen: (locati
           </span>
         ) : null}
         <div className="home-quota" data-level={quota?.level ?? 'ok'}>
-          {quota?.percent != null ? (
-            <div
-              className="home-quota-bar"
-              role="meter"
-              aria-label={quota.label}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={quota.percent}
-              aria-valuetext={quota.text}
-            >
-              <span className="home-quota-fill" style={{ width: `${quota.percent}%` }} />
-            </div>
+          {quota ? (
+            <QuotaMeter quota={quota} className="home-quota-bar" fillClassName="home-quota-fill" />
           ) : null}
           <span className="home-quota-text" id={`${id}-quota`} data-testid="home-quota">
             {quota ? quota.text : 'Storage use not known'}

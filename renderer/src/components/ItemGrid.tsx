@@ -16,6 +16,7 @@ import {
   type CSSProperties,
   type DragEvent,
   type KeyboardEvent,
+  type MouseEvent,
   type PointerEvent,
   type ReactNode,
 } from 'react';
@@ -550,20 +551,8 @@ function LoadedRow({
       data-drop-target={drop.active || undefined}
       data-focused={focused || undefined}
       style={style}
-      draggable={!renaming}
-      onDragStart={(event) => grid.onDragRow(event, row)}
-      onDragEnd={transferUi.dragEnd}
+      {...rowHandlers(row, index, !renaming, grid, onPointer, transferUi.dragEnd)}
       {...drop.props}
-      onPointerDown={(event) => {
-        if (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey)) event.preventDefault();
-      }}
-      onClick={(event) => onPointer(index, event)}
-      onContextMenu={(event) => {
-        event.preventDefault();
-        onPointer(index, { ...event, button: 2 });
-        grid.onContextMenu(event.clientX, event.clientY, row);
-      }}
-      onDoubleClick={() => grid.onOpen(row)}
     >
       {columns.map((column) => (
         <Cell
@@ -770,6 +759,35 @@ function TileLine({
   );
 }
 
+/**
+ * What a list row and a tile do alike: drag (unless being renamed), click and Shift/Ctrl+click
+ * (the browser's own text selection kept out), right click (selects, then the menu), double click.
+ */
+function rowHandlers(
+  row: Row,
+  index: number,
+  draggable: boolean,
+  grid: ItemGridProps,
+  onPointer: ListRowProps['onPointer'],
+  onDragEnd: () => void,
+) {
+  return {
+    draggable,
+    onDragStart: (event: DragEvent<HTMLElement>) => grid.onDragRow(event, row),
+    onDragEnd,
+    onPointerDown: (event: PointerEvent<HTMLElement>) => {
+      if (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey)) event.preventDefault();
+    },
+    onClick: (event: MouseEvent<HTMLElement>) => onPointer(index, event),
+    onContextMenu: (event: MouseEvent<HTMLElement>) => {
+      event.preventDefault();
+      onPointer(index, { ...event, button: 2 });
+      grid.onContextMenu(event.clientX, event.clientY, row);
+    },
+    onDoubleClick: () => grid.onOpen(row),
+  };
+}
+
 /** Kinds of files a provider may have a thumbnail of. */
 const thumbnailKinds = new Set(['image', 'video', 'pdf']);
 
@@ -826,20 +844,8 @@ function Tile({
       data-kind={row.kind}
       data-focused={focused || undefined}
       title={`${name} — ${iconLabels[kind]}`}
-      draggable={grid.renamingKey !== row.key}
-      onDragStart={(event) => grid.onDragRow(event, row)}
-      onDragEnd={transferUi.dragEnd}
+      {...rowHandlers(row, index, grid.renamingKey !== row.key, grid, onPointer, transferUi.dragEnd)}
       {...drop.props}
-      onPointerDown={(event) => {
-        if (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey)) event.preventDefault();
-      }}
-      onClick={(event) => onPointer(index, event)}
-      onContextMenu={(event) => {
-        event.preventDefault();
-        onPointer(index, { ...event, button: 2 });
-        grid.onContextMenu(event.clientX, event.clientY, row);
-      }}
-      onDoubleClick={() => grid.onOpen(row)}
     >
       <div className="tile-picture">
         {wantsThumbnail ? (

@@ -7,6 +7,7 @@ import { displayName } from '../lib/format';
 import type { PaneLocation } from '../lib/pane-location';
 import { FolderTree } from './FolderTree';
 import { PlusIcon, ProviderIcon, TrashIcon } from './Icons';
+import { QuotaMeter } from './QuotaMeter';
 import { SyncStatus } from './SyncStatus';
 import { useTransferUi } from './TransferUi';
 
@@ -174,19 +175,7 @@ function AccountRow({
       </button>
       {quota ? (
         <div className="account-quota" data-level={quota.level}>
-          {quota.percent !== null ? (
-            <div
-              className="quota-bar"
-              role="meter"
-              aria-label={quota.label}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={quota.percent}
-              aria-valuetext={quota.text}
-            >
-              <span className="quota-fill" style={{ width: `${quota.percent}%` }} />
-            </div>
-          ) : null}
+          <QuotaMeter quota={quota} className="quota-bar" fillClassName="quota-fill" />
           <span className="quota-text" data-testid="account-quota">
             {quota.text}
           </span>
