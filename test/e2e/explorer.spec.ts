@@ -208,6 +208,51 @@ test('new folder, inline rename and trash with undo, from shortcuts, toolbar and
   await expect.poll(() => cliNames('Demo:/')).not.toContain(`${name} renamed`);
 });
 
+test('upload from the toolbar, copy path, and open containing folder from the merged view', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openAccount(page, 'Demo');
+  await openRow(page, 'Documents');
+  const name = `uploaded ${Date.now()}.txt`;
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.locator('.pane.active').getByRole('button', { name: 'Upload files' }).click(),
+  ]);
+  await chooser.setFiles({ name, mimeType: 'text/plain', buffer: Buffer.from('sent from the toolbar\n') });
+  await expect.poll(() => cliNames('Demo:/Documents'), { timeout: 60_000 }).toContain(name);
+  await expect(row(page, name)).toBeVisible({ timeout: 30_000 });
+
+  // Copy path puts `account:/path` on the clipboard.
+  await row(page, name).click({ button: 'right' });
+  await page
+    .getByTestId('context-menu')
+    .getByRole('menuitem', { name: /Copy path/ })
+    .click();
+  const clipboardText = () =>
+    page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
+  await expect.poll(clipboardText).toBe(`Demo:/Documents/${name}`);
+
+  // From the merged view, "Open containing folder" opens the file's own account folder, the file focused.
+  await page.goto(`${appUrl()}#/merged/Documents`);
+  await expect(row(page, name)).toBeVisible();
+  await row(page, name).click({ button: 'right' });
+  await page
+    .getByTestId('context-menu')
+    .getByRole('menuitem', { name: /Open containing folder/ })
+    .click();
+  await expect(page.locator('.pane.active').getByTestId('breadcrumbs').locator('.crumb-button')).toHaveText([
+    'Demo',
+    'Documents',
+  ]);
+  await expect(row(page, name)).toHaveAttribute('aria-selected', 'true');
+});
+
 test('list columns: type and account, sortable and resizable; the grid view shows thumbnails', async ({
   page,
 }) => {

@@ -109,6 +109,8 @@ export function ExplorerPane(props: ExplorerPaneProps) {
     [props],
   );
   const listing = location.view === 'folder' || location.view === 'merged';
+  // Kept here: a hint may lead into another account's listing (a new ListingPane).
+  const [hint, setHint] = useState<FocusHint | null>(null);
   return (
     <section
       className={props.active ? 'pane active' : 'pane'}
@@ -124,6 +126,8 @@ export function ExplorerPane(props: ExplorerPaneProps) {
           {...props}
           location={location}
           navigate={navigate}
+          hint={hint}
+          onHint={setHint}
         />
       ) : (
         <PagePane {...props} location={location} navigate={navigate} />
@@ -295,6 +299,9 @@ function ListingPane(
   props: ExplorerPaneProps & {
     location: Extract<PaneLocation, { view: 'folder' | 'merged' }>;
     navigate: Navigate;
+    /** A row to focus once its place is listed (set here or by another listing of this pane). */
+    hint: FocusHint | null;
+    onHint: (hint: FocusHint | null) => void;
   },
 ) {
   const { api, accounts, location, navigate, toast } = props;
@@ -486,7 +493,7 @@ function ListingPane(
   );
 
   // Up: the parent folder, with the folder we came from focused; an account's root and the merged top lead home.
-  const [focusHint, setFocusHint] = useState<FocusHint | null>(null);
+  const setFocusHint = props.onHint;
   const goUp = useCallback(() => {
     if (location.view === 'merged') {
       const segments = mergedSegments(location.path);
@@ -505,12 +512,14 @@ function ListingPane(
     };
     setFocusHint({ location: target, folderName: folderPage.folder.name });
     navigate(target);
-  }, [location, folderPage, account, navigate]);
+  }, [location, folderPage, account, navigate, setFocusHint]);
   // Once the place's rows are there, the row hinted at (the folder we came up from, a search result
   // we were sent to) takes focus: state adjusted while rendering.
-  const [handledReveal, setHandledReveal] = useState<ExplorerPaneProps['reveal']>(null);
-  const pendingReveal = props.reveal && props.reveal !== handledReveal ? props.reveal : null;
-  const hint = focusHint ?? pendingReveal;
+  // Each hint (the pane's own, or the search's reveal) is used once: the last one used is remembered.
+  const [usedHint, setUsedHint] = useState<FocusHint | null>(null);
+  const fresh = (candidate: FocusHint | null | undefined) =>
+    candidate && candidate !== usedHint ? candidate : null;
+  const hint = fresh(props.hint) ?? fresh(props.reveal);
   if (hint && headRows && sameLocation(hint.location, location)) {
     const loaded = [...rowPages.pages.entries()].flatMap(([page, rows]) =>
       rows.map((row, at) => ({ row, index: page * pageSize + at })),
@@ -520,11 +529,14 @@ function ListingPane(
         ? row.kind === 'folder' && row.name === hint.folderName
         : row.items.some((item) => item.id === hint.itemId),
     );
-    if (focusHint) setFocusHint(null);
-    else setHandledReveal(pendingReveal);
+    setUsedHint(hint);
     if (found)
       setSelectionState({ scope, selection: selectOnly(found.row.key, found.index), focus: found.index });
   }
+  // A hint used here is forgotten by the pane too (a later listing of the same place starts fresh).
+  useEffect(() => {
+    if (usedHint !== null && props.hint === usedHint) setFocusHint(null);
+  }, [usedHint, props.hint, setFocusHint]);
   useHistoryKeys(props.active && props.search == null, props.history, props.onHistoryChange, goUp);
 
   const openRow = useCallback(
@@ -549,11 +561,20 @@ function ListingPane(
   const showInAccount = useCallback(
     (row: Row, index: number) => {
       const item = row.items[index] ?? row.items[0]!;
-      if (row.kind === 'folder' && location.view === 'merged')
+      if (row.kind === 'folder' && location.view === 'merged') {
         navigate({ view: 'folder', accountId: item.accountId, folderId: item.targetId ?? item.id });
-      else navigate({ view: 'folder', accountId: item.accountId, folderId: item.parentId });
+        return;
+      }
+      const owner = accounts.find((candidate) => candidate.id === item.accountId);
+      const parent: PaneLocation = {
+        view: 'folder',
+        accountId: item.accountId,
+        folderId: item.parentId === null || item.parentId === owner?.rootId ? null : item.parentId,
+      };
+      setFocusHint({ location: parent, itemId: item.id });
+      navigate(parent);
     },
-    [location.view, navigate],
+    [location.view, navigate, accounts, setFocusHint],
   );
 
   // Inline rename, new folder, trash.
