@@ -491,6 +491,7 @@ export function ListingPane(
     canGoUp: true,
     canUndo: props.lastTrash !== null && props.lastTrash.some((item) => item.restorable),
     searching: props.search != null,
+    browserDownloads: transferUi.bridge === null,
   };
 
   const run = (id: ActionId) => {

@@ -24,6 +24,7 @@ const context: ActionContext = {
   canGoUp: true,
   canUndo: false,
   searching: false,
+  browserDownloads: true,
 };
 const press = (
   key: string,
@@ -81,6 +82,7 @@ describe('actions', () => {
     expect(actionById('rename').enabled(merged)).toBe(false);
     expect(actionById('trash').enabled(merged)).toBe(true);
     expect(actionById('download').enabled({ ...context, selectedFolders: 1 })).toBe(false);
+    expect(actionById('download').enabled({ ...context, browserDownloads: false })).toBe(false);
   });
 
   it('labels shortcuts the way each platform writes them', () => {

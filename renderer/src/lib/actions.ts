@@ -61,6 +61,11 @@ export interface ActionContext {
   canUndo: boolean;
   /** The search is showing its results in this pane (paths and folders are the results'). */
   searching: boolean;
+  /**
+   * Files can be downloaded through the browser (the web host). The desktop app drags files out to
+   * a folder instead; it has no download route yet.
+   */
+  browserDownloads: boolean;
 }
 
 export type ActionPlace = 'toolbar' | 'item-menu' | 'background-menu';
@@ -139,7 +144,7 @@ export const actions: readonly ActionDef[] = [
     shortcuts: [mod('D', { shift: true })],
     places: ['toolbar', 'item-menu'],
     section: 1,
-    enabled: (context) => some(context) && context.selectedFolders === 0,
+    enabled: (context) => context.browserDownloads && some(context) && context.selectedFolders === 0,
   },
   {
     id: 'cut',
