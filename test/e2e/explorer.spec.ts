@@ -327,6 +327,17 @@ test('split view: two panes with their own places; F5 copies the selection into 
   });
   await screenshot(page, 'split-view');
   await expectAccessible(page);
+
+  // Dragging a row from one pane onto the other pane's listing copies it there (across accounts).
+  const dragged = 'file2.txt';
+  await left
+    .getByTestId('file-row')
+    .filter({ hasText: dragged })
+    .dragTo(right.getByTestId('folder-drop-area'));
+  await expect.poll(() => cliNames(`${driveUser()}:/`), { timeout: 60_000 }).toContain(dragged);
+  await expect(right.getByTestId('file-name').getByText(dragged, { exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
 });
 
 test('light and dark screens pass the accessibility check', async ({ page }) => {
