@@ -66,6 +66,8 @@ export class ThumbnailCache {
   private total = 0;
   private readonly inflight = new Map<string, Promise<Thumbnail | null>>();
   private loaded: Promise<void> | undefined;
+  /** The last use stamped on a file (ms): each use gets a later one, so ties never blur the order. */
+  private lastStamp = 0;
 
   constructor(options: ThumbnailCacheOptions) {
     this.dir = options.dir;
@@ -137,8 +139,7 @@ export class ThumbnailCache {
       if (bytes !== null && bytes.length === 0) throw new Error('empty picture');
       this.entries.delete(slot);
       this.entries.set(slot, entry);
-      const now = new Date();
-      await fs.utimes(path.join(this.dir, entry.file), now, now).catch(() => undefined);
+      await this.stampUse(entry.file);
       return bytes === null ? null : { mimeType: entry.mimeType!, bytes };
     } catch {
       this.drop(slot, entry);
@@ -156,6 +157,7 @@ export class ThumbnailCache {
     try {
       await fs.writeFile(temp, answer?.bytes ?? Buffer.alloc(0));
       await fs.rename(temp, target);
+      await this.stampUse(file);
     } catch (error) {
       await fs.rm(temp, { force: true });
       throw error;
@@ -169,6 +171,17 @@ export class ThumbnailCache {
     this.entries.set(slot, { file, version, mimeType: answer?.mimeType ?? null, bytes });
     this.total += bytes;
     await this.evict();
+  }
+
+  /**
+   * Records a use in the file's modification time, which orders the cache when a later process
+   * loads it: strictly later than every use stamped before (two uses within one millisecond, or a
+   * clock that stepped back, would otherwise tie and load in directory order). Never throws.
+   */
+  private async stampUse(file: string): Promise<void> {
+    this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    const stamp = new Date(this.lastStamp);
+    await fs.utimes(path.join(this.dir, file), stamp, stamp).catch(() => undefined);
   }
 
   /** Removes the least recently used thumbnails until the total fits (the newest always stays). */
@@ -214,6 +227,7 @@ export class ThumbnailCache {
         }
       }
       found.sort((a, b) => a.usedAt - b.usedAt);
+      this.lastStamp = Math.max(this.lastStamp, Math.ceil(found.at(-1)?.usedAt ?? 0));
       for (const { slot, file, version, mimeType, bytes } of found) {
         const previous = this.entries.get(slot);
         if (previous) {
