@@ -215,7 +215,7 @@ test('upload from the toolbar, copy path, and open containing folder from the me
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openAccount(page, 'Demo');
   await openRow(page, 'Documents');
-  const name = `uploaded ${Date.now()}.txt`;
+  const name = `uploaded-${Date.now()}.txt`;
   const [chooser] = await Promise.all([
     page.waitForEvent('filechooser'),
     page.locator('.pane.active').getByRole('button', { name: 'Upload files' }).click(),
@@ -239,8 +239,12 @@ test('upload from the toolbar, copy path, and open containing folder from the me
   await expect.poll(clipboardText).toBe(`Demo:/Documents/${name}`);
 
   // From the merged view, "Open containing folder" opens the file's own account folder, the file focused.
+  // (Every account's Documents are listed there: type-to-select brings the file into view.)
   await page.goto(`${appUrl()}#/merged/Documents`);
-  await expect(row(page, name)).toBeVisible();
+  await expect(grid(page)).toBeVisible();
+  await grid(page).focus();
+  await page.keyboard.type(name);
+  await expect(row(page, name)).toHaveAttribute('aria-selected', 'true');
   await row(page, name).click({ button: 'right' });
   await page
     .getByTestId('context-menu')
